@@ -1,0 +1,84 @@
+package fr.eduatlas;
+
+import fr.eduatlas.cli.IngestCommand;
+import fr.eduatlas.cli.ServeCommand;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * EduAtlas' command line. With no command: ingest the real data if no warehouse exists yet, then
+ * serve it.
+ */
+@Command(
+    name = "eduatlas",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    subcommands = {IngestCommand.class, ServeCommand.class},
+    description = {
+      "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",
+      "",
+      "Sans commande : construit l'entrepôt à partir des données ouvertes s'il n'existe pas"
+          + " encore, puis le sert sur http://HOST:PORT/."
+    },
+    footer = {"", "Voir « eduatlas COMMANDE --help » pour chaque commande."})
+public final class Main implements Callable<Integer> {
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Répertoire des données ouvertes (défaut : $EDUATLAS_DATA, sinon ../shared/data).")
+  Path data;
+
+  @Option(
+      names = "--warehouse",
+      paramLabel = "FILE",
+      defaultValue = "var/eduatlas.duckdb",
+      description = "Fichier de l'entrepôt DuckDB (défaut : ${DEFAULT-VALUE}).")
+  Path warehouse;
+
+  @Option(
+      names = "--host",
+      defaultValue = "127.0.0.1",
+      description = "Adresse d'écoute (défaut : ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(
+      names = "--port",
+      defaultValue = "8080",
+      description = "Port d'écoute (défaut : ${DEFAULT-VALUE}).")
+  int port;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The command line with its subcommands, as {@link #main} runs it (for tests). */
+  public static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+  }
+
+  @Override
+  public Integer call() {
+    if (!Files.exists(warehouse)) {
+      System.err.println("Aucun entrepôt à " + warehouse + " : ingestion des données.");
+      int rc = IngestCommand.run(data, warehouse, null, false);
+      if (rc != 0) {
+        return rc;
+      }
+    }
+    return ServeCommand.run(warehouse, host, port);
+  }
+
+  /** The version from the jar's manifest, or "dev" when run from classes. */
+  public static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"EduAtlas " + (v == null ? "dev" : v)};
+    }
+  }
+}

@@ -1,0 +1,96 @@
+package fr.eduatlas.api;
+
+import fr.eduatlas.warehouse.ServedWarehouse;
+import fr.eduatlas.warehouse.WarehouseStats;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.util.LinkedHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP server: routes are thin adapters over read-only services on the warehouse; every error
+ * becomes an RFC 9457 problem+json body.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+
+  private final Javalin app;
+  private final ServedWarehouse warehouse;
+
+  private ApiServer(Javalin app, ServedWarehouse warehouse) {
+    this.app = app;
+    this.warehouse = warehouse;
+  }
+
+  /** Starts serving {@code warehouse} on {@code host:port} (port 0 picks a free one). */
+  public static ApiServer start(ServedWarehouse warehouse, String host, int port) {
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.showJavalinBanner = false;
+              cfg.http.gzipOnlyCompression();
+            });
+    app.get("/api/health", ctx -> health(ctx, warehouse));
+    app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
+    app.exception(
+        ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage()));
+    app.exception(
+        Exception.class,
+        (e, ctx) -> {
+          LOG.error("request {} failed", ctx.path(), e);
+          problem(ctx, 500, "Erreur interne", "la requête n'a pas pu aboutir");
+        });
+    app.error(
+        404,
+        ctx -> {
+          String type = ctx.res().getContentType();
+          if (type == null || !type.startsWith(Problem.MEDIA_TYPE)) {
+            problem(
+                ctx, 404, "Ressource introuvable", "aucune ressource à l'adresse " + ctx.path());
+          }
+        });
+    app.error(
+        405,
+        ctx -> problem(ctx, 405, "Méthode non permise", ctx.method() + " n'est pas accepté ici"));
+    app.start(host, port);
+    return new ApiServer(app, warehouse);
+  }
+
+  public int port() {
+    return app.port();
+  }
+
+  private static void health(Context ctx, ServedWarehouse w) throws Exception {
+    try (var lease = w.lease()) {
+      var body = new LinkedHashMap<String, Object>();
+      body.put("status", "ok");
+      var meta = WarehouseStats.meta(lease.connection());
+      body.put("dataVersion", meta.get("data_version"));
+      body.put("builtAt", meta.get("built_at"));
+      body.put("checksum", meta.get("checksum"));
+      ctx.json(body);
+    }
+  }
+
+  private static void stats(Context ctx, ServedWarehouse w) throws Exception {
+    try (var lease = w.lease()) {
+      var body = new LinkedHashMap<String, Object>();
+      body.put("dataVersion", WarehouseStats.meta(lease.connection()).get("data_version"));
+      body.putAll(WarehouseStats.counts(lease.connection()));
+      ctx.json(body);
+    }
+  }
+
+  static void problem(Context ctx, int status, String title, String detail) {
+    ctx.status(status);
+    ctx.json(Problem.of(status, title, detail, ctx.path()));
+    ctx.contentType(Problem.MEDIA_TYPE + "; charset=utf-8");
+  }
+
+  @Override
+  public void close() {
+    app.stop();
+    warehouse.close();
+  }
+}

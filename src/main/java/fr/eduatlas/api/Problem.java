@@ -1,0 +1,16 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * An RFC 9457 problem detail, the body of every error response ({@code application/problem+json}).
+ * Titles and details are in French: they are shown to users.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, String instance) {
+  public static final String MEDIA_TYPE = "application/problem+json";
+
+  public static Problem of(int status, String title, String detail, String instance) {
+    return new Problem("about:blank", title, status, detail, instance);
+  }
+}

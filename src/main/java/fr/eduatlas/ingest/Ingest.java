@@ -1,0 +1,242 @@
+package fr.eduatlas.ingest;
+
+import fr.eduatlas.source.SourceEntry;
+import fr.eduatlas.source.SourceException;
+import fr.eduatlas.source.SourceManifest;
+import fr.eduatlas.source.SourceReader;
+import fr.eduatlas.source.SourceReaders;
+import fr.eduatlas.source.TableSpec;
+import fr.eduatlas.warehouse.ModelBuilder;
+import fr.eduatlas.warehouse.StagingWriter;
+import fr.eduatlas.warehouse.WarehouseBuild;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The ingest: reads every source of the manifest into a new warehouse file, builds the model, and
+ * installs the file in place of the served one only when the build is whole.
+ *
+ * <p>Stages, in order: {@code read:<source>} for each source (its reader, into staging tables),
+ * {@code remap} (commune codes onto COG 2026), {@code territories}, {@code schools}, {@code
+ * commune-facts}, {@code checks}, {@code report} (report tables and content checksum), {@code
+ * install} (atomic swap).
+ */
+public final class Ingest {
+  /**
+   * @param dataDirectory where the manifest's relative paths are resolved
+   * @param warehouse the file to (re)place
+   * @param allowPartial install the build even when some sources failed
+   */
+  public record Options(Path dataDirectory, Path warehouse, boolean allowPartial) {}
+
+  private final SourceManifest manifest;
+  private final PrintStream log;
+
+  public Ingest(SourceManifest manifest, PrintStream log) {
+    this.manifest = manifest;
+    this.log = log;
+  }
+
+  /**
+   * Runs the ingest.
+   *
+   * @throws IngestException when no new warehouse was installed (files missing, a source failed
+   *     without {@code allowPartial}, a model stage failed); the served warehouse is untouched
+   */
+  public IngestReport run(Options o) {
+    Map<SourceEntry, Path> files = resolveFiles(o.dataDirectory());
+    var stages = new Stages(log);
+    var results = new LinkedHashMap<String, Counts>();
+    log.println("Ingestion de " + files.size() + " sources depuis " + o.dataDirectory());
+    try (WarehouseBuild build = WarehouseBuild.begin(o.warehouse())) {
+      var specs = new LinkedHashMap<SourceEntry, List<TableSpec>>();
+      for (var e : files.entrySet()) {
+        SourceEntry entry = e.getKey();
+        SourceReader reader = SourceReaders.create(entry.reader());
+        specs.put(entry, reader.tables());
+        stages.run(
+            "read:" + entry.id(),
+            () -> results.put(entry.id(), read(build, entry, reader, e.getValue())));
+      }
+      ModelBuilder model = build.model(manifest.entries());
+      stages.run(
+          "remap",
+          () -> {
+            model.buildCodeMap();
+            for (var s : specs.entrySet()) {
+              for (TableSpec spec : s.getValue()) {
+                if (spec.communeColumn() != null) {
+                  long[] r = toArray(model.remap(s.getKey(), spec));
+                  results.get(s.getKey().id()).moveToQuarantine(r[0]).remapped += r[1];
+                }
+              }
+            }
+          });
+      stages.run(
+          "territories",
+          () -> {
+            model.dropDuplicateSchools().forEach((id, n) -> results.get(id).moveToQuarantine(n));
+            model.buildTerritories();
+          });
+      stages.run("schools", model::buildSchools);
+      stages.run("commune-facts", model::buildCommuneFacts);
+      var checks = new ArrayList<ModelBuilder.Check>();
+      stages.run("checks", () -> checks.addAll(model.checks()));
+
+      List<IngestReport.Source> sources = new ArrayList<>();
+      files.forEach((entry, path) -> sources.add(results.get(entry.id()).toReport(entry)));
+      boolean failed = sources.stream().anyMatch(s -> !s.status().equals("ok"));
+      String status = !failed ? "ok" : o.allowPartial() ? "partial" : "failed";
+      var checksum = new String[1];
+      stages.run(
+          "report",
+          () -> {
+            ReportTables.write(build, sources, checks);
+            checksum[0] = build.contentChecksum();
+          });
+      var totals =
+          new IngestReport.Totals(
+              build.count("commune"),
+              build.count("epci"),
+              build.count("departement"),
+              build.count("academie"),
+              build.count("region"),
+              build.count("school"),
+              sources.stream().mapToLong(IngestReport.Source::quarantined).sum());
+      if (status.equals("failed")) {
+        var report =
+            new IngestReport(
+                status,
+                o.warehouse().toString(),
+                o.dataDirectory().toString(),
+                checksum[0],
+                sources,
+                stages.all(),
+                checks,
+                totals);
+        throw new IngestException(
+            "des sources n'ont pas pu être lues ("
+                + String.join(
+                    ", ",
+                    sources.stream()
+                        .filter(s -> !s.status().equals("ok"))
+                        .map(s -> s.id())
+                        .toList())
+                + ") : l'entrepôt servi n'a pas été remplacé (--allow-partial pour l'installer"
+                + " quand même)",
+            report);
+      }
+      stages.run("install", () -> ReportTables.writeRun(build, stages.all(), checksum[0]));
+      build.commit();
+      return new IngestReport(
+          status,
+          o.warehouse().toString(),
+          o.dataDirectory().toString(),
+          checksum[0],
+          sources,
+          stages.all(),
+          checks,
+          totals);
+    } catch (IngestException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IngestException(
+          "échec de la construction de l'entrepôt : "
+              + e.getMessage()
+              + " ; l'entrepôt servi n'a"
+              + " pas été remplacé",
+          e);
+    }
+  }
+
+  private static long[] toArray(ModelBuilder.Remap r) {
+    return new long[] {r.unmapped(), r.remapped()};
+  }
+
+  /** Every manifest file, checked to exist before anything is built; all missing ones named. */
+  private Map<SourceEntry, Path> resolveFiles(Path dataDir) {
+    var files = new LinkedHashMap<SourceEntry, Path>();
+    var missing = new ArrayList<String>();
+    for (SourceEntry e : manifest.entries()) {
+      Path p = dataDir.resolve(e.path()).normalize();
+      if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+        missing.add(
+            "source '"
+                + e.id()
+                + "' du manifeste : fichier "
+                + (Files.exists(p) ? "illisible" : "introuvable")
+                + " : "
+                + p);
+      }
+      files.put(e, p);
+    }
+    if (!missing.isEmpty()) {
+      throw new IngestException(String.join("\n", missing), (IngestReport) null);
+    }
+    return files;
+  }
+
+  private Counts read(WarehouseBuild build, SourceEntry entry, SourceReader reader, Path file) {
+    StagingWriter w = build.stage(entry, reader.tables());
+    var c = new Counts();
+    try {
+      reader.read(file, w);
+      w.close();
+    } catch (IOException | RuntimeException e) {
+      build.discard(w);
+      c.error =
+          e instanceof SourceException
+              ? e.getMessage()
+              : file + " : " + e.getClass().getSimpleName() + " : " + e.getMessage();
+      log.println("  ERREUR " + entry.id() + " : " + c.error);
+      return c;
+    }
+    c.read = w.read();
+    c.loaded = w.loaded();
+    c.quarantined = w.quarantined();
+    c.warnings = w.warnings();
+    log.printf(
+        Locale.FRANCE,
+        "  %-24s %,9d lignes lues, %,d en quarantaine%n",
+        entry.id(),
+        c.read,
+        c.quarantined);
+    return c;
+  }
+
+  /** One source's running counts, updated as the model stages move rows to the quarantine. */
+  private static final class Counts {
+    long read;
+    long loaded;
+    long quarantined;
+    long remapped;
+    long warnings;
+    String error;
+
+    Counts moveToQuarantine(long n) {
+      loaded -= n;
+      quarantined += n;
+      return this;
+    }
+
+    IngestReport.Source toReport(SourceEntry e) {
+      return new IngestReport.Source(
+          e.id(),
+          e.path(),
+          error == null ? "ok" : "failed",
+          error,
+          read,
+          loaded,
+          quarantined,
+          remapped,
+          warnings);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package fr.eduatlas.ingest;
+
+import fr.eduatlas.warehouse.ModelBuilder;
+import java.util.List;
+
+/**
+ * What an ingest did: per source, rows read, loaded, quarantined and mapped from older commune
+ * codes; per stage, its duration; the consistency checks; totals. Written as JSON with {@code
+ * --report} and stored in the warehouse ({@code ingest_source}, {@code ingest_stage}, {@code
+ * ingest_check}).
+ *
+ * @param status {@code ok}, {@code partial} (some sources failed, swapped on request) or {@code
+ *     failed} (nothing swapped)
+ */
+public record IngestReport(
+    String status,
+    String warehouse,
+    String dataDirectory,
+    String checksum,
+    List<Source> sources,
+    List<Stage> stages,
+    List<ModelBuilder.Check> checks,
+    Totals totals) {
+
+  /**
+   * One source's accounting: {@code read = loaded + quarantined} always holds.
+   *
+   * @param remapped loaded rows whose commune code was mapped from an older, delegated, associated
+   *     or arrondissement code onto a current COG 2026 commune
+   * @param warnings problems in part of a loaded row (kept in the quarantine table, not rejected)
+   */
+  public record Source(
+      String id,
+      String path,
+      String status,
+      String error,
+      long read,
+      long loaded,
+      long quarantined,
+      long remapped,
+      long warnings) {
+    public boolean balanced() {
+      return read == loaded + quarantined;
+    }
+  }
+
+  public record Stage(String name, double seconds) {}
+
+  public record Totals(
+      long communes,
+      long epci,
+      long departements,
+      long academies,
+      long regions,
+      long schools,
+      long quarantined) {}
+}

@@ -1,0 +1,57 @@
+package fr.eduatlas.source.cog;
+
+import static fr.eduatlas.source.Column.varchar;
+import static fr.eduatlas.source.json.JsonInput.required;
+
+import fr.eduatlas.source.RowException;
+import fr.eduatlas.source.RowSink;
+import fr.eduatlas.source.SourceReader;
+import fr.eduatlas.source.TableSpec;
+import fr.eduatlas.source.json.JsonInput;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+
+/**
+ * The académies of the education ministry's contour file (2020): code, name and région. Only the
+ * properties are read here; the geometry belongs to the boundaries stage.
+ */
+public final class AcademiesReader implements SourceReader {
+  @Override
+  public List<TableSpec> tables() {
+    return List.of(
+        TableSpec.primary(
+            List.of(
+                varchar("code"), varchar("name"), varchar("region_code"), varchar("region_name"))));
+  }
+
+  @Override
+  public void read(Path file, RowSink sink) throws IOException {
+    var seen = new HashMap<String, Long>();
+    JsonInput.eachFeature(
+        file,
+        sink,
+        (line, feature) -> {
+          var p = feature.get("properties");
+          if (p == null || !p.isObject()) {
+            throw new RowException("properties", "entité GeoJSON sans propriétés");
+          }
+          String code = required(p, "code_academie");
+          if (!code.matches("\\d{2}")) {
+            throw new RowException("code_academie", "'" + code + "' n'est pas un code d'académie");
+          }
+          Long first = seen.putIfAbsent(code, line);
+          if (first != null) {
+            throw new RowException(
+                "code_academie", "académie " + code + " déjà lue ligne " + first);
+          }
+          sink.load(
+              line,
+              code,
+              required(p, "name"),
+              required(p, "code_region_2016"),
+              JsonInput.text(p, "libelle_region_2016"));
+        });
+  }
+}

@@ -1,0 +1,93 @@
+package fr.eduatlas.source.table;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import fr.eduatlas.source.SourceException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * A delimited text file read as UTF-8, with or without BOM, LF or CRLF.
+ *
+ * <p>Malformed UTF-8 does not stop the file: undecodable bytes become U+FFFD and the row that holds
+ * them is quarantined, naming the field, so that the rest of the file still loads. An unclosed
+ * quote does not stop it either: the record it swallows is quarantined as malformed.
+ */
+public final class CsvInput extends TableInput {
+  private final CsvReader<CsvRecord> reader;
+  private final Iterator<CsvRecord> records;
+
+  private CsvInput(Path file, char separator, int titleLines) throws IOException {
+    super(file, separator);
+    InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    skipBom(in);
+    var decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE);
+    this.reader =
+        CsvReader.builder()
+            .fieldSeparator(separator)
+            .skipEmptyLines(true)
+            .allowExtraFields(true)
+            .allowMissingFields(true)
+            .allowUnclosedQuote(true)
+            .ofCsvRecord(new InputStreamReader(in, decoder));
+    this.records = reader.iterator();
+    for (int i = 0; i < titleLines && records.hasNext(); i++) {
+      records.next();
+    }
+    if (!records.hasNext()) {
+      reader.close();
+      throw new SourceException(file, "fichier vide : aucune ligne d'en-tête");
+    }
+    setHeader(records.next().getFields().stream().map(String::strip).toList());
+  }
+
+  /** Opens {@code file}, skipping {@code titleLines} records before the header. */
+  public static CsvInput open(Path file, char separator, int titleLines) throws IOException {
+    return new CsvInput(file, separator, titleLines);
+  }
+
+  public static CsvInput open(Path file, char separator) throws IOException {
+    return open(file, separator, 0);
+  }
+
+  @Override
+  protected Record next() {
+    if (!records.hasNext()) {
+      return null;
+    }
+    CsvRecord r = records.next();
+    return new Record(r.getStartingLineNumber(), r.getFields());
+  }
+
+  @Override
+  protected boolean shortRecordIsTruncated() {
+    return true;
+  }
+
+  @Override
+  public void close() throws IOException {
+    reader.close();
+  }
+
+  private static void skipBom(InputStream in) throws IOException {
+    in.mark(3);
+    byte[] b = in.readNBytes(3);
+    if (!(b.length == 3
+        && (b[0] & 0xFF) == 0xEF
+        && (b[1] & 0xFF) == 0xBB
+        && (b[2] & 0xFF) == 0xBF)) {
+      in.reset();
+    }
+  }
+}

@@ -1,0 +1,229 @@
+package fr.eduatlas.warehouse;
+
+import fr.eduatlas.source.SourceEntry;
+import fr.eduatlas.source.TableSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * One build of the warehouse: a new DuckDB file written beside the target ({@code
+ * <target>.building-<pid>}) and moved over the target atomically by {@link #commit()} once the
+ * whole build has succeeded. Closing without committing deletes the new file, so a failed build
+ * leaves the served warehouse as it was; a killed one leaves only a stale file that the next build
+ * removes.
+ */
+public final class WarehouseBuild implements AutoCloseable {
+  /** Tables left out of the content checksum: they record when and how fast, not what. */
+  static final List<String> NOT_CONTENT = List.of("ingest_stage", "ingest_meta");
+
+  private static final String BUILDING = ".building-";
+
+  private final Path target;
+  private final Path file;
+  private DuckDBConnection conn;
+  private boolean committed;
+
+  private WarehouseBuild(Path target) throws IOException, SQLException {
+    this.target = target.toAbsolutePath();
+    Path dir = this.target.getParent();
+    Files.createDirectories(dir);
+    removeStaleBuilds(dir, this.target.getFileName().toString());
+    this.file = dir.resolve(this.target.getFileName() + BUILDING + ProcessHandle.current().pid());
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(Path.of(file + ".wal"));
+    this.conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+    try (Statement st = conn.createStatement()) {
+      st.execute(
+          """
+          CREATE TABLE quarantine (
+            source_id VARCHAR NOT NULL, file VARCHAR NOT NULL, line BIGINT, field VARCHAR,
+            reason VARCHAR NOT NULL, raw VARCHAR, row_rejected BOOLEAN NOT NULL,
+            stage VARCHAR NOT NULL)
+          """);
+    }
+  }
+
+  /** Starts a build that will replace {@code target}. */
+  public static WarehouseBuild begin(Path target) {
+    try {
+      return new WarehouseBuild(target);
+    } catch (IOException | SQLException e) {
+      throw new WarehouseException("cannot start a warehouse build beside " + target, e);
+    }
+  }
+
+  /** The file being built (for tests and progress messages). */
+  public Path file() {
+    return file;
+  }
+
+  /** A sink for one source, its staging tables created empty. */
+  public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
+    try {
+      return new StagingWriter(conn, source, tables);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
+    }
+  }
+
+  /** Drops what a failed reader staged; its counts return to zero. */
+  public void discard(StagingWriter writer) {
+    writer.discard();
+  }
+
+  /** The model stages, over the staged sources. */
+  public ModelBuilder model(List<SourceEntry> entries) {
+    return new ModelBuilder(conn, entries);
+  }
+
+  /** Runs {@code sql} with bound {@code params}; for the report tables. */
+  public void execute(String sql, Object... params) {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      ps.execute();
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot write the ingest tables", e);
+    }
+  }
+
+  /** A scalar count, for totals in the report. */
+  public long count(String table) {
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Identifiers.table(table))) {
+      rs.next();
+      return rs.getLong(1);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot count " + table, e);
+    }
+  }
+
+  /**
+   * A SHA-256 over every content table's name, columns, row count and order-independent sum of row
+   * hashes. Two builds from the same inputs have the same checksum; any changed value changes it.
+   */
+  public String contentChecksum() {
+    try {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      var tables = new ArrayList<String>();
+      try (Statement st = conn.createStatement();
+          ResultSet rs =
+              st.executeQuery(
+                  "SELECT table_name FROM information_schema.tables"
+                      + " WHERE table_schema = 'main' AND table_type = 'BASE TABLE'"
+                      + " ORDER BY table_name")) {
+        while (rs.next()) {
+          if (!NOT_CONTENT.contains(rs.getString(1))) {
+            tables.add(rs.getString(1));
+          }
+        }
+      }
+      for (String t : tables) {
+        md.update(("table " + t + "\n").getBytes(StandardCharsets.UTF_8));
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                    + " WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position")) {
+          ps.setString(1, t);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              md.update(
+                  (rs.getString(1) + " " + rs.getString(2) + "\n")
+                      .getBytes(StandardCharsets.UTF_8));
+            }
+          }
+        }
+        try (Statement st = conn.createStatement();
+            ResultSet rs =
+                st.executeQuery(
+                    "SELECT count(*), coalesce(sum(hash(t)), 0)::VARCHAR FROM "
+                        + Identifiers.table(t)
+                        + " AS t")) {
+          rs.next();
+          md.update(
+              (rs.getLong(1) + " " + rs.getString(2) + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      return HexFormat.of().formatHex(md.digest());
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot compute the content checksum", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Checkpoints, closes and moves the new file over the target in one atomic rename. */
+  public void commit() {
+    try {
+      try (Statement st = conn.createStatement()) {
+        st.execute("CHECKPOINT");
+      }
+      conn.close();
+      conn = null;
+      Files.deleteIfExists(Path.of(file + ".wal"));
+      try {
+        Files.move(
+            file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new WarehouseException(
+            "the file system of " + target.getParent() + " cannot replace a file atomically", e);
+      }
+      committed = true;
+    } catch (IOException | SQLException e) {
+      throw new WarehouseException("cannot install the new warehouse at " + target, e);
+    }
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (conn != null) {
+        conn.close();
+        conn = null;
+      }
+      if (!committed) {
+        Files.deleteIfExists(file);
+        Files.deleteIfExists(Path.of(file + ".wal"));
+      }
+    } catch (IOException | SQLException e) {
+      throw new WarehouseException("cannot clean up the unfinished build " + file, e);
+    }
+  }
+
+  /** Removes builds left by killed ingests: those whose process no longer runs. */
+  private static void removeStaleBuilds(Path dir, String targetName) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, targetName + BUILDING + "*")) {
+      for (Path p : ds) {
+        String suffix =
+            p.getFileName().toString().substring(targetName.length() + BUILDING.length());
+        String pid = suffix.endsWith(".wal") ? suffix.substring(0, suffix.length() - 4) : suffix;
+        boolean alive;
+        try {
+          alive = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+        } catch (NumberFormatException e) {
+          alive = false;
+        }
+        if (!alive) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}
