@@ -1,0 +1,35 @@
+package fr.eduatlas.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DataDirectoryTest {
+  @TempDir Path tmp;
+
+  @Test
+  void explicitThenEnvironmentThenSharedData() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("project"));
+    Path shared = Files.createDirectories(tmp.resolve("shared/data"));
+    Path other = Files.createDirectories(tmp.resolve("other"));
+    assertThat(DataDirectory.resolve(other, Map.of(DataDirectory.ENV, shared.toString()), work))
+        .isEqualTo(other);
+    assertThat(DataDirectory.resolve(null, Map.of(DataDirectory.ENV, other.toString()), work))
+        .isEqualTo(other);
+    assertThat(DataDirectory.resolve(null, Map.of(), work)).isEqualTo(shared);
+  }
+
+  @Test
+  void aMissingDirectorySaysWhereItCameFrom() {
+    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(DataDirectory.ENV, "/nope"), tmp))
+        .hasMessageContaining("EDUATLAS_DATA")
+        .hasMessageContaining("/nope");
+    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(), tmp))
+        .hasMessageContaining("--data");
+  }
+}
