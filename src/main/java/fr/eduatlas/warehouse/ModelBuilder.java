@@ -271,9 +271,9 @@ public final class ModelBuilder {
         WITH depp AS (
           SELECT 'ecole' AS type, 'depp-ips-ecoles' AS source_id, * FROM src_depp_ips_ecoles
           UNION ALL BY NAME
-          SELECT 'college', 'depp-ips-colleges', * FROM src_depp_ips_colleges
+          SELECT 'college' AS type, 'depp-ips-colleges' AS source_id, * FROM src_depp_ips_colleges
           UNION ALL BY NAME
-          SELECT 'lycee', 'depp-ips-lycees', * FROM src_depp_ips_lycees)
+          SELECT 'lycee' AS type, 'depp-ips-lycees' AS source_id, * FROM src_depp_ips_lycees)
         SELECT d.uai, d.name, d.type, d.lycee_type, d.sector, d.pupils, d.pupils_gt, d.pupils_pro,
                d.ips, d.ips_gt, d.ips_pro, d.ips_sd, d.ips_sd_gt, d.ips_sd_pro, d.school_year,
                d._commune AS commune_code, d.commune_code AS commune_code_source,

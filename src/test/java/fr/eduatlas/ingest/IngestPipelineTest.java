@@ -151,6 +151,11 @@ class IngestPipelineTest {
   void schoolsArePlacedFromTheDirectoryOrFlaggedAtTheirCommune() throws Exception {
     ingest(false);
     try (var q = WarehouseQuery.open(warehouse)) {
+      assertThat(
+              q.strings(
+                  "SELECT concat(type, ' ', source_id, ' ', count(*)) FROM school GROUP BY type, source_id ORDER BY 1"))
+          .containsExactly(
+              "college depp-ips-colleges 3", "ecole depp-ips-ecoles 5", "lycee depp-ips-lycees 1");
       assertThat(q.string("SELECT location_source FROM school WHERE uai='0750845L'"))
           .isEqualTo("education-annuaire");
       assertThat(q.string("SELECT location_origin FROM school WHERE uai='0021685W'"))
