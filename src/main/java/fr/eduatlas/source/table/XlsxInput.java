@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.dhatim.fastexcel.reader.Cell;
+import org.dhatim.fastexcel.reader.CellType;
 import org.dhatim.fastexcel.reader.ReadableWorkbook;
 import org.dhatim.fastexcel.reader.Row;
 
@@ -52,9 +54,24 @@ public final class XlsxInput extends TableInput {
   private static List<String> fields(Row r) {
     var out = new ArrayList<String>(r.getCellCount());
     for (int i = 0; i < r.getCellCount(); i++) {
-      out.add(r.hasCell(i) ? r.getCellText(i).strip() : "");
+      out.add(r.hasCell(i) ? text(r.getCell(i)) : "");
     }
     return out;
+  }
+
+  /**
+   * A cell's text as the publisher's (French) spreadsheet shows it. French Excel turns some text
+   * into booleans on entry (INSEE's density grid has the commune "Faux" stored as FALSE), so a
+   * boolean cell reads as {@code FAUX} or {@code VRAI}, as it appears on screen.
+   */
+  static String text(Cell c) {
+    if (c == null) {
+      return "";
+    }
+    if (c.getType() == CellType.BOOLEAN) {
+      return Boolean.TRUE.equals(c.asBoolean()) ? "VRAI" : "FAUX";
+    }
+    return c.getText().strip();
   }
 
   @Override
