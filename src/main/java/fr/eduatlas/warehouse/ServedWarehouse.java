@@ -85,6 +85,9 @@ public final class ServedWarehouse implements AutoCloseable {
       Object key = fileKey();
       var props = new Properties();
       props.setProperty("duckdb.read_only", "true");
+      // The driver otherwise hands back the instance it already has for this path, which is the
+      // file that was swapped out: each installed file gets its own instance.
+      props.setProperty("jdbc_instance_cache", "false");
       var conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
       return new Opened(conn, key);
     } catch (SQLException e) {

@@ -1,0 +1,65 @@
+package fr.eduatlas.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.testing.Fixtures;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command-line contract, through the packaged jar. */
+class CommandLineIT {
+  @TempDir Path tmp;
+
+  @Test
+  void everyCommandHasHelp() throws Exception {
+    for (String[] args : new String[][] {{"--help"}, {"ingest", "--help"}, {"serve", "--help"}}) {
+      var r = JarProcess.run(tmp, args);
+      assertThat(r.exitCode()).isZero();
+      assertThat(r.output()).contains("Usage:").contains("--warehouse");
+    }
+  }
+
+  @Test
+  void ingestWritesItsReportAsJson() throws Exception {
+    Path report = tmp.resolve("report.json");
+    var r =
+        JarProcess.run(
+            tmp,
+            "ingest",
+            "--data",
+            Fixtures.realData().toString(),
+            "--warehouse",
+            tmp.resolve("w.duckdb").toString(),
+            "--report",
+            report.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("Entrepôt installé");
+    JsonNode json = new ObjectMapper().readTree(report.toFile());
+    assertThat(json.get("totals").get("communes").asLong()).isEqualTo(34_969);
+    assertThat(json.get("totals").get("schools").asLong()).isEqualTo(40_630);
+    for (JsonNode s : json.get("sources")) {
+      assertThat(s.get("read").asLong())
+          .isEqualTo(s.get("loaded").asLong() + s.get("quarantined").asLong());
+      assertThat(s.has("remapped")).isTrue();
+    }
+    assertThat(json.get("stages").get(0).get("name").asText()).isEqualTo("read:cog-communes");
+    assertThat(json.get("stages").get(0).get("seconds").isNumber()).isTrue();
+  }
+
+  @Test
+  void aMissingDataDirectoryIsAClearError() throws Exception {
+    var r = JarProcess.run(tmp, "ingest", "--data", tmp.resolve("nowhere").toString());
+    assertThat(r.exitCode()).isEqualTo(1);
+    assertThat(r.output()).contains("répertoire de données introuvable").contains("nowhere");
+  }
+
+  @Test
+  void anUnknownOptionIsAUsageError() throws Exception {
+    var r = JarProcess.run(tmp, "ingest", "--colour", "red");
+    assertThat(r.exitCode()).isEqualTo(2);
+    assertThat(r.output()).contains("--colour");
+  }
+}
