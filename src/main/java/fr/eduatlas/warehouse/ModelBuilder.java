@@ -112,15 +112,14 @@ public final class ModelBuilder {
   public Remap remap(SourceEntry source, TableSpec spec) throws SQLException {
     String table = spec.tableName(source.tablePrefix());
     String col = spec.communeColumn();
-    exec("ALTER TABLE " + table + " ADD COLUMN _commune VARCHAR");
-    exec("ALTER TABLE " + table + " ADD COLUMN _commune_link VARCHAR");
     exec(
-        "UPDATE "
+        "CREATE OR REPLACE TABLE "
             + table
-            + " AS s SET _commune = m.current_code, _commune_link = m.link"
-            + " FROM commune_code_map m WHERE s."
+            + " AS SELECT s.*, m.current_code AS _commune, m.link AS _commune_link FROM "
+            + table
+            + " AS s LEFT JOIN commune_code_map AS m ON s."
             + col
-            + " = m.code");
+            + " = m.code ORDER BY s._line");
     long unmapped =
         update(
             "INSERT INTO quarantine SELECT ?, ?, _line, ?, 'code commune inconnu : ' || "
