@@ -39,9 +39,17 @@ public final class Ingest {
   private final SourceManifest manifest;
   private final PrintStream log;
 
+  private final boolean terminal;
+
+  /** An ingest that logs to {@code log}, with live progress when the JVM runs on a terminal. */
   public Ingest(SourceManifest manifest, PrintStream log) {
+    this(manifest, log, System.console() != null);
+  }
+
+  Ingest(SourceManifest manifest, PrintStream log, boolean terminal) {
     this.manifest = manifest;
     this.log = log;
+    this.terminal = terminal;
   }
 
   /**
@@ -52,7 +60,7 @@ public final class Ingest {
    */
   public IngestReport run(Options o) {
     Map<SourceEntry, Path> files = resolveFiles(o.dataDirectory());
-    var stages = new Stages(log);
+    var stages = new Stages(log, terminal);
     var results = new LinkedHashMap<String, Counts>();
     log.println("Ingestion de " + files.size() + " sources depuis " + o.dataDirectory());
     try (WarehouseBuild build = WarehouseBuild.begin(o.warehouse())) {

@@ -9,9 +9,15 @@ import java.util.Locale;
 final class Stages {
   private final List<IngestReport.Stage> done = new ArrayList<>();
   private final PrintStream out;
+  private final boolean terminal;
 
-  Stages(PrintStream out) {
+  /**
+   * @param terminal whether {@code out} is a terminal: then the running stage is shown while it
+   *     runs, and overwritten by its timing when it ends
+   */
+  Stages(PrintStream out, boolean terminal) {
     this.out = out;
+    this.terminal = terminal;
   }
 
   @FunctionalInterface
@@ -21,6 +27,10 @@ final class Stages {
 
   void run(String name, Work work) throws Exception {
     long t0 = System.nanoTime();
+    if (terminal) {
+      out.printf("  étape %-28s en cours…\r", name);
+      out.flush();
+    }
     try {
       work.run();
     } finally {
