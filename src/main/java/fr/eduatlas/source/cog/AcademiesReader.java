@@ -41,17 +41,14 @@ public final class AcademiesReader implements SourceReader {
           if (!code.matches("\\d{2}")) {
             throw new RowException("code_academie", "'" + code + "' n'est pas un code d'académie");
           }
+          String name = required(p, "name");
+          String region = required(p, "code_region_2016");
           Long first = seen.putIfAbsent(code, line);
           if (first != null) {
             throw new RowException(
                 "code_academie", "académie " + code + " déjà lue ligne " + first);
           }
-          sink.load(
-              line,
-              code,
-              required(p, "name"),
-              required(p, "code_region_2016"),
-              JsonInput.text(p, "libelle_region_2016"));
+          sink.load(line, code, name, region, JsonInput.text(p, "libelle_region_2016"));
         });
   }
 }

@@ -68,13 +68,6 @@ public final class CogCommunesReader implements SourceReader {
           } catch (Codes.InvalidCodeException e) {
             throw new RowException("departement", e.getMessage());
           }
-          // A delegated commune shares its code with the current commune it belongs to, so a
-          // code is unique per type, not overall.
-          Long first = seen.putIfAbsent(type + ":" + code, line);
-          if (first != null) {
-            throw new RowException(
-                "code", "code " + code + " (" + type + ") déjà lu ligne " + first);
-          }
           String parent =
               switch (type) {
                 case "commune-deleguee", "commune-associee" -> communeCode(c, "chefLieu");
@@ -86,14 +79,24 @@ public final class CogCommunesReader implements SourceReader {
           if (cps != null && cps.isArray()) {
             cps.forEach(p -> postal.add(p.asText()));
           }
+          String name = required(c, "nom");
+          String zone = required(c, "zone");
+          String region = required(c, "region");
+          // A delegated commune shares its code with the current commune it belongs to, so a
+          // code is unique per type, not overall. Checked last: an invalid row claims no code.
+          Long first = seen.putIfAbsent(type + ":" + code, line);
+          if (first != null) {
+            throw new RowException(
+                "code", "code " + code + " (" + type + ") déjà lu ligne " + first);
+          }
           sink.load(
               line,
               code,
-              required(c, "nom"),
+              name,
               type,
-              required(c, "zone"),
+              zone,
               departement,
-              required(c, "region"),
+              region,
               text(c, "arrondissement"),
               parent,
               count(c, "population"),

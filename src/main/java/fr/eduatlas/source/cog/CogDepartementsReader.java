@@ -45,17 +45,14 @@ public final class CogDepartementsReader implements SourceReader {
           } catch (Codes.InvalidCodeException e) {
             throw new RowException("code", e.getMessage());
           }
+          String name = required(d, "nom");
+          String region = required(d, "region");
+          String zone = required(d, "zone");
           Long first = seen.putIfAbsent(code, line);
           if (first != null) {
             throw new RowException("code", "département " + code + " déjà lu ligne " + first);
           }
-          sink.load(
-              line,
-              code,
-              required(d, "nom"),
-              required(d, "region"),
-              text(d, "chefLieu"),
-              required(d, "zone"));
+          sink.load(line, code, name, region, text(d, "chefLieu"), zone);
         });
   }
 }

@@ -57,18 +57,14 @@ public final class CogEpciReader implements SourceReader {
           if (members == null || !members.isArray() || members.isEmpty()) {
             throw new RowException("membres", "EPCI sans commune membre");
           }
+          String name = required(e, "nom");
+          Long popTotal = count(e, "populationTotale");
+          Long popMunicipale = count(e, "populationMunicipale");
           Long first = seen.putIfAbsent(code, line);
           if (first != null) {
             throw new RowException("code", "EPCI " + code + " déjà lu ligne " + first);
           }
-          sink.load(
-              line,
-              code,
-              required(e, "nom"),
-              type,
-              text(e, "modeFinancement"),
-              count(e, "populationTotale"),
-              count(e, "populationMunicipale"));
+          sink.load(line, code, name, type, text(e, "modeFinancement"), popTotal, popMunicipale);
           for (JsonNode m : members) {
             String commune;
             try {

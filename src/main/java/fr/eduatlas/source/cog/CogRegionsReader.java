@@ -34,11 +34,13 @@ public final class CogRegionsReader implements SourceReader {
           if (!code.matches("\\d{2,3}")) {
             throw new RowException("code", "'" + code + "' n'est pas un code de région");
           }
+          String name = required(r, "nom");
+          String zone = required(r, "zone");
           Long first = seen.putIfAbsent(code, line);
           if (first != null) {
             throw new RowException("code", "région " + code + " déjà lue ligne " + first);
           }
-          sink.load(line, code, required(r, "nom"), text(r, "chefLieu"), required(r, "zone"));
+          sink.load(line, code, name, text(r, "chefLieu"), zone);
         });
   }
 }

@@ -87,6 +87,11 @@ public final class AnnuaireReader implements SourceReader {
                     "coordX_origine",
                     "coordY_origine",
                     "epsg_origine");
+            String name = row.required("Nom_etablissement");
+            String type = row.required("Type_etablissement");
+            String sector = IpsSchoolsReader.sector(row, "Statut_public_prive");
+            String commune = row.communeCode("Code_commune");
+            String departement = row.departementCode("Code_departement");
             Long first = seen.putIfAbsent(uai, row.line());
             if (first != null) {
               throw new RowException(
@@ -96,13 +101,13 @@ public final class AnnuaireReader implements SourceReader {
             sink.load(
                 row.line(),
                 uai,
-                row.required("Nom_etablissement"),
-                row.required("Type_etablissement"),
-                IpsSchoolsReader.sector(row, "Statut_public_prive"),
+                name,
+                type,
+                sector,
                 row.text("Code_postal"),
-                row.communeCode("Code_commune"),
+                commune,
                 row.text("Nom_commune"),
-                row.departementCode("Code_departement"),
+                departement,
                 row.text("Code_academie"),
                 row.text("etat"),
                 row.text("code_nature"),

@@ -67,6 +67,8 @@ public final class CollegesGeolocReader implements SourceReader {
             var loc =
                 SchoolLocation.of(
                     row, "latitude", "longitude", "coordonnee_x", "coordonnee_y", "EPSG");
+            String sector = IpsSchoolsReader.sector(row, "secteur_public_prive_libe");
+            String commune = row.communeCode("code_commune");
             Long first = seen.putIfAbsent(uai, row.line());
             if (first != null) {
               throw new RowException(
@@ -79,8 +81,8 @@ public final class CollegesGeolocReader implements SourceReader {
                 row.text("appellation_officielle") != null
                     ? row.text("appellation_officielle")
                     : row.text("denomination_principale"),
-                IpsSchoolsReader.sector(row, "secteur_public_prive_libe"),
-                row.communeCode("code_commune"),
+                sector,
+                commune,
                 row.text("code_academie"),
                 row.text("libelle_academie"),
                 row.text("etat_etablissement_libe"),

@@ -65,10 +65,6 @@ public final class DensityGridReader implements SourceReader {
               throw new RowException(
                   "DENS", "niveau de densité hors de 1 à 7 : " + row.text("DENS"));
             }
-            Long first = seen.putIfAbsent(code, row.line());
-            if (first != null) {
-              throw new RowException("CODGEO", "commune " + code + " déjà lue ligne " + first);
-            }
             Integer pop = row.count("PMUN21");
             var values = new ArrayList<Object>();
             values.add(code);
@@ -78,6 +74,11 @@ public final class DensityGridReader implements SourceReader {
             values.add(pop == null ? null : pop.longValue());
             for (String p : SHARES) {
               values.add(row.decimal(p, 0, 100));
+            }
+            // Checked last, so that an invalid row does not claim the code.
+            Long first = seen.putIfAbsent(code, row.line());
+            if (first != null) {
+              throw new RowException("CODGEO", "commune " + code + " déjà lue ligne " + first);
             }
             sink.load(row.line(), values.toArray());
           });

@@ -59,18 +59,16 @@ public final class LegalPopulationsReader implements SourceReader {
               throw new RowException(
                   "COM", "commune " + code + " hors de son département déclaré " + dep);
             }
+            String name = row.required("Commune");
+            Long pmun = asLong(row.count("PMUN"));
+            Long pcap = asLong(row.count("PCAP"));
+            Long ptot = asLong(row.count("PTOT"));
+            // Checked last, so that an invalid row does not claim the code.
             Long first = seen.putIfAbsent(code, row.line());
             if (first != null) {
               throw new RowException("COM", "commune " + code + " déjà lue ligne " + first);
             }
-            sink.load(
-                row.line(),
-                code,
-                row.required("Commune"),
-                dep,
-                asLong(row.count("PMUN")),
-                asLong(row.count("PCAP")),
-                asLong(row.count("PTOT")));
+            sink.load(row.line(), code, name, dep, pmun, pcap, ptot);
           });
     }
   }
