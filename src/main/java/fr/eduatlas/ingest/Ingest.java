@@ -81,8 +81,9 @@ public final class Ingest {
             for (var s : specs.entrySet()) {
               for (TableSpec spec : s.getValue()) {
                 if (spec.communeColumn() != null) {
-                  long[] r = toArray(model.remap(s.getKey(), spec));
-                  results.get(s.getKey().id()).moveToQuarantine(r[0]).remapped += r[1];
+                  ModelBuilder.Remap r = model.remap(s.getKey(), spec);
+                  results.get(s.getKey().id()).moveToQuarantine(r.unmapped()).remapped +=
+                      r.remapped();
                 }
               }
             }
@@ -162,10 +163,6 @@ public final class Ingest {
               + " pas été remplacé",
           e);
     }
-  }
-
-  private static long[] toArray(ModelBuilder.Remap r) {
-    return new long[] {r.unmapped(), r.remapped()};
   }
 
   /** Every manifest file, checked to exist before anything is built; all missing ones named. */
