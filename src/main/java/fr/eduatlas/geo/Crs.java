@@ -5,8 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.geotools.api.referencing.FactoryException;
 import org.geotools.api.referencing.operation.MathTransform;
 import org.geotools.api.referencing.operation.TransformException;
+import org.geotools.geometry.jts.JTS;
 import org.geotools.referencing.CRS;
 import org.geotools.referencing.crs.DefaultGeographicCRS;
+import org.locationtech.jts.geom.Geometry;
 
 /**
  * Coordinate reference systems, through GeoTools' EPSG database: the projected systems of the
@@ -19,6 +21,12 @@ import org.geotools.referencing.crs.DefaultGeographicCRS;
 public final class Crs {
   /** Lambert-93, the official projection of metropolitan France. */
   public static final int LAMBERT_93 = 2154;
+
+  /** WGS84 longitude/latitude, the storage and GeoJSON system. */
+  public static final int WGS84 = 4326;
+
+  /** Web Mercator, the tiles' system. */
+  public static final int WEB_MERCATOR = 3857;
 
   private static final Map<Integer, MathTransform> TO_WGS84 = new ConcurrentHashMap<>();
 
@@ -52,6 +60,47 @@ public final class Crs {
           "point (" + x + ", " + y + ") hors du domaine de EPSG:" + epsg, e);
     }
     return out;
+  }
+
+  /**
+   * The official projected system in which areas and distances of a département are measured:
+   * Lambert-93 in metropolitan France, RGAF09 UTM 20N for Guadeloupe and Martinique, RGFG95 UTM 22N
+   * for Guyane, RGR92 UTM 40S for La Réunion, RGM04 UTM 38S for Mayotte.
+   */
+  public static int projectedFor(String departementCode) {
+    return switch (departementCode) {
+      case "971", "972" -> 5490;
+      case "973" -> 2972;
+      case "974" -> 2975;
+      case "976" -> 4471;
+      default -> LAMBERT_93;
+    };
+  }
+
+  /** A JTS geometry transformed between two EPSG systems (longitude first for geographic ones). */
+  public static Geometry transform(Geometry g, int fromEpsg, int toEpsg) {
+    try {
+      return JTS.transform(g, transform(fromEpsg, toEpsg));
+    } catch (TransformException e) {
+      throw new IllegalArgumentException(
+          "géométrie hors du domaine de EPSG:" + fromEpsg + " → EPSG:" + toEpsg, e);
+    }
+  }
+
+  private static final Map<Long, MathTransform> TRANSFORMS = new ConcurrentHashMap<>();
+
+  private static MathTransform transform(int from, int to) {
+    return TRANSFORMS.computeIfAbsent(
+        ((long) from << 32) | to,
+        k -> {
+          try {
+            return CRS.findMathTransform(
+                CRS.decode("EPSG:" + from, true), CRS.decode("EPSG:" + to, true), true);
+          } catch (FactoryException e) {
+            throw new IllegalArgumentException(
+                "transformation EPSG:" + from + " → EPSG:" + to + " introuvable", e);
+          }
+        });
   }
 
   /** Parses "EPSG:2154" or "2154". */
