@@ -94,6 +94,13 @@ public final class Ingest {
             model.dropDuplicateSchools().forEach((id, n) -> results.get(id).moveToQuarantine(n));
             model.buildTerritories();
           });
+      var boundaries = build.boundaries();
+      stages.run("boundaries:harmonise", boundaries::harmonise);
+      stages.run("boundaries:dissolve", boundaries::dissolve);
+      stages.run("boundaries:project", boundaries::project);
+      stages.run("boundaries:simplify", boundaries::simplify);
+      stages.run("boundaries:measure", boundaries::measure);
+      stages.run("boundaries:crosscheck", boundaries::crossCheck);
       stages.run("schools", model::buildSchools);
       stages.run("commune-facts", model::buildCommuneFacts);
       var checks = new ArrayList<ModelBuilder.Check>();
@@ -171,7 +178,8 @@ public final class Ingest {
     var missing = new ArrayList<String>();
     for (SourceEntry e : manifest.entries()) {
       Path p = dataDir.resolve(e.path()).normalize();
-      if (!Files.isRegularFile(p) || !Files.isReadable(p)) {
+      // A source is a file, or a directory of files (the communes, one file per département).
+      if (!(Files.isRegularFile(p) || Files.isDirectory(p)) || !Files.isReadable(p)) {
         missing.add(
             "source '"
                 + e.id()

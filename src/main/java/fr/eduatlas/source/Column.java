@@ -13,7 +13,9 @@ public record Column(String name, Type type) {
     INTEGER(Integer.class),
     BIGINT(Long.class),
     DOUBLE(Double.class),
-    BOOLEAN(Boolean.class);
+    BOOLEAN(Boolean.class),
+    /** Bytes: geometries as WKB. */
+    BLOB(byte[].class);
 
     private final Class<?> javaType;
 
@@ -51,5 +53,9 @@ public record Column(String name, Type type) {
 
   public static Column bool(String name) {
     return new Column(name, Type.BOOLEAN);
+  }
+
+  public static Column blob(String name) {
+    return new Column(name, Type.BLOB);
   }
 }

@@ -30,4 +30,10 @@ public interface RowSink {
 
   /** A problem in part of a row that was loaded all the same (kept with the quarantine). */
   void warn(long line, String field, String reason, String raw);
+
+  /**
+   * For a source made of several files (a directory): the file the following rows come from,
+   * relative to the source's path. Line numbers are then within that file.
+   */
+  default void file(String relative) {}
 }

@@ -10,6 +10,8 @@ import fr.eduatlas.source.cog.CogRegionsReader;
 import fr.eduatlas.source.depp.AnnuaireReader;
 import fr.eduatlas.source.depp.CollegesGeolocReader;
 import fr.eduatlas.source.depp.IpsSchoolsReader;
+import fr.eduatlas.source.ign.BoundaryFileReader;
+import fr.eduatlas.source.ign.CommuneBoundariesReader;
 import fr.eduatlas.source.insee.BpePrimaryReader;
 import fr.eduatlas.source.insee.DensityGridReader;
 import fr.eduatlas.source.insee.LegalPopulationsReader;
@@ -36,7 +38,9 @@ public final class SourceReaders {
           Map.entry("depp-colleges-geoloc", CollegesGeolocReader::new),
           Map.entry("education-annuaire", AnnuaireReader::new),
           Map.entry("arcep-coverage", CoverageReader::new),
-          Map.entry("arcep-ftth-quarters", FtthQuartersReader::new));
+          Map.entry("arcep-ftth-quarters", FtthQuartersReader::new),
+          Map.entry("ign-commune-boundaries", CommuneBoundariesReader::new),
+          Map.entry("ign-boundary-file", BoundaryFileReader::new));
 
   private SourceReaders() {}
 

@@ -38,6 +38,9 @@ public final class ModelBuilder {
   static final String ANNUAIRE = "education-annuaire";
   static final String COVERAGE = "arcep-coverage";
   static final String FTTH = "arcep-ftth";
+  static final String IGN_COMMUNES = "ign-communes";
+  static final String IGN_DEPARTEMENTS = "ign-departements";
+  static final String IGN_REGIONS = "ign-regions";
 
   static final List<String> REQUIRED =
       List.of(
@@ -55,7 +58,10 @@ public final class ModelBuilder {
           COLLEGES_GEOLOC,
           ANNUAIRE,
           COVERAGE,
-          FTTH);
+          FTTH,
+          IGN_COMMUNES,
+          IGN_DEPARTEMENTS,
+          IGN_REGIONS);
 
   private final Connection conn;
   private final Map<String, SourceEntry> sources;
@@ -120,9 +126,13 @@ public final class ModelBuilder {
             + " AS s LEFT JOIN commune_code_map AS m ON s."
             + col
             + " = m.code ORDER BY s._line");
+    // A source made of several files stages each row's file: name it in the quarantine.
+    boolean multiFile = spec.columns().stream().anyMatch(c -> c.name().equals("file"));
     long unmapped =
         update(
-            "INSERT INTO quarantine SELECT ?, ?, _line, ?, 'code commune inconnu : ' || "
+            "INSERT INTO quarantine SELECT ?, ?"
+                + (multiFile ? " || '/' || file" : "")
+                + ", _line, ?, 'code commune inconnu : ' || "
                 + col
                 + " || ' n''est ni une commune du COG 2026, ni un arrondissement, ni une commune"
                 + " déléguée, associée ou ancienne', to_json(s)::VARCHAR, true, 'remap' FROM "
@@ -261,7 +271,8 @@ public final class ModelBuilder {
 
   /**
    * The schools of the DEPP lists, each in its current commune, with its position from the national
-   * directory or the geolocated collèges, else flagged to be placed at its commune.
+   * directory or the geolocated collèges, else placed at its commune's label point and flagged so
+   * ({@code location_method = 'commune'}). Runs after the boundaries stage.
    */
   public void buildSchools() throws SQLException {
     exec(
@@ -279,7 +290,8 @@ public final class ModelBuilder {
                d._commune_link AS commune_link,
                c.departement_code, c.academie_code, c.region_code,
                d.departement_code AS departement_code_source,
-               coalesce(a.lon, g.lon) AS lon, coalesce(a.lat, g.lat) AS lat,
+               coalesce(a.lon, g.lon, tg.label_lon) AS lon,
+               coalesce(a.lat, g.lat, tg.label_lat) AS lat,
                CASE WHEN a.lat IS NOT NULL OR g.lat IS NOT NULL THEN 'etablissement'
                     ELSE 'commune' END AS location_method,
                CASE WHEN a.lat IS NOT NULL THEN 'education-annuaire'
@@ -290,6 +302,7 @@ public final class ModelBuilder {
         JOIN commune c ON c.code = d._commune
         LEFT JOIN src_education_annuaire a ON a.uai = d.uai AND a.lat IS NOT NULL
         LEFT JOIN src_depp_colleges_geoloc g ON g.uai = d.uai AND g.lat IS NOT NULL
+        LEFT JOIN territory_geometry tg ON tg.level = 'commune' AND tg.code = d._commune
         ORDER BY d.uai
         """);
   }
@@ -405,6 +418,11 @@ public final class ModelBuilder {
             "communes-sans-population",
             "SELECT string_agg(code, ', ' ORDER BY code) FROM commune WHERE zone <> 'com'"
                 + " AND code NOT IN (SELECT commune_code FROM commune_population)"));
+    out.add(
+        check(
+            "communes-sans-geometrie",
+            "SELECT string_agg(code, ', ' ORDER BY code) FROM commune WHERE zone <> 'com'"
+                + " AND code NOT IN (SELECT code FROM territory_geometry WHERE level = 'commune')"));
     out.add(
         check(
             "communes-sans-couverture",

@@ -23,6 +23,7 @@ public final class StagingWriter implements RowSink, AutoCloseable {
   private final List<DuckDBAppender> appenders = new ArrayList<>();
   private final DuckDBAppender quarantine;
   private long lastLine = -1;
+  private String currentFile;
   private long read;
   private long loaded;
   private long quarantined;
@@ -55,6 +56,11 @@ public final class StagingWriter implements RowSink, AutoCloseable {
   }
 
   @Override
+  public void file(String relative) {
+    this.currentFile = relative;
+  }
+
+  @Override
   public void attach(int table, Object... values) {
     if (table < 1 || table >= specs.size()) {
       throw new IllegalArgumentException(source.id() + ": no secondary table " + table);
@@ -83,7 +89,7 @@ public final class StagingWriter implements RowSink, AutoCloseable {
     try {
       quarantine.beginRow();
       quarantine.append(source.id());
-      quarantine.append(source.path());
+      quarantine.append(currentFile == null ? source.path() : source.path() + "/" + currentFile);
       quarantine.append(line);
       appendNullable(quarantine, field);
       quarantine.append(reason);
@@ -133,6 +139,7 @@ public final class StagingWriter implements RowSink, AutoCloseable {
             case BIGINT -> a.append((Long) v);
             case DOUBLE -> a.append((Double) v);
             case BOOLEAN -> a.append((Boolean) v);
+            case BLOB -> a.append((byte[]) v);
           }
         }
       }

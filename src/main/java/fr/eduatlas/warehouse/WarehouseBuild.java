@@ -87,6 +87,11 @@ public final class WarehouseBuild implements AutoCloseable {
     writer.discard();
   }
 
+  /** The boundaries stage, over the staged boundary files and the territories. */
+  public BoundaryBuilder boundaries() {
+    return new BoundaryBuilder(conn);
+  }
+
   /** The model stages, over the staged sources. */
   public ModelBuilder model(List<SourceEntry> entries) {
     return new ModelBuilder(conn, entries);

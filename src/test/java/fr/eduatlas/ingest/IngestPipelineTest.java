@@ -38,14 +38,14 @@ class IngestPipelineTest {
   void reportBalancesForEverySource() {
     IngestReport r = ingest(false);
     assertThat(r.status()).isEqualTo("ok");
-    assertThat(r.sources()).hasSize(15).allSatisfy(s -> assertThat(s.balanced()).isTrue());
-    assertThat(r.totals().communes()).isEqualTo(8);
-    assertThat(r.totals().departements()).isEqualTo(5);
+    assertThat(r.sources()).hasSize(18).allSatisfy(s -> assertThat(s.balanced()).isTrue());
+    assertThat(r.totals().communes()).isEqualTo(9);
+    assertThat(r.totals().departements()).isEqualTo(6);
     assertThat(r.totals().regions()).isEqualTo(5);
     assertThat(r.totals().academies()).isEqualTo(5);
     assertThat(r.totals().epci()).isEqualTo(2);
-    // 6 écoles less one in an unknown commune, 4 collèges less one already in the écoles, 1 lycée.
-    assertThat(r.totals().schools()).isEqualTo(9);
+    // 6 écoles less one in an unknown commune, 4 collèges less one already in the écoles, 2 lycées.
+    assertThat(r.totals().schools()).isEqualTo(10);
     assertThat(r.stages())
         .extracting(IngestReport.Stage::name)
         .contains(
@@ -155,7 +155,7 @@ class IngestPipelineTest {
               q.strings(
                   "SELECT concat(type, ' ', source_id, ' ', count(*)) FROM school GROUP BY type, source_id ORDER BY 1"))
           .containsExactly(
-              "college depp-ips-colleges 3", "ecole depp-ips-ecoles 5", "lycee depp-ips-lycees 1");
+              "college depp-ips-colleges 3", "ecole depp-ips-ecoles 5", "lycee depp-ips-lycees 2");
       assertThat(q.string("SELECT location_source FROM school WHERE uai='0750845L'"))
           .isEqualTo("education-annuaire");
       assertThat(q.string("SELECT location_origin FROM school WHERE uai='0021685W'"))
@@ -165,9 +165,15 @@ class IngestPipelineTest {
           .isEqualTo("EPSG:2154");
       assertThat(q.dbl("SELECT lat FROM school WHERE uai='0020471B'")).isBetween(49.55, 49.58);
       assertThat(q.dbl("SELECT lon FROM school WHERE uai='0020471B'")).isBetween(3.59, 3.63);
+      // No position in any directory: placed at its commune's label point, and flagged so.
       assertThat(q.string("SELECT location_method FROM school WHERE uai='9710999J'"))
           .isEqualTo("commune");
-      assertThat(q.string("SELECT lat FROM school WHERE uai='9710999J'")).isNull();
+      assertThat(
+              q.string(
+                  "SELECT concat(s.lon = g.label_lon, ' ', s.lat = g.label_lat) FROM school s"
+                      + " JOIN territory_geometry g ON g.level = 'commune'"
+                      + " AND g.code = s.commune_code WHERE uai='9710999J'"))
+          .isEqualTo("true true");
     }
   }
 
@@ -244,7 +250,7 @@ class IngestPipelineTest {
                           .findFirst()
                           .get()
                           .loaded())
-                  .isEqualTo(1);
+                  .isEqualTo(2);
             });
     assertThat(checksumOf(warehouse)).isEqualTo(before);
     try (var files = Files.list(warehouse.getParent())) {

@@ -26,7 +26,7 @@ class IngestKillIT {
     String checksum;
     try (var q = WarehouseQuery.open(wh)) {
       checksum = q.string("SELECT value FROM ingest_meta WHERE key = 'checksum'");
-      assertThat(q.count("SELECT count(*) FROM commune")).isEqualTo(8);
+      assertThat(q.count("SELECT count(*) FROM commune")).isEqualTo(9);
     }
 
     Process p =
@@ -55,7 +55,7 @@ class IngestKillIT {
     try (var q = WarehouseQuery.open(wh)) {
       assertThat(q.string("SELECT value FROM ingest_meta WHERE key = 'checksum'"))
           .isEqualTo(checksum);
-      assertThat(q.count("SELECT count(*) FROM commune")).isEqualTo(8);
+      assertThat(q.count("SELECT count(*) FROM commune")).isEqualTo(9);
     }
     // The next build clears what the killed one left.
     assertThat(building).exists();

@@ -22,6 +22,7 @@ final class JarProcess {
   static ProcessBuilder builder(Path workDir, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-XX:+UseParallelGC"); // as the README runs it
     cmd.add("-jar");
     cmd.add(jar().toAbsolutePath().toString());
     cmd.addAll(List.of(args));

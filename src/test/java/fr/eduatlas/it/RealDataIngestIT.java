@@ -2,6 +2,8 @@ package fr.eduatlas.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import fr.eduatlas.geo.Crs;
+import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.ingest.IngestReport;
 import fr.eduatlas.source.SourceManifest;
@@ -15,10 +17,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.coverage.CoverageGapFinder;
+import org.locationtech.jts.coverage.CoverageValidator;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
 
 /** The ingest of the real open data of ../shared/data, checked against its known counts. */
 class RealDataIngestIT {
@@ -42,7 +50,7 @@ class RealDataIngestIT {
   void everyRowReadIsLoadedOrQuarantined() {
     assertThat(report.status()).isEqualTo("ok");
     assertThat(report.sources())
-        .hasSize(15)
+        .hasSize(18)
         .allSatisfy(
             s -> {
               assertThat(s.status()).as(s.id()).isEqualTo("ok");
@@ -139,6 +147,154 @@ class RealDataIngestIT {
       assertThat(b.rows(faux))
           .extracting(r -> r.get("n"))
           .containsExactly("08165 False", "24177 False");
+    }
+  }
+
+  @Test
+  void almostEveryCommuneHasItsCog2026Geometry() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      // ADMIN EXPRESS covers metropolitan France and the five overseas départements, not the
+      // overseas collectivities (zone com): the share is over the communes it covers.
+      long cog = q.count("SELECT count(*) FROM commune WHERE zone <> 'com'");
+      long withGeometry =
+          q.count(
+              "SELECT count(*) FROM commune c JOIN territory_geometry g"
+                  + " ON g.level = 'commune' AND g.code = c.code WHERE c.zone <> 'com'");
+      assertThat(cog).isEqualTo(34_875);
+      assertThat((double) withGeometry / cog).isGreaterThanOrEqualTo(0.999);
+      // The others are reported, and every 2018 polygon found its commune.
+      assertThat(q.count("SELECT count FROM ingest_check WHERE name = 'communes-sans-geometrie'"))
+          .isEqualTo(cog - withGeometry);
+      assertThat(q.count("SELECT quarantined FROM ingest_source WHERE id = 'ign-communes'"))
+          .isZero();
+      assertThat(q.count("SELECT read FROM ingest_source WHERE id = 'ign-communes'"))
+          .isEqualTo(35_357);
+      assertThat(q.count("SELECT count(*) FROM territory_geometry"))
+          .isEqualTo(withGeometry + 1_255 + 101 + 30 + 18 + 1);
+    }
+  }
+
+  @Test
+  void communeAreasAddUpToTheirDissolvedDepartement() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      Map<String, Geometry> deps =
+          q.geometries(
+              "SELECT code, ST_AsWKB(geom) FROM territory_geometry WHERE level = 'departement'");
+      Map<String, String> sums = new HashMap<>();
+      for (String row :
+          q.strings(
+              "SELECT concat(c.departement_code, ' ', sum(g.area_km2)) FROM territory_geometry g"
+                  + " JOIN commune c ON c.code = g.code WHERE g.level = 'commune' GROUP BY c.departement_code")) {
+        sums.put(row.split(" ")[0], row.split(" ")[1]);
+      }
+      assertThat(deps).hasSize(101);
+      deps.forEach(
+          (code, g) -> {
+            // Measured here, independently, in the département's official projection.
+            double dissolved = Crs.transform(g, Crs.WGS84, Crs.projectedFor(code)).getArea() / 1e6;
+            double communes = Double.parseDouble(sums.get(code));
+            assertThat(Math.abs(communes - dissolved) / dissolved).as(code).isLessThan(0.001);
+          });
+    }
+  }
+
+  @Test
+  void dissolvedLevelsMatchTheOfficialBoundaryFiles() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      assertThat(q.count("SELECT count(*) FROM boundary_crosscheck WHERE dissolved_km2 IS NULL"))
+          .isZero();
+      // IGN's own départements and régions: the same data, dissolved by IGN.
+      assertThat(
+              q.dbl(
+                  "SELECT max(abs(difference_pct)) FROM boundary_crosscheck WHERE level IN ('departement', 'region')"))
+          .isLessThan(0.1);
+      // The ministry's académie contours (2020) are generalised differently, coastlines most.
+      assertThat(
+              q.dbl(
+                  "SELECT max(abs(difference_pct)) FROM boundary_crosscheck WHERE level = 'academie'"))
+          .isLessThan(3.5);
+      assertThat(q.count("SELECT count(*) FROM boundary_crosscheck")).isEqualTo(101 + 18 + 30);
+    }
+  }
+
+  @Test
+  void everyStoredGeometryIsValidAndEveryLabelInside() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      Map<String, Geometry> full =
+          q.geometries("SELECT level || ' ' || code, ST_AsWKB(geom) FROM territory_geometry");
+      var labels = new HashMap<String, double[]>();
+      for (String r :
+          q.strings(
+              "SELECT level || ' ' || code || ' ' || label_lon || ' ' || label_lat FROM territory_geometry")) {
+        String[] p = r.split(" ");
+        labels.put(
+            p[0] + " " + p[1], new double[] {Double.parseDouble(p[2]), Double.parseDouble(p[3])});
+      }
+      var gf = new GeometryFactory();
+      full.forEach(
+          (k, g) -> {
+            assertThat(g.isValid()).as(k).isTrue();
+            double[] l = labels.get(k);
+            assertThat(g.contains(gf.createPoint(new Coordinate(l[0], l[1])))).as(k).isTrue();
+          });
+      long invalid = 0;
+      for (Geometry g :
+          q.geometries(
+                  "SELECT level || code || band, ST_AsWKB(geom_3857) FROM territory_geometry_zoom")
+              .values()) {
+        if (!g.isValid()) {
+          invalid++;
+        }
+      }
+      assertThat(invalid).isZero();
+    }
+  }
+
+  @Test
+  void neighboursShareTheirBordersAtEveryZoomBand() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      for (ZoomBand band : ZoomBand.values()) {
+        for (String level : List.of("commune", "epci", "departement", "academie", "region")) {
+          if (level.equals("commune") && !band.hasCommunes()) {
+            continue;
+          }
+          Geometry[] coverage =
+              q.geometries(
+                      "SELECT code, ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE band = '"
+                          + band.id()
+                          + "' AND level = '"
+                          + level
+                          + "'")
+                  .values()
+                  .toArray(new Geometry[0]);
+          assertThat(coverage).as(band + " " + level).isNotEmpty();
+          // No overlap, and every shared border identical on both sides...
+          assertThat(CoverageValidator.isValid(coverage)).as(band + " " + level).isTrue();
+          // ...and no gap opened between neighbours (slivers narrower than a metre).
+          assertThat(CoverageGapFinder.findGaps(coverage, 1.0).isEmpty())
+              .as(band + " " + level)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  @Test
+  void schoolsWithoutAPositionArePlacedAtTheirCommune() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      assertThat(
+              q.count(
+                  "SELECT count(*) FROM school WHERE lon IS NULL AND commune_code IN"
+                      + " (SELECT code FROM territory_geometry WHERE level = 'commune')"))
+          .isZero();
+      assertThat(
+              q.count(
+                  "SELECT count(*) FROM school s JOIN territory_geometry g ON g.level = 'commune'"
+                      + " AND g.code = s.commune_code WHERE s.location_method = 'commune'"
+                      + " AND (s.lon <> g.label_lon OR s.lat <> g.label_lat)"))
+          .isZero();
+      assertThat(q.count("SELECT count(*) FROM school WHERE location_method = 'etablissement'"))
+          .isGreaterThan(7_000);
     }
   }
 

@@ -20,14 +20,14 @@ class JsonSourcesTest {
   void cogCommunesKeepEveryTypeAndTheFormerCodes() throws Exception {
     try (var s =
         Staged.run(new CogCommunesReader(), Fixtures.miniDir().resolve("cog-communes.json"), tmp)) {
-      assertThat(s.read).isEqualTo(11);
+      assertThat(s.read).isEqualTo(12);
       assertThat(s.rows("SELECT type, count(*) AS n FROM src_fixture GROUP BY type ORDER BY type"))
           .extracting(r -> r.get("type") + "=" + r.get("n"))
           .containsExactly(
-              "arrondissement-municipal=1", "commune-actuelle=8", "commune-deleguee=2");
+              "arrondissement-municipal=1", "commune-actuelle=9", "commune-deleguee=2");
       assertThat(s.rows("SELECT code, former_code FROM src_fixture_former ORDER BY code"))
           .extracting(r -> r.get("code") + "<" + r.get("former_code"))
-          .containsExactly("01015<01340", "2A004<20004");
+          .containsExactly("01015<01340", "02722<02723", "2A004<20004");
       // Elements are numbered by the line they start on.
       assertThat(s.rows("SELECT _line FROM src_fixture WHERE code = '02408'"))
           .singleElement()

@@ -122,7 +122,10 @@ class ReadersTest {
                       + " "
                       + r.get("pupils_pro"))
           .containsExactly(
-              "6200001G 677 677 null", "6200002H 250 null 250", "6200003J 500 400 100");
+              "6200001G 677 677 null",
+              "6200002H 250 null 250",
+              "6200003J 500 400 100",
+              "7200999Y 500 500 null");
     }
   }
 

@@ -12,7 +12,7 @@ class SourceManifestTest {
   @Test
   void theBundledManifestNamesEveryTabularSourceWithAKnownReader() {
     SourceManifest m = SourceManifest.bundled();
-    assertThat(m.entries()).hasSize(15);
+    assertThat(m.entries()).hasSize(18);
     assertThat(m.entries())
         .allSatisfy(
             e -> {

@@ -30,7 +30,10 @@ public final class Fixtures {
           Map.entry("depp-colleges-geoloc", "colleges-geoloc.csv"),
           Map.entry("education-annuaire", "annuaire.csv"),
           Map.entry("arcep-coverage", "couverture.csv"),
-          Map.entry("arcep-ftth", "ftth.csv"));
+          Map.entry("arcep-ftth", "ftth.csv"),
+          Map.entry("ign-communes", "communes"),
+          Map.entry("ign-departements", "departements.geojson"),
+          Map.entry("ign-regions", "regions.geojson"));
 
   private Fixtures() {}
 
@@ -67,9 +70,15 @@ public final class Fixtures {
   /** A copy of the mini dataset under {@code dir}, for tests that corrupt files. */
   public static Path copyMini(Path dir) throws IOException {
     Path out = Files.createDirectories(dir.resolve("data"));
-    try (Stream<Path> files = Files.list(miniDir())) {
+    Path mini = miniDir();
+    try (Stream<Path> files = Files.walk(mini)) {
       for (Path f : files.toList()) {
-        Files.copy(f, out.resolve(f.getFileName()));
+        Path target = out.resolve(mini.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
       }
     }
     return out;

@@ -7,8 +7,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
 
 /** Read-only SQL on a warehouse file, for assertions. */
 public final class WarehouseQuery implements AutoCloseable {
@@ -49,6 +54,23 @@ public final class WarehouseQuery implements AutoCloseable {
 
   public double dbl(String sql) throws SQLException {
     return Double.parseDouble(string(sql));
+  }
+
+  /** Geometries by key: the query returns a key and a WKB geometry ({@code ST_AsWKB(geom)}). */
+  public Map<String, Geometry> geometries(String sql) throws SQLException {
+    var out = new LinkedHashMap<String, Geometry>();
+    var reader = new WKBReader();
+    try (Statement st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        try {
+          out.put(rs.getString(1), reader.read(rs.getBytes(2)));
+        } catch (ParseException e) {
+          throw new AssertionError("unreadable WKB for " + rs.getString(1), e);
+        }
+      }
+    }
+    return out;
   }
 
   @Override

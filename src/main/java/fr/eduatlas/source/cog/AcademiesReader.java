@@ -1,12 +1,15 @@
 package fr.eduatlas.source.cog;
 
+import static fr.eduatlas.source.Column.blob;
 import static fr.eduatlas.source.Column.varchar;
 import static fr.eduatlas.source.json.JsonInput.required;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.TableSpec;
+import fr.eduatlas.source.ign.Features;
 import fr.eduatlas.source.json.JsonInput;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -14,8 +17,8 @@ import java.util.HashMap;
 import java.util.List;
 
 /**
- * The académies of the education ministry's contour file (2020): code, name and région. Only the
- * properties are read here; the geometry belongs to the boundaries stage.
+ * The académies of the education ministry's contour file (2020): code, name, région, and the
+ * contour, used to cross-check the académies dissolved from the communes.
  */
 public final class AcademiesReader implements SourceReader {
   @Override
@@ -23,7 +26,11 @@ public final class AcademiesReader implements SourceReader {
     return List.of(
         TableSpec.primary(
             List.of(
-                varchar("code"), varchar("name"), varchar("region_code"), varchar("region_name"))));
+                varchar("code"),
+                varchar("name"),
+                varchar("region_code"),
+                varchar("region_name"),
+                blob("wkb"))));
   }
 
   @Override
@@ -43,12 +50,19 @@ public final class AcademiesReader implements SourceReader {
           }
           String name = required(p, "name");
           String region = required(p, "code_region_2016");
+          JsonNode geometry = feature.get("geometry");
+          // The geometry serves to cross-check the académies dissolved from the communes; a
+          // feature without one still gives the académie's code, name and région.
+          byte[] wkb =
+              geometry == null || geometry.isNull()
+                  ? null
+                  : Features.polygonalWkb(geometry, line, sink);
           Long first = seen.putIfAbsent(code, line);
           if (first != null) {
             throw new RowException(
                 "code_academie", "académie " + code + " déjà lue ligne " + first);
           }
-          sink.load(line, code, name, region, JsonInput.text(p, "libelle_region_2016"));
+          sink.load(line, code, name, region, JsonInput.text(p, "libelle_region_2016"), wkb);
         });
   }
 }

@@ -22,7 +22,12 @@ public final class JsonInput {
 
   private JsonInput() {}
 
-  /** Handles one element; throws {@link RowException} to quarantine it. */
+  /**
+   * Handles one element; throws {@link RowException} to quarantine it.
+   *
+   * <p>{@code line} is the line the element starts on for a JSON array, and the feature's number
+   * (1-based) in a GeoJSON FeatureCollection, whose features are often all on one line.
+   */
   @FunctionalInterface
   public interface ElementHandler {
     void handle(long line, JsonNode element);
@@ -62,11 +67,13 @@ public final class JsonInput {
         }
       }
       JsonToken t;
+      long ordinal = 0;
       while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
         if (t == null) {
           throw new SourceException(file, "fin de fichier inattendue (tableau non fermé)");
         }
-        long line = p.currentTokenLocation().getLineNr();
+        ordinal++;
+        long line = arrayField == null ? p.currentTokenLocation().getLineNr() : ordinal;
         JsonNode node = MAPPER.readTree(p);
         if (!node.isObject()) {
           sink.quarantine(line, null, "élément qui n'est pas un objet JSON", node.toString());
