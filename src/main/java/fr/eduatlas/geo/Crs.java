@@ -87,6 +87,25 @@ public final class Crs {
     }
   }
 
+  /**
+   * A JTS geometry from the system described by {@code wkt} (a Shapefile's .prj) to WGS84.
+   *
+   * @throws IllegalArgumentException in French when the description cannot be read
+   */
+  public static Geometry toWgs84(Geometry g, String wkt) {
+    try {
+      var source = CRS.parseWKT(wkt);
+      Integer epsg = CRS.lookupEpsgCode(source, true);
+      if (epsg != null) {
+        return epsg == WGS84 ? g : transform(g, epsg, WGS84);
+      }
+      return JTS.transform(g, CRS.findMathTransform(source, DefaultGeographicCRS.WGS84, true));
+    } catch (FactoryException | TransformException e) {
+      throw new IllegalArgumentException(
+          "système de coordonnées illisible ou non transformable : " + e.getMessage(), e);
+    }
+  }
+
   private static final Map<Long, MathTransform> TRANSFORMS = new ConcurrentHashMap<>();
 
   private static MathTransform transform(int from, int to) {

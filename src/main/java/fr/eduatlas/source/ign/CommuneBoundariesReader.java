@@ -3,6 +3,8 @@ package fr.eduatlas.source.ign;
 import static fr.eduatlas.source.Column.blob;
 import static fr.eduatlas.source.Column.varchar;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import fr.eduatlas.geo.GeoJson;
 import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import fr.eduatlas.source.SourceException;
@@ -14,16 +16,30 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
 
 /**
- * IGN ADMIN EXPRESS commune polygons: a directory of files (one per département), each feature with
- * its commune {@code code} of the edition's year and its {@code nom}. GeoJSON files are read here;
- * every other file in the directory is reported, not skipped silently.
+ * IGN ADMIN EXPRESS commune polygons: a directory of files, in any of the formats IGN publishes
+ * ADMIN EXPRESS in: GeoJSON (one FeatureCollection per département here), ESRI Shapefile ({@code
+ * .shp} with its {@code .dbf}, {@code .prj}, {@code .cpg}) or GeoPackage (table {@code commune}).
+ * Each feature gives its commune code of the edition's year ({@code code}, or IGN's {@code
+ * INSEE_COM}) and name ({@code nom} or {@code NOM_COM}); geometries are read or reprojected to
+ * WGS84. A file of any other format stops the source: nothing in the directory is skipped silently.
  */
 public final class CommuneBoundariesReader implements SourceReader {
+  /** Files that accompany a Shapefile's {@code .shp} and are read with it. */
+  static final Set<String> SHAPEFILE_PARTS =
+      Set.of("shx", "dbf", "prj", "cpg", "qix", "sbn", "sbx");
+
+  private static final GeometryFactory GF = new GeometryFactory();
+
   @Override
   public List<TableSpec> tables() {
     return List.of(
@@ -48,33 +64,76 @@ public final class CommuneBoundariesReader implements SourceReader {
     var seen = new HashMap<String, String>();
     for (Path f : files) {
       String name = f.getFileName().toString();
-      String lower = name.toLowerCase(Locale.ROOT);
+      String ext =
+          name.contains(".")
+              ? name.substring(name.lastIndexOf('.') + 1).toLowerCase(Locale.ROOT)
+              : "";
       sink.file(name);
-      if (lower.endsWith(".geojson") || lower.endsWith(".json")) {
-        JsonInput.eachFeature(
-            f,
-            sink,
-            (line, feature) -> {
-              var p = feature.get("properties");
-              if (p == null || !p.isObject()) {
-                throw new RowException("properties", "entité sans propriétés");
-              }
-              String code;
-              try {
-                code = Codes.commune(JsonInput.required(p, "code"));
-              } catch (Codes.InvalidCodeException e) {
-                throw new RowException("code", e.getMessage());
-              }
-              byte[] wkb = Features.polygonalWkb(feature.get("geometry"), line, sink);
-              String first = seen.putIfAbsent(code, name + ":" + line);
-              if (first != null) {
-                throw new RowException("code", "commune " + code + " déjà lue (" + first + ")");
-              }
-              sink.load(line, name, code, JsonInput.text(p, "nom"), wkb);
-            });
-      } else {
-        throw new SourceException(f, "format de fichier non pris en charge (GeoJSON attendu)");
+      switch (ext) {
+        case "geojson", "json" ->
+            JsonInput.eachFeature(
+                f,
+                sink,
+                (number, feature) -> handle(name, fromGeoJson(number, feature), sink, seen));
+        case "shp" ->
+            ShapefileFeatures.each(f, feature -> handleOrQuarantine(name, feature, sink, seen));
+        case "gpkg" ->
+            GeoPackageFeatures.each(
+                f, "commune", feature -> handleOrQuarantine(name, feature, sink, seen));
+        default -> {
+          if (!SHAPEFILE_PARTS.contains(ext)) {
+            throw new SourceException(
+                f, "format non pris en charge (GeoJSON, Shapefile ou GeoPackage attendu)");
+          }
+        }
       }
     }
+  }
+
+  private static BoundaryFeature fromGeoJson(long number, JsonNode feature) {
+    JsonNode p = feature.get("properties");
+    if (p == null || !p.isObject()) {
+      throw new RowException("properties", "entité sans propriétés");
+    }
+    Map<String, String> attrs = new LinkedHashMap<>();
+    p.fields()
+        .forEachRemaining(
+            e -> attrs.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue().asText()));
+    Geometry g;
+    try {
+      g = GeoJson.read(feature.get("geometry"), GF);
+    } catch (IllegalArgumentException e) {
+      throw new RowException("geometry", e.getMessage());
+    }
+    return new BoundaryFeature(number, attrs, g);
+  }
+
+  private static void handleOrQuarantine(
+      String file, BoundaryFeature f, RowSink sink, Map<String, String> seen) {
+    try {
+      handle(file, f, sink, seen);
+    } catch (RowException e) {
+      sink.quarantine(f.number(), e.field(), e.reason(), f.raw());
+    }
+  }
+
+  private static void handle(
+      String file, BoundaryFeature f, RowSink sink, Map<String, String> seen) {
+    String raw = f.attribute("code", "insee_com");
+    String code;
+    try {
+      code = Codes.commune(raw);
+    } catch (Codes.InvalidCodeException e) {
+      throw new RowException("code", e.getMessage());
+    }
+    if (f.geometry() == null) {
+      throw new RowException("geometry", "géométrie absente");
+    }
+    byte[] wkb = Features.polygonalWkb(f.geometry(), f.number(), sink, f.raw());
+    String first = seen.putIfAbsent(code, file + ":" + f.number());
+    if (first != null) {
+      throw new RowException("code", "commune " + code + " déjà lue (" + first + ")");
+    }
+    sink.load(f.number(), file, code, f.attribute("nom", "nom_com"), wkb);
   }
 }

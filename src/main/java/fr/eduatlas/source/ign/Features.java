@@ -6,6 +6,7 @@ import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.MultiPolygon;
 import org.locationtech.jts.geom.Polygonal;
 import org.locationtech.jts.geom.util.GeometryFixer;
 import org.locationtech.jts.io.WKBWriter;
@@ -38,6 +39,11 @@ public final class Features {
     }
     if (g.isEmpty()) {
       throw new RowException("geometry", "géométrie vide");
+    }
+    // One shape, one type, whatever the format: Shapefile readers give every polygon as a
+    // one-part multipolygon.
+    if (g instanceof MultiPolygon mp && mp.getNumGeometries() == 1) {
+      g = mp.getGeometryN(0);
     }
     var op = new IsValidOp(g);
     if (!op.isValid()) {
