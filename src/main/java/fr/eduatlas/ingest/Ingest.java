@@ -6,6 +6,7 @@ import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.SourceReaders;
 import fr.eduatlas.source.TableSpec;
+import fr.eduatlas.warehouse.BoundaryBuilder;
 import fr.eduatlas.warehouse.ModelBuilder;
 import fr.eduatlas.warehouse.StagingWriter;
 import fr.eduatlas.warehouse.WarehouseBuild;
@@ -100,7 +101,8 @@ public final class Ingest {
       stages.run("boundaries:project", boundaries::project);
       stages.run("boundaries:simplify", boundaries::simplify);
       stages.run("boundaries:measure", boundaries::measure);
-      stages.run("boundaries:crosscheck", boundaries::crossCheck);
+      var boundarySummary = new BoundaryBuilder.Summary[1];
+      stages.run("boundaries:crosscheck", () -> boundarySummary[0] = boundaries.crossCheck());
       stages.run("schools", model::buildSchools);
       stages.run("commune-facts", model::buildCommuneFacts);
       var checks = new ArrayList<ModelBuilder.Check>();
@@ -136,6 +138,7 @@ public final class Ingest {
                 sources,
                 stages.all(),
                 checks,
+                boundarySummary[0],
                 totals);
         throw new IngestException(
             "des sources n'ont pas pu être lues ("
@@ -159,6 +162,7 @@ public final class Ingest {
           sources,
           stages.all(),
           checks,
+          boundarySummary[0],
           totals);
     } catch (IngestException e) {
       throw e;

@@ -1,5 +1,6 @@
 package fr.eduatlas.ingest;
 
+import fr.eduatlas.warehouse.BoundaryBuilder;
 import fr.eduatlas.warehouse.ModelBuilder;
 import java.util.List;
 
@@ -7,7 +8,8 @@ import java.util.List;
  * What an ingest did: per source, rows read, loaded, quarantined and mapped from older commune
  * codes; per stage, its duration; the consistency checks; totals. Written as JSON with {@code
  * --report} and stored in the warehouse ({@code ingest_source}, {@code ingest_stage}, {@code
- * ingest_check}).
+ * ingest_check}). {@code boundaries} says how many communes have a geometry, how many simplified
+ * geometries had to be repaired, and each official territory against its dissolved counterpart.
  *
  * @param status {@code ok}, {@code partial} (some sources failed, swapped on request) or {@code
  *     failed} (nothing swapped)
@@ -20,6 +22,7 @@ public record IngestReport(
     List<Source> sources,
     List<Stage> stages,
     List<ModelBuilder.Check> checks,
+    BoundaryBuilder.Summary boundaries,
     Totals totals) {
 
   /**

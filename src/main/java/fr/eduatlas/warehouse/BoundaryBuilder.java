@@ -73,7 +73,14 @@ public final class BoundaryBuilder {
 
   /** What the stage did, for the report's checks. */
   public record Summary(
-      int communesWithGeometry, int communesWithoutGeometry, int simplifiedRepaired) {}
+      int communesWithGeometry,
+      int communesWithoutGeometry,
+      int simplifiedRepaired,
+      List<CrossCheck> crossCheck) {}
+
+  /** An official territory against the one dissolved from the communes (areas in km²). */
+  public record CrossCheck(
+      String level, String code, double officialKm2, Double dissolvedKm2, Double differencePct) {}
 
   private Map<String, Map<String, String>> parentOf;
   private final Map<String, Map<String, Geometry>> full = new LinkedHashMap<>();
@@ -145,10 +152,10 @@ public final class BoundaryBuilder {
 
   /** Step 6: the cross-check against the official files; returns what the stage did. */
   public Summary crossCheck() throws SQLException {
-    writeCrossCheck();
+    List<CrossCheck> checks = writeCrossCheck();
     long cogCommunes = scalar("SELECT count(*) FROM commune WHERE zone <> 'com'");
     int n = full.get("commune").size();
-    return new Summary(n, (int) (cogCommunes - n), simplifiedRepaired);
+    return new Summary(n, (int) (cogCommunes - n), simplifiedRepaired, checks);
   }
 
   private Map<String, List<Geometry>> readCommuneParts() throws SQLException {
@@ -375,7 +382,7 @@ public final class BoundaryBuilder {
    * Official départements, régions and académies against the dissolved ones: areas in the
    * territory's official projection, and the relative difference.
    */
-  private void writeCrossCheck() throws SQLException {
+  private List<CrossCheck> writeCrossCheck() throws SQLException {
     exec(
         "CREATE TABLE boundary_crosscheck (level VARCHAR, code VARCHAR, official_km2 DOUBLE,"
             + " dissolved_km2 DOUBLE, difference_pct DOUBLE)");
@@ -434,6 +441,12 @@ public final class BoundaryBuilder {
       }
       ps.executeBatch();
     }
+    return rows.stream()
+        .map(
+            r ->
+                new CrossCheck(
+                    (String) r[0], (String) r[1], (Double) r[2], (Double) r[3], (Double) r[4]))
+        .toList();
   }
 
   private static double round(double km2) {

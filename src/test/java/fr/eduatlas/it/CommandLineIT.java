@@ -46,6 +46,10 @@ class CommandLineIT {
       assertThat(s.has("remapped")).isTrue();
     }
     assertThat(json.get("stages").get(0).get("name").asText()).isEqualTo("read:cog-communes");
+    JsonNode boundaries = json.get("boundaries");
+    assertThat(boundaries.get("communesWithGeometry").asLong()).isGreaterThan(34_800);
+    assertThat(boundaries.get("crossCheck")).hasSize(101 + 18 + 30);
+    assertThat(boundaries.get("crossCheck").get(0).has("differencePct")).isTrue();
     assertThat(json.get("stages").get(0).get("seconds").isNumber()).isTrue();
   }
 
