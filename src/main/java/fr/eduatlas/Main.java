@@ -2,6 +2,7 @@ package fr.eduatlas;
 
 import fr.eduatlas.cli.IngestCommand;
 import fr.eduatlas.cli.ServeCommand;
+import fr.eduatlas.cli.SimulateCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Option;
     name = "eduatlas",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {IngestCommand.class, ServeCommand.class},
+    subcommands = {IngestCommand.class, ServeCommand.class, SimulateCommand.class},
     description = {
       "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",
       "",

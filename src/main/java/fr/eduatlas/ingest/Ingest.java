@@ -1,5 +1,6 @@
 package fr.eduatlas.ingest;
 
+import fr.eduatlas.simulation.Simulator;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.SourceException;
 import fr.eduatlas.source.SourceManifest;
@@ -35,7 +36,25 @@ public final class Ingest {
    * @param warehouse the file to (re)place
    * @param allowPartial install the build even when some sources failed
    */
-  public record Options(Path dataDirectory, Path warehouse, boolean allowPartial) {}
+  public record Options(
+      Path dataDirectory, Path warehouse, boolean allowPartial, Simulation simulation) {
+    /** Options without simulated data. */
+    public Options(Path dataDirectory, Path warehouse, boolean allowPartial) {
+      this(dataDirectory, warehouse, allowPartial, Simulation.NONE);
+    }
+  }
+
+  /**
+   * Simulated school-level data: written to {@code directory} with {@code config} when the
+   * directory holds no contribution yet, then read like any contribution.
+   */
+  public record Simulation(Path directory, Simulator.Config config) {
+    public static final Simulation NONE = new Simulation(null, null);
+
+    public boolean enabled() {
+      return directory != null;
+    }
+  }
 
   private final SourceManifest manifest;
   private final PrintStream log;
