@@ -3,8 +3,10 @@ package fr.eduatlas;
 import fr.eduatlas.cli.IngestCommand;
 import fr.eduatlas.cli.ServeCommand;
 import fr.eduatlas.cli.SimulateCommand;
+import fr.eduatlas.ingest.Ingest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -66,7 +68,14 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     if (!Files.exists(warehouse)) {
       System.err.println("Aucun entrepôt à " + warehouse + " : ingestion des données.");
-      int rc = IngestCommand.run(data, warehouse, null, false);
+      int rc =
+          IngestCommand.run(
+              data,
+              warehouse,
+              null,
+              false,
+              Ingest.Simulation.defaults(Path.of(IngestCommand.DEFAULT_SIMULATED)),
+              List.of());
       if (rc != 0) {
         return rc;
       }

@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -58,13 +60,50 @@ public final class IngestCommand implements Callable<Integer> {
       description = "Installe l'entrepôt même si certaines sources n'ont pas pu être lues.")
   boolean allowPartial;
 
+  @Option(
+      names = "--no-simulation",
+      description =
+          "Sans données simulées par établissement (par défaut, elles sont simulées dans"
+              + " --simulated si ce dossier n'en contient pas encore, puis chargées).")
+  boolean noSimulation;
+
+  @Option(
+      names = "--simulated",
+      paramLabel = "DIR",
+      defaultValue = DEFAULT_SIMULATED,
+      description = "Dossier de la contribution simulée (défaut : ${DEFAULT-VALUE}).")
+  Path simulated;
+
+  @Option(
+      names = "--contributions",
+      paramLabel = "DIR",
+      description =
+          "Dossier de contributions à charger (un dossier avec contribution.json, ou un dossier"
+              + " de tels dossiers) ; répétable. Format : data/contributions/FORMAT.md.")
+  List<Path> contributions = new ArrayList<>();
+
+  /** Where the ingest simulates by default. */
+  public static final String DEFAULT_SIMULATED = "data/simulated/simulation";
+
   @Override
   public Integer call() {
-    return run(data, warehouse, report, allowPartial);
+    return run(
+        data,
+        warehouse,
+        report,
+        allowPartial,
+        noSimulation ? Ingest.Simulation.NONE : Ingest.Simulation.defaults(simulated),
+        contributions);
   }
 
   /** Runs an ingest and prints its summary; returns the exit code. */
-  public static int run(Path data, Path warehouse, Path reportFile, boolean allowPartial) {
+  public static int run(
+      Path data,
+      Path warehouse,
+      Path reportFile,
+      boolean allowPartial,
+      Ingest.Simulation simulation,
+      List<Path> contributions) {
     PrintStream log = System.err;
     Path dataDir;
     try {
@@ -76,7 +115,9 @@ public final class IngestCommand implements Callable<Integer> {
     var ingest = new Ingest(SourceManifest.bundled(), log);
     IngestReport report;
     try {
-      report = ingest.run(new Ingest.Options(dataDir, warehouse, allowPartial));
+      report =
+          ingest.run(
+              new Ingest.Options(dataDir, warehouse, allowPartial, simulation, contributions));
     } catch (IngestException e) {
       log.println("Échec de l'ingestion : " + e.getMessage());
       if (e.report() != null) {

@@ -7,7 +7,9 @@ import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.SourceReaders;
 import fr.eduatlas.source.TableSpec;
+import fr.eduatlas.source.contrib.ContributionManifest;
 import fr.eduatlas.warehouse.BoundaryBuilder;
+import fr.eduatlas.warehouse.ContributionModel;
 import fr.eduatlas.warehouse.ModelBuilder;
 import fr.eduatlas.warehouse.StagingWriter;
 import fr.eduatlas.warehouse.WarehouseBuild;
@@ -37,10 +39,23 @@ public final class Ingest {
    * @param allowPartial install the build even when some sources failed
    */
   public record Options(
-      Path dataDirectory, Path warehouse, boolean allowPartial, Simulation simulation) {
-    /** Options without simulated data. */
+      Path dataDirectory,
+      Path warehouse,
+      boolean allowPartial,
+      Simulation simulation,
+      List<Path> contributions) {
+    public Options {
+      contributions = List.copyOf(contributions);
+    }
+
+    /** Options without simulated data nor contributions. */
     public Options(Path dataDirectory, Path warehouse, boolean allowPartial) {
-      this(dataDirectory, warehouse, allowPartial, Simulation.NONE);
+      this(dataDirectory, warehouse, allowPartial, Simulation.NONE, List.of());
+    }
+
+    public Options(
+        Path dataDirectory, Path warehouse, boolean allowPartial, Simulation simulation) {
+      this(dataDirectory, warehouse, allowPartial, simulation, List.of());
     }
   }
 
@@ -50,6 +65,12 @@ public final class Ingest {
    */
   public record Simulation(Path directory, Simulator.Config config) {
     public static final Simulation NONE = new Simulation(null, null);
+
+    /** The ingest's default: the default seed, 2018-2019 to 2024-2025, a modest test volume. */
+    public static Simulation defaults(Path directory) {
+      return new Simulation(
+          directory, new Simulator.Config(Simulator.DEFAULT_SEED, 2019, 2025, 0.05, 1));
+    }
 
     public boolean enabled() {
       return directory != null;
@@ -124,6 +145,14 @@ public final class Ingest {
       stages.run("boundaries:crosscheck", () -> boundarySummary[0] = boundaries.crossCheck());
       stages.run("schools", model::buildSchools);
       stages.run("commune-facts", model::buildCommuneFacts);
+      var staged = readContributions(o, build, stages, results, files);
+      stages.run(
+          "contributions",
+          () ->
+              build
+                  .contributions()
+                  .build(staged, build.speedTestDirectory())
+                  .forEach((id, n) -> results.get(id).moveToQuarantine(n)));
       var checks = new ArrayList<ModelBuilder.Check>();
       stages.run("checks", () -> checks.addAll(model.checks()));
 
@@ -193,6 +222,78 @@ public final class Ingest {
               + " pas été remplacé",
           e);
     }
+  }
+
+  /**
+   * Simulates when asked and no simulated contribution exists yet, then stages every contribution's
+   * files through their readers, like any source.
+   */
+  private List<ContributionModel.Staged> readContributions(
+      Options o,
+      WarehouseBuild build,
+      Stages stages,
+      Map<String, Counts> results,
+      Map<SourceEntry, Path> files)
+      throws Exception {
+    var dirs = new ArrayList<Path>();
+    Simulation sim = o.simulation();
+    if (sim.enabled()) {
+      if (!Files.isRegularFile(sim.directory().resolve(ContributionManifest.FILE))) {
+        stages.run(
+            "simulate",
+            () -> new Simulator(build.schoolProfiles(), sim.config()).write(sim.directory()));
+      }
+      dirs.add(sim.directory());
+    }
+    var contributions = new ArrayList<ContributionManifest>();
+    for (Path d : dirs) {
+      contributions.add(ContributionManifest.read(d));
+    }
+    for (Path d : o.contributions()) {
+      contributions.addAll(ContributionManifest.discover(d));
+    }
+    var ids = new java.util.HashSet<String>();
+    var staged = new ArrayList<ContributionModel.Staged>();
+    for (ContributionManifest c : contributions) {
+      if (!ids.add(c.id())) {
+        throw new IngestException(
+            "deux contributions portent l'identifiant '" + c.id() + "' : " + c.directory(),
+            (IngestReport) null);
+      }
+      for (String dataset : ContributionManifest.DATASETS) {
+        Path file = c.directory().resolve(dataset + ".csv");
+        if (!Files.isRegularFile(file)) {
+          continue;
+        }
+        var entry =
+            new SourceEntry(
+                "contrib-" + c.id() + "-" + dataset.replace('_', '-'),
+                "Contribution « " + c.producer() + " » : " + dataset,
+                c.producer(),
+                c.directory().toUri().toString(),
+                c.licence(),
+                c.simulated() ? "données simulées" : "contribution",
+                null,
+                c.directory().getFileName() + "/" + dataset + ".csv",
+                "contrib-" + dataset,
+                "contribution EduAtlas v1 (data/contributions/FORMAT.md)");
+        SourceReader reader = SourceReaders.create(entry.reader());
+        files.put(entry, file);
+        stages.run(
+            "read:" + entry.id(), () -> results.put(entry.id(), read(build, entry, reader, file)));
+        TableSpec spec = reader.tables().get(0);
+        staged.add(
+            new ContributionModel.Staged(
+                entry.id(),
+                entry.path(),
+                spec.tableName(entry.tablePrefix()),
+                spec,
+                c.id(),
+                c.simulated(),
+                dataset));
+      }
+    }
+    return staged;
   }
 
   /** Every manifest file, checked to exist before anything is built; all missing ones named. */

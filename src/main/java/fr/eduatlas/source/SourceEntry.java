@@ -33,7 +33,7 @@ public record SourceEntry(
     String reader,
     String format) {
 
-  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,60}");
+  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,80}");
 
   public SourceEntry {
     Objects.requireNonNull(id, "id");

@@ -7,6 +7,10 @@ import fr.eduatlas.source.cog.CogCommunesReader;
 import fr.eduatlas.source.cog.CogDepartementsReader;
 import fr.eduatlas.source.cog.CogEpciReader;
 import fr.eduatlas.source.cog.CogRegionsReader;
+import fr.eduatlas.source.contrib.ConnectivityReader;
+import fr.eduatlas.source.contrib.EquipmentReader;
+import fr.eduatlas.source.contrib.SpeedTestReader;
+import fr.eduatlas.source.contrib.UsageReader;
 import fr.eduatlas.source.depp.AnnuaireReader;
 import fr.eduatlas.source.depp.CollegesGeolocReader;
 import fr.eduatlas.source.depp.IpsSchoolsReader;
@@ -40,7 +44,11 @@ public final class SourceReaders {
           Map.entry("arcep-coverage", CoverageReader::new),
           Map.entry("arcep-ftth-quarters", FtthQuartersReader::new),
           Map.entry("ign-commune-boundaries", CommuneBoundariesReader::new),
-          Map.entry("ign-boundary-file", BoundaryFileReader::new));
+          Map.entry("ign-boundary-file", BoundaryFileReader::new),
+          Map.entry("contrib-connectivite", ConnectivityReader::new),
+          Map.entry("contrib-equipement", EquipmentReader::new),
+          Map.entry("contrib-usages", UsageReader::new),
+          Map.entry("contrib-tests_debit", SpeedTestReader::new));
 
   private SourceReaders() {}
 

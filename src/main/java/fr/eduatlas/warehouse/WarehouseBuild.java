@@ -33,6 +33,7 @@ public final class WarehouseBuild implements AutoCloseable {
   static final List<String> NOT_CONTENT = List.of("ingest_stage", "ingest_meta");
 
   private static final String BUILDING = ".building-";
+  private static final String SPEEDTESTS = ".speedtests";
 
   private final Path target;
   private final Path file;
@@ -90,6 +91,33 @@ public final class WarehouseBuild implements AutoCloseable {
   /** The boundaries stage, over the staged boundary files and the territories. */
   public BoundaryBuilder boundaries() {
     return new BoundaryBuilder(conn);
+  }
+
+  /** The real schools the simulation conditions on, from the model built so far. */
+  public List<SchoolProfiles.SchoolProfile> schoolProfiles() {
+    try {
+      return SchoolProfiles.load(conn);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot read the schools to simulate", e);
+    }
+  }
+
+  /** School-level facts from the staged contributions. */
+  public ContributionModel contributions() {
+    return new ContributionModel(conn);
+  }
+
+  /**
+   * The directory of raw speed tests (Parquet) being built beside the target; installed as {@code
+   * <target>.speedtests} with the warehouse by {@link #commit()}.
+   */
+  public Path speedTestDirectory() {
+    return Path.of(file.toString().replace(BUILDING, SPEEDTESTS + BUILDING));
+  }
+
+  /** The installed directory of raw speed tests that goes with {@code target}. */
+  public static Path speedTestsOf(Path target) {
+    return Path.of(target.toAbsolutePath() + SPEEDTESTS);
   }
 
   /** The model stages, over the staged sources. */
@@ -191,8 +219,37 @@ public final class WarehouseBuild implements AutoCloseable {
             "the file system of " + target.getParent() + " cannot replace a file atomically", e);
       }
       committed = true;
+      installSpeedTests();
     } catch (IOException | SQLException e) {
       throw new WarehouseException("cannot install the new warehouse at " + target, e);
+    }
+  }
+
+  /**
+   * Replaces {@code <target>.speedtests} with the build's, or removes it when the build has no
+   * speed tests (stale tests must not outlive their warehouse).
+   */
+  private void installSpeedTests() throws IOException {
+    Path installed = speedTestsOf(target);
+    Path built = speedTestDirectory();
+    Path old = Path.of(installed + ".old-" + ProcessHandle.current().pid());
+    if (Files.exists(installed)) {
+      Files.move(installed, old, StandardCopyOption.ATOMIC_MOVE);
+    }
+    if (Files.exists(built)) {
+      Files.move(built, installed, StandardCopyOption.ATOMIC_MOVE);
+    }
+    deleteTree(old);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
     }
   }
 
@@ -206,6 +263,7 @@ public final class WarehouseBuild implements AutoCloseable {
       if (!committed) {
         Files.deleteIfExists(file);
         Files.deleteIfExists(Path.of(file + ".wal"));
+        deleteTree(speedTestDirectory());
       }
     } catch (IOException | SQLException e) {
       throw new WarehouseException("cannot clean up the unfinished build " + file, e);
@@ -214,19 +272,20 @@ public final class WarehouseBuild implements AutoCloseable {
 
   /** Removes builds left by killed ingests: those whose process no longer runs. */
   private static void removeStaleBuilds(Path dir, String targetName) throws IOException {
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, targetName + BUILDING + "*")) {
-      for (Path p : ds) {
-        String suffix =
-            p.getFileName().toString().substring(targetName.length() + BUILDING.length());
-        String pid = suffix.endsWith(".wal") ? suffix.substring(0, suffix.length() - 4) : suffix;
-        boolean alive;
-        try {
-          alive = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
-        } catch (NumberFormatException e) {
-          alive = false;
-        }
-        if (!alive) {
-          Files.deleteIfExists(p);
+    for (String prefix : List.of(targetName + BUILDING, targetName + SPEEDTESTS + BUILDING)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*")) {
+        for (Path p : ds) {
+          String suffix = p.getFileName().toString().substring(prefix.length());
+          String pid = suffix.endsWith(".wal") ? suffix.substring(0, suffix.length() - 4) : suffix;
+          boolean alive;
+          try {
+            alive = ProcessHandle.of(Long.parseLong(pid)).map(ProcessHandle::isAlive).orElse(false);
+          } catch (NumberFormatException e) {
+            alive = false;
+          }
+          if (!alive) {
+            deleteTree(p);
+          }
         }
       }
     }

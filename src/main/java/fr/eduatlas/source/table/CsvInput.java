@@ -61,6 +61,18 @@ public final class CsvInput extends TableInput {
     return open(file, separator, 0);
   }
 
+  /**
+   * Opens a file whose separator is {@code ;} or {@code ,}, told by its header line: {@code ;} when
+   * the header has one (a decimal comma then reads as a decimal), else {@code ,}.
+   */
+  public static CsvInput openDetecting(Path file) throws IOException {
+    String header;
+    try (var r = Files.newBufferedReader(file, StandardCharsets.ISO_8859_1)) {
+      header = r.readLine();
+    }
+    return open(file, header != null && header.indexOf(';') >= 0 ? ';' : ',', 0);
+  }
+
   @Override
   protected Record next() {
     if (!records.hasNext()) {

@@ -40,6 +40,11 @@ public final class TableRow {
     return -1;
   }
 
+  /** Whether the file has this column (optional columns of a contribution). */
+  public boolean hasColumn(String column) {
+    return index.containsKey(column);
+  }
+
   /** The field's text, stripped; null when empty. */
   public String text(String column) {
     Integer i = index.get(column);
