@@ -84,46 +84,50 @@ public final class ContributionModel {
     return moved;
   }
 
-  /** Duplicate tests of a school at the same time, then outliers against the school's median. */
+  /**
+   * Duplicate tests of a school at the same time, then outliers against the school's median. Both
+   * through grouped joins: a window over tens of millions of rows costs several times more.
+   */
   private long quarantineSpeedTestProblems(Staged s) throws SQLException {
     String t = Identifiers.table(s.table());
+    exec(
+        "CREATE TEMP TABLE dup_tests AS SELECT d._line, f.first_line FROM "
+            + t
+            + " d JOIN (SELECT uai, tested_at, min(_line) AS first_line FROM "
+            + t
+            + " GROUP BY uai, tested_at HAVING count(*) > 1) f USING (uai, tested_at)"
+            + " WHERE d._line > f.first_line");
     long n =
         update(
-            "INSERT INTO quarantine SELECT ?, ?, _line, 'horodatage', 'test en double : même"
-                + " établissement et même horodatage que la ligne ' || first_line,"
-                + " to_json(d)::VARCHAR, true, 'contributions' FROM (SELECT *, min(_line) OVER"
-                + " (PARTITION BY uai, tested_at) AS first_line FROM "
+            "INSERT INTO quarantine SELECT ?, ?, d._line, 'horodatage', 'test en double : même"
+                + " établissement et même horodatage que la ligne ' || k.first_line,"
+                + " to_json(d)::VARCHAR, true, 'contributions' FROM "
                 + t
-                + ") AS d WHERE _line > first_line",
+                + " d JOIN dup_tests k USING (_line)",
             s.sourceId(),
             s.path());
+    exec("DELETE FROM " + t + " WHERE _line IN (SELECT _line FROM dup_tests)");
+    exec("DROP TABLE dup_tests");
     exec(
-        "DELETE FROM "
+        "CREATE TEMP TABLE outlier_tests AS SELECT o._line, m.m FROM "
             + t
-            + " WHERE _line IN (SELECT _line FROM (SELECT _line, min(_line) OVER (PARTITION BY"
-            + " uai, tested_at) AS f FROM "
+            + " o JOIN (SELECT uai, median(down) AS m FROM "
             + t
-            + ") WHERE _line > f)");
+            + " GROUP BY uai) m USING (uai) WHERE o.down > "
+            + OUTLIER_FACTOR
+            + " * m.m AND o.down > 100");
     n +=
         update(
-            "INSERT INTO quarantine SELECT ?, ?, _line, 'debit_descendant', 'valeur aberrante : '"
-                + " || down || ' Mbit/s pour une médiane de ' || round(m, 2) || ' Mbit/s dans"
+            "INSERT INTO quarantine SELECT ?, ?, o._line, 'debit_descendant', 'valeur aberrante : '"
+                + " || o.down || ' Mbit/s pour une médiane de ' || round(k.m, 2) || ' Mbit/s dans"
                 + " l''établissement (kbit/s au lieu de Mbit/s ?)', to_json(o)::VARCHAR, true,"
-                + " 'contributions' FROM (SELECT *, median(down) OVER (PARTITION BY uai) AS m FROM "
+                + " 'contributions' FROM "
                 + t
-                + ") AS o WHERE down > ? * m AND down > 100",
+                + " o JOIN outlier_tests k USING (_line)",
             s.sourceId(),
-            s.path(),
-            OUTLIER_FACTOR);
-    exec(
-        "DELETE FROM "
-            + t
-            + " WHERE _line IN (SELECT _line FROM (SELECT _line, down, median(down) OVER"
-            + " (PARTITION BY uai) AS m FROM "
-            + t
-            + ") WHERE down > "
-            + OUTLIER_FACTOR
-            + " * m AND down > 100)");
+            s.path());
+    exec("DELETE FROM " + t + " WHERE _line IN (SELECT _line FROM outlier_tests)");
+    exec("DROP TABLE outlier_tests");
     return n;
   }
 
