@@ -481,8 +481,6 @@ public final class BoundaryBuilder {
   }
 
   private void exec(String sql) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute(sql);
-    }
+    Jdbc.exec(conn, sql);
   }
 }

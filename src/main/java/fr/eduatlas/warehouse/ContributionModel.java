@@ -4,7 +4,6 @@ import fr.eduatlas.source.Column;
 import fr.eduatlas.source.TableSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -242,17 +241,10 @@ public final class ContributionModel {
   }
 
   private void exec(String sql) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute(sql);
-    }
+    Jdbc.exec(conn, sql);
   }
 
   private long update(String sql, Object... params) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      return ps.executeUpdate();
-    }
+    return Jdbc.update(conn, sql, params);
   }
 }

@@ -3,7 +3,6 @@ package fr.eduatlas.warehouse;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.TableSpec;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -461,18 +460,11 @@ public final class ModelBuilder {
   }
 
   private void exec(String sql) throws SQLException {
-    try (Statement st = conn.createStatement()) {
-      st.execute(sql);
-    }
+    Jdbc.exec(conn, sql);
   }
 
   private long update(String sql, Object... params) throws SQLException {
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      return ps.executeUpdate();
-    }
+    return Jdbc.update(conn, sql, params);
   }
 
   private long scalar(String sql) throws SQLException {

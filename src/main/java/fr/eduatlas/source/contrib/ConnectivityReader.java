@@ -92,17 +92,7 @@ public final class ConnectivityReader implements SourceReader {
             if (method != null && !METHODS.contains(method)) {
               throw new RowException("methode", "méthode inconnue : '" + method + "'");
             }
-            Long first = seen.putIfAbsent(uai + "/" + year, row.line());
-            if (first != null) {
-              throw new RowException(
-                  "uai",
-                  "établissement "
-                      + uai
-                      + " en double pour "
-                      + SchoolYear.name(year)
-                      + " : déjà lu ligne "
-                      + first);
-            }
+            SchoolYear.claim(seen, uai, year, row.line());
             sink.load(
                 row.line(),
                 uai,

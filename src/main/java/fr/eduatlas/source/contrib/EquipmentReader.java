@@ -5,7 +5,6 @@ import static fr.eduatlas.source.Column.integer;
 import static fr.eduatlas.source.Column.varchar;
 
 import fr.eduatlas.source.Column;
-import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.TableSpec;
@@ -57,17 +56,7 @@ public final class EquipmentReader implements SourceReader {
               values.add(row.hasColumn(c[0]) ? row.count(c[0]) : null);
             }
             values.add(ConnectivityReader.optional(row, "age_moyen_equipements", 0, 30));
-            Long first = seen.putIfAbsent(uai + "/" + year, row.line());
-            if (first != null) {
-              throw new RowException(
-                  "uai",
-                  "établissement "
-                      + uai
-                      + " en double pour "
-                      + SchoolYear.name(year)
-                      + " : déjà lu ligne "
-                      + first);
-            }
+            SchoolYear.claim(seen, uai, year, row.line());
             sink.load(row.line(), values.toArray());
           });
     }

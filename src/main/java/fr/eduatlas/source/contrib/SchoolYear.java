@@ -28,6 +28,24 @@ final class SchoolYear {
     return end;
   }
 
+  /**
+   * Claims the (school, year) key of a yearly file's row, after the row was validated: a second row
+   * for the same school and year is refused, naming the first.
+   */
+  static void claim(java.util.Map<String, Long> seen, String uai, int endYear, long line) {
+    Long first = seen.putIfAbsent(uai + "/" + endYear, line);
+    if (first != null) {
+      throw new fr.eduatlas.source.RowException(
+          "uai",
+          "établissement "
+              + uai
+              + " en double pour "
+              + name(endYear)
+              + " : déjà lu ligne "
+              + first);
+    }
+  }
+
   static String name(int endYear) {
     return (endYear - 1) + "-" + endYear;
   }

@@ -74,17 +74,7 @@ public final class UsageReader implements SourceReader {
               values.add(v);
             }
             values.add(row.hasColumn("familles_touchees") ? row.count("familles_touchees") : null);
-            Long first = seen.putIfAbsent(uai + "/" + year, row.line());
-            if (first != null) {
-              throw new RowException(
-                  "uai",
-                  "établissement "
-                      + uai
-                      + " en double pour "
-                      + SchoolYear.name(year)
-                      + " : déjà lu ligne "
-                      + first);
-            }
+            SchoolYear.claim(seen, uai, year, row.line());
             sink.load(row.line(), values.toArray());
           });
     }
