@@ -529,42 +529,43 @@ public final class Simulator {
     return n;
   }
 
+  /**
+   * What a technology gives a school, as the simulation assumes it: upload as a share of the
+   * contracted download (rounded, DSL capped at 1 Mbit/s), the measured share of the contracted
+   * speed, and the latency range.
+   */
+  record TechProfile(
+      double uploadRatio, double effMin, double effMax, double latMin, double latMax) {}
+
+  static final Map<String, TechProfile> TECHNOLOGIES =
+      Map.of(
+          "fibre", new TechProfile(1 / 2.0, 0.55, 0.9, 5, 15),
+          "cable", new TechProfile(1 / 10.0, 0.6, 0.9, 10, 25),
+          "dsl", new TechProfile(1 / 8.0, 0.75, 0.95, 20, 50),
+          "4g5g_fixe", new TechProfile(1 / 4.0, 0.4, 0.8, 30, 70),
+          "thd_radio", new TechProfile(1 / 5.0, 0.6, 0.9, 20, 45),
+          "satellite", new TechProfile(1 / 10.0, 0.5, 0.9, 550, 700));
+
   static double upload(String tech, double down) {
+    TechProfile t = TECHNOLOGIES.get(tech);
+    if (t == null) {
+      return 0;
+    }
     return switch (tech) {
-      case "fibre" -> down / 2;
-      case "cable" -> down / 10;
-      case "dsl" -> round2(Math.min(1, down / 8));
-      case "4g5g_fixe" -> round2(down / 4);
-      case "thd_radio" -> round2(down / 5);
-      case "satellite" -> round2(down / 10);
-      default -> 0;
+      case "fibre", "cable" -> down * t.uploadRatio();
+      case "dsl" -> round2(Math.min(1, down * t.uploadRatio()));
+      default -> round2(down * t.uploadRatio());
     };
   }
 
   private static double efficiency(String tech, SplittableRandom r) {
-    double[] range =
-        switch (tech) {
-          case "fibre" -> new double[] {0.55, 0.9};
-          case "cable" -> new double[] {0.6, 0.9};
-          case "dsl" -> new double[] {0.75, 0.95};
-          case "4g5g_fixe" -> new double[] {0.4, 0.8};
-          case "thd_radio" -> new double[] {0.6, 0.9};
-          default -> new double[] {0.5, 0.9};
-        };
-    return range[0] + (range[1] - range[0]) * r.nextDouble();
+    TechProfile t = TECHNOLOGIES.get(tech);
+    return t.effMin() + (t.effMax() - t.effMin()) * r.nextDouble();
   }
 
   private static double latency(String tech, SplittableRandom r) {
-    double[] range =
-        switch (tech) {
-          case "fibre" -> new double[] {5, 15};
-          case "cable" -> new double[] {10, 25};
-          case "dsl" -> new double[] {20, 50};
-          case "4g5g_fixe" -> new double[] {30, 70};
-          case "thd_radio" -> new double[] {20, 45};
-          default -> new double[] {550, 700};
-        };
-    return range[0] + (range[1] - range[0]) * r.nextDouble();
+    TechProfile t = TECHNOLOGIES.get(tech);
+    return t.latMin() + (t.latMax() - t.latMin()) * r.nextDouble();
   }
 
   private long writeEquipment(Writer w) throws IOException {
