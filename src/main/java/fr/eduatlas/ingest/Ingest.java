@@ -27,10 +27,12 @@ import java.util.Map;
  * The ingest: reads every source of the manifest into a new warehouse file, builds the model, and
  * installs the file in place of the served one only when the build is whole.
  *
- * <p>Stages, in order: {@code read:<source>} for each source (its reader, into staging tables),
- * {@code remap} (commune codes onto COG 2026), {@code territories}, {@code schools}, {@code
- * commune-facts}, {@code checks}, {@code report} (report tables and content checksum), {@code
- * install} (atomic swap).
+ * <p>Stages, in order: {@code read:<source>} for each manifest source (its reader, into staging
+ * tables), {@code remap} (commune codes onto COG 2026), {@code territories}, {@code
+ * boundaries:harmonise|dissolve|project|simplify|measure|crosscheck}, {@code schools}, {@code
+ * commune-facts}, {@code simulate} (when simulation is on and has not been written yet), {@code
+ * read:contrib-<id>-<dataset>} for each contribution file, {@code contributions}, {@code checks},
+ * {@code report} (report tables and content checksum), {@code install} (atomic swap).
  */
 public final class Ingest {
   /**
