@@ -25,7 +25,14 @@ public final class ServedWarehouse implements AutoCloseable {
 
   public ServedWarehouse(Path file, long checkIntervalMillis) {
     this.file = file.toAbsolutePath();
-    this.checkIntervalNanos = checkIntervalMillis * 1_000_000L;
+    if (checkIntervalMillis < 0) {
+      throw new IllegalArgumentException("negative check interval: " + checkIntervalMillis);
+    }
+    // Saturates: Long.MAX_VALUE means "never look for a swapped file".
+    this.checkIntervalNanos =
+        checkIntervalMillis > Long.MAX_VALUE / 1_000_000L
+            ? Long.MAX_VALUE
+            : checkIntervalMillis * 1_000_000L;
     if (!Files.isRegularFile(this.file)) {
       throw new WarehouseException("no warehouse at " + this.file + " (run the ingest first)");
     }
