@@ -329,7 +329,7 @@ public final class Ingest {
       reader.read(file, w);
       w.close();
     } catch (IOException | RuntimeException e) {
-      build.discard(w);
+      w.discard();
       c.error =
           e instanceof SourceException
               ? e.getMessage()

@@ -51,10 +51,6 @@ public record Column(String name, Type type) {
     return new Column(name, Type.DOUBLE);
   }
 
-  public static Column bool(String name) {
-    return new Column(name, Type.BOOLEAN);
-  }
-
   public static Column blob(String name) {
     return new Column(name, Type.BLOB);
   }

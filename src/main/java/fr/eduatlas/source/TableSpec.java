@@ -48,10 +48,6 @@ public record TableSpec(
     return new TableSpec(suffix, columns, null, null);
   }
 
-  public boolean isPrimary() {
-    return suffix.isEmpty();
-  }
-
   /** The table's name for a source whose tables are prefixed {@code prefix}. */
   public String tableName(String prefix) {
     return suffix.isEmpty() ? prefix : prefix + "_" + suffix;

@@ -171,7 +171,7 @@ public final class StagingWriter implements RowSink, AutoCloseable {
   }
 
   /** Closes and removes everything staged for this source, after its reader failed. */
-  void discard() {
+  public void discard() {
     close();
     try (Statement st = conn.createStatement()) {
       for (TableSpec spec : specs) {

@@ -83,11 +83,6 @@ public final class WarehouseBuild implements AutoCloseable {
     }
   }
 
-  /** Drops what a failed reader staged; its counts return to zero. */
-  public void discard(StagingWriter writer) {
-    writer.discard();
-  }
-
   /** The boundaries stage, over the staged boundary files and the territories. */
   public BoundaryBuilder boundaries() {
     return new BoundaryBuilder(conn);
