@@ -40,10 +40,7 @@ public final class AcademiesReader implements SourceReader {
         file,
         sink,
         (line, feature) -> {
-          var p = feature.get("properties");
-          if (p == null || !p.isObject()) {
-            throw new RowException("properties", "entité GeoJSON sans propriétés");
-          }
+          var p = JsonInput.properties(feature);
           String code = required(p, "code_academie");
           if (!code.matches("\\d{2}")) {
             throw new RowException("code_academie", "'" + code + "' n'est pas un code d'académie");

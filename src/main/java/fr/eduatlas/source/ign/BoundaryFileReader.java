@@ -31,10 +31,7 @@ public final class BoundaryFileReader implements SourceReader {
         file,
         sink,
         (line, feature) -> {
-          var p = feature.get("properties");
-          if (p == null || !p.isObject()) {
-            throw new RowException("properties", "entité sans propriétés");
-          }
+          var p = JsonInput.properties(feature);
           String code = JsonInput.required(p, "code");
           byte[] wkb = Features.polygonalWkb(feature.get("geometry"), line, sink);
           Long first = seen.putIfAbsent(code, line);

@@ -91,10 +91,7 @@ public final class CommuneBoundariesReader implements SourceReader {
   }
 
   private static BoundaryFeature fromGeoJson(long number, JsonNode feature) {
-    JsonNode p = feature.get("properties");
-    if (p == null || !p.isObject()) {
-      throw new RowException("properties", "entité sans propriétés");
-    }
+    JsonNode p = JsonInput.properties(feature);
     Map<String, String> attrs = new LinkedHashMap<>();
     p.fields()
         .forEachRemaining(

@@ -100,6 +100,15 @@ public final class JsonInput {
     }
   }
 
+  /** A GeoJSON feature's properties object; a feature without one is refused. */
+  public static JsonNode properties(JsonNode feature) {
+    JsonNode p = feature.get("properties");
+    if (p == null || !p.isObject()) {
+      throw new RowException("properties", "entité GeoJSON sans propriétés");
+    }
+    return p;
+  }
+
   /** A text field, stripped; null when absent, null or empty. */
   public static String text(JsonNode node, String field) {
     JsonNode v = node.get(field);
