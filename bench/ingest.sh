@@ -4,7 +4,8 @@
 #
 # Usage: bench/ingest.sh [RUNS]   (default 5; needs target/eduatlas.jar: ./mvnw -B -q package -DskipTests)
 # Method and latest figures: docs/BENCHMARKS.md. Every run builds a fresh warehouse in a temporary
-# directory (nothing served is touched), with the JVM options of the README plus a 4 GiB heap cap
+# directory (nothing served is touched), without simulated school-level data (bench/speedtests.sh
+# measures those), with the JVM options of the README plus a 4 GiB heap cap
 # (a run that needed more would fail). The first run is reported apart as the cold one (page cache
 # and JIT); the others give the medians.
 set -euo pipefail
@@ -22,7 +23,7 @@ echo "# ingest benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -v
 for i in $(seq 1 "$runs"); do
   /usr/bin/time -f "%e %M" -o "$work/time.$i" \
     java "${jvm[@]}" -Xlog:gc:file="$work/gc.$i.log" -jar "$jar" \
-    ingest --data "$data" --warehouse "$work/w.duckdb" --report "$work/report.$i.json" \
+    ingest --data "$data" --warehouse "$work/w.duckdb" --report "$work/report.$i.json" --no-simulation \
     >/dev/null 2>&1
 done
 
