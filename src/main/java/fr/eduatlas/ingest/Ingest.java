@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The ingest: reads every source of the manifest into a new warehouse file, builds the model, and
@@ -178,42 +179,35 @@ public final class Ingest {
               build.count("region"),
               build.count("school"),
               sources.stream().mapToLong(IngestReport.Source::quarantined).sum());
+      // The report as things stand: the stages list grows with the install stage on success.
+      Supplier<IngestReport> report =
+          () ->
+              new IngestReport(
+                  status,
+                  o.warehouse().toString(),
+                  o.dataDirectory().toString(),
+                  checksum[0],
+                  sources,
+                  stages.all(),
+                  checks,
+                  boundarySummary[0],
+                  totals);
       if (status.equals("failed")) {
-        var report =
-            new IngestReport(
-                status,
-                o.warehouse().toString(),
-                o.dataDirectory().toString(),
-                checksum[0],
-                sources,
-                stages.all(),
-                checks,
-                boundarySummary[0],
-                totals);
         throw new IngestException(
             "des sources n'ont pas pu être lues ("
                 + String.join(
                     ", ",
                     sources.stream()
                         .filter(s -> !s.status().equals("ok"))
-                        .map(s -> s.id())
+                        .map(IngestReport.Source::id)
                         .toList())
                 + ") : l'entrepôt servi n'a pas été remplacé (--allow-partial pour l'installer"
                 + " quand même)",
-            report);
+            report.get());
       }
       stages.run("install", () -> ReportTables.writeRun(build, stages.all(), checksum[0]));
       build.commit();
-      return new IngestReport(
-          status,
-          o.warehouse().toString(),
-          o.dataDirectory().toString(),
-          checksum[0],
-          sources,
-          stages.all(),
-          checks,
-          boundarySummary[0],
-          totals);
+      return report.get();
     } catch (IngestException e) {
       throw e;
     } catch (Exception e) {
