@@ -7,11 +7,30 @@ import java.sql.Statement;
 
 /** The two statement shapes the model stages run: plain DDL, and DML with bound values. */
 final class Jdbc {
+  /**
+   * With {@code -Deduatlas.sql.trace=true}, every statement taking half a second or more is printed
+   * to stderr with its time: how the benchmarks' stage times were broken down.
+   */
+  private static final boolean TRACE = Boolean.getBoolean("eduatlas.sql.trace");
+
   private Jdbc() {}
 
   static void exec(Connection conn, String sql) throws SQLException {
+    long t0 = System.nanoTime();
     try (Statement st = conn.createStatement()) {
       st.execute(sql);
+    }
+    trace(t0, sql);
+  }
+
+  static void trace(long startNanos, String sql) {
+    double s = (System.nanoTime() - startNanos) / 1e9;
+    if (TRACE && s >= 0.5) {
+      System.err.printf(
+          java.util.Locale.ROOT,
+          "sql %6.2f s  %s%n",
+          s,
+          sql.substring(0, Math.min(sql.length(), 160)).replace('\n', ' '));
     }
   }
 
@@ -21,7 +40,10 @@ final class Jdbc {
       for (int i = 0; i < params.length; i++) {
         ps.setObject(i + 1, params[i]);
       }
-      return ps.executeUpdate();
+      long t0 = System.nanoTime();
+      long n = ps.executeUpdate();
+      trace(t0, sql);
+      return n;
     }
   }
 }
