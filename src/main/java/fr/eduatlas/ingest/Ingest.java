@@ -1,6 +1,7 @@
 package fr.eduatlas.ingest;
 
 import fr.eduatlas.simulation.Simulator;
+import fr.eduatlas.source.BulkCsv;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.SourceException;
 import fr.eduatlas.source.SourceManifest;
@@ -317,8 +318,25 @@ public final class Ingest {
   }
 
   private Counts read(WarehouseBuild build, SourceEntry entry, SourceReader reader, Path file) {
-    StagingWriter w = build.stage(entry, reader.tables());
     var c = new Counts();
+    if (reader instanceof BulkCsv bulk && Files.isRegularFile(file)) {
+      try {
+        WarehouseBuild.BulkOutcome o = build.stageBulk(entry, bulk, file);
+        if (o.fallback() == null) {
+          c.read = o.read();
+          c.loaded = o.loaded();
+          c.quarantined = o.quarantined();
+          c.warnings = o.warnings();
+          return logged(entry, c);
+        }
+        log.println("  " + entry.id() + " : lecture ligne à ligne (" + o.fallback() + ")");
+      } catch (IOException | RuntimeException e) {
+        c.error = file + " : " + e.getClass().getSimpleName() + " : " + e.getMessage();
+        log.println("  ERREUR " + entry.id() + " : " + c.error);
+        return c;
+      }
+    }
+    StagingWriter w = build.stage(entry, reader.tables());
     try {
       reader.read(file, w);
       w.close();
@@ -335,6 +353,10 @@ public final class Ingest {
     c.loaded = w.loaded();
     c.quarantined = w.quarantined();
     c.warnings = w.warnings();
+    return logged(entry, c);
+  }
+
+  private Counts logged(SourceEntry entry, Counts c) {
     log.printf(
         Locale.FRANCE,
         "  %-24s %,9d lignes lues, %,d en quarantaine%n",

@@ -4,9 +4,7 @@ import fr.eduatlas.source.Column;
 import fr.eduatlas.source.TableSpec;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,18 +55,20 @@ public final class ContributionModel {
   public Map<String, Long> build(List<Staged> staged, Path speedTestDir) throws SQLException {
     Map<String, Long> moved = new LinkedHashMap<>();
     for (Staged s : staged) {
+      if (s.dataset().equals("tests_debit")) {
+        moved.put(s.sourceId(), quarantineSpeedTests(s));
+        continue;
+      }
       long n =
           update(
-              "INSERT INTO quarantine SELECT ?, ?, _line, 'uai', 'établissement inconnu des listes"
-                  + " de la DEPP : ' || uai, to_json(t)::VARCHAR, true, 'contributions' FROM "
+              "INSERT INTO quarantine SELECT ?, ?, _line, 'uai', '"
+                  + UNKNOWN_SCHOOL
+                  + "' || uai, to_json(t)::VARCHAR, true, 'contributions' FROM "
                   + Identifiers.table(s.table())
                   + " AS t WHERE uai NOT IN (SELECT uai FROM school)",
               s.sourceId(),
               s.path());
       exec("DELETE FROM " + s.table() + " WHERE uai NOT IN (SELECT uai FROM school)");
-      if (s.dataset().equals("tests_debit")) {
-        n += quarantineSpeedTestProblems(s);
-      }
       moved.put(s.sourceId(), n);
     }
     for (String[] d :
@@ -83,51 +83,97 @@ public final class ContributionModel {
     return moved;
   }
 
+  private static final String UNKNOWN_SCHOOL = "établissement inconnu des listes de la DEPP : ";
+
   /**
-   * Duplicate tests of a school at the same time, then outliers against the school's median. Both
-   * through grouped joins: a window over tens of millions of rows costs several times more.
+   * Speed tests of unknown schools, duplicates (same school, same timestamp: the first line is
+   * kept), then outliers against the school's median, into {@code <table>_bad}; then into the
+   * quarantine with their lines. Nothing is deleted from the staged table: rows staged in bulk are
+   * known by their position ({@link BulkCsvLoader}), which a delete could renumber.
    */
-  private long quarantineSpeedTestProblems(Staged s) throws SQLException {
+  private long quarantineSpeedTests(Staged s) throws SQLException {
     String t = Identifiers.table(s.table());
+    String sup = BulkCsvLoader.superseded(t);
+    String lines = BulkCsvLoader.lines(t);
+    String bad = t + "_bad";
+    // Temporary, as the bulk loader's (row-by-row staging has none: they are then empty).
+    exec("CREATE TEMP TABLE IF NOT EXISTS " + sup + " (r BIGINT NOT NULL)");
     exec(
-        "CREATE TEMP TABLE dup_tests AS SELECT d._line, f.first_line FROM "
-            + t
-            + " d JOIN (SELECT uai, tested_at, min(_line) AS first_line FROM "
-            + t
-            + " GROUP BY uai, tested_at HAVING count(*) > 1) f USING (uai, tested_at)"
-            + " WHERE d._line > f.first_line");
-    long n =
-        update(
-            "INSERT INTO quarantine SELECT ?, ?, d._line, 'horodatage', 'test en double : même"
-                + " établissement et même horodatage que la ligne ' || k.first_line,"
-                + " to_json(d)::VARCHAR, true, 'contributions' FROM "
-                + t
-                + " d JOIN dup_tests k USING (_line)",
-            s.sourceId(),
-            s.path());
-    exec("DELETE FROM " + t + " WHERE _line IN (SELECT _line FROM dup_tests)");
-    exec("DROP TABLE dup_tests");
+        "CREATE TEMP TABLE IF NOT EXISTS "
+            + lines
+            + " (from_row BIGINT NOT NULL, shift BIGINT NOT NULL)");
+    exec("CREATE TEMP TABLE " + bad + " (r BIGINT NOT NULL, field VARCHAR, reason VARCHAR)");
+    String kept = " rowid NOT IN (SELECT r FROM " + sup + " UNION ALL SELECT r FROM " + bad + ")";
     exec(
-        "CREATE TEMP TABLE outlier_tests AS SELECT o._line, m.m FROM "
+        "INSERT INTO "
+            + bad
+            + " SELECT rowid, 'uai', '"
+            + UNKNOWN_SCHOOL
+            + "' || uai FROM "
             + t
-            + " o JOIN (SELECT uai, median(down) AS m FROM "
+            + " WHERE rowid NOT IN (SELECT r FROM "
+            + sup
+            + ") AND uai NOT IN (SELECT uai FROM school)");
+    // Duplicates: days holding a repeated timestamp first, on per-day lists (a grouping on 30 M
+    // timestamps costs twice as much), then lines within those days only.
+    exec(
+        "CREATE TEMP TABLE dup_days AS SELECT uai, substr(tested_at, 1, 10) AS day FROM "
             + t
-            + " GROUP BY uai) m USING (uai) WHERE o.down > "
+            + " WHERE"
+            + kept
+            + " GROUP BY 1, 2 HAVING count(*) > len(list_distinct(list(tested_at)))");
+    exec(
+        "INSERT INTO "
+            + bad
+            + " SELECT r, 'horodatage', 'test en double : même établissement et même horodatage"
+            + " que la ligne ' || first_line FROM (SELECT r, line, min(line) OVER (PARTITION BY"
+            + " uai, tested_at) AS first_line FROM (SELECT x.r, x.uai, x.tested_at, "
+            + BulkCsvLoader.lineOf("x")
+            + " AS line FROM (SELECT t.rowid AS r, t._line, t.uai, t.tested_at FROM "
+            + t
+            + " t JOIN dup_days d ON d.uai = t.uai AND d.day = substr(t.tested_at, 1, 10) WHERE"
+            + kept.replace("rowid", "t.rowid")
+            + ") x ASOF LEFT JOIN "
+            + lines
+            + " l ON x.r >= l.from_row)) WHERE line > first_line");
+    exec("DROP TABLE dup_days");
+    exec(
+        "CREATE TEMP TABLE school_median AS SELECT uai, median(down) AS m FROM "
+            + t
+            + " WHERE"
+            + kept
+            + " GROUP BY uai");
+    exec(
+        "INSERT INTO "
+            + bad
+            + " SELECT t.rowid, 'debit_descendant', 'valeur aberrante : ' || t.down || ' Mbit/s"
+            + " pour une médiane de ' || round(m.m, 2) || ' Mbit/s dans l''établissement (kbit/s"
+            + " au lieu de Mbit/s ?)' FROM "
+            + t
+            + " t JOIN school_median m USING (uai) WHERE t.down > "
             + OUTLIER_FACTOR
-            + " * m.m AND o.down > 100");
-    n +=
-        update(
-            "INSERT INTO quarantine SELECT ?, ?, o._line, 'debit_descendant', 'valeur aberrante : '"
-                + " || o.down || ' Mbit/s pour une médiane de ' || round(k.m, 2) || ' Mbit/s dans"
-                + " l''établissement (kbit/s au lieu de Mbit/s ?)', to_json(o)::VARCHAR, true,"
-                + " 'contributions' FROM "
-                + t
-                + " o JOIN outlier_tests k USING (_line)",
-            s.sourceId(),
-            s.path());
-    exec("DELETE FROM " + t + " WHERE _line IN (SELECT _line FROM outlier_tests)");
-    exec("DROP TABLE outlier_tests");
-    return n;
+            + " * m.m AND t.down > 100 AND"
+            + kept.replace("rowid", "t.rowid"));
+    exec("DROP TABLE school_median");
+    String row =
+        s.spec().columns().stream()
+            .map(c -> c.name() + " := x." + c.name())
+            .collect(Collectors.joining(", "));
+    return update(
+        "INSERT INTO quarantine SELECT ?, ?, "
+            + BulkCsvLoader.lineOf("x")
+            + ", x.field, x.reason, to_json(struct_pack("
+            + row
+            + "))::VARCHAR, true, 'contributions' FROM (SELECT t.rowid AS r, t.*, b.field,"
+            + " b.reason FROM "
+            + t
+            + " t JOIN "
+            + bad
+            + " b ON t.rowid = b.r) x ASOF LEFT JOIN "
+            + lines
+            + " l ON x.r >= l.from_row ORDER BY 3",
+        s.sourceId(),
+        s.path());
   }
 
   /** One fact table from every contribution's file of a dataset; real rows prevail. */
@@ -173,59 +219,94 @@ public final class ContributionModel {
     exec("DROP TABLE " + all);
   }
 
+  /**
+   * The kept tests of every contribution as one query: real tests prevail over simulated ones for a
+   * school and school year.
+   */
+  private String keptTests(List<Staged> files) throws SQLException {
+    exec(
+        "CREATE OR REPLACE TEMP TABLE speedtest_files (k INTEGER, contribution_id VARCHAR,"
+            + " simulated BOOLEAN)");
+    var parts = new java.util.ArrayList<String>();
+    for (int k = 0; k < files.size(); k++) {
+      Staged s = files.get(k);
+      update("INSERT INTO speedtest_files VALUES (?, ?, ?)", k, s.contributionId(), s.simulated());
+      String t = Identifiers.table(s.table());
+      parts.add(
+          "SELECT c.contribution_id, c.simulated, t.uai, t.tested_at, t.down, t.up, t.latency_ms,"
+              + " t.jitter_ms, t.packet_loss_pct FROM "
+              + t
+              + " t, (SELECT * FROM speedtest_files WHERE k = "
+              + k
+              + ") c WHERE t.rowid NOT IN (SELECT r FROM "
+              + BulkCsvLoader.superseded(t)
+              + " UNION ALL SELECT r FROM "
+              + t
+              + "_bad)");
+    }
+    String all = String.join(" UNION ALL ", parts);
+    String year = SCHOOL_YEAR;
+    boolean mixed = files.stream().map(Staged::simulated).distinct().count() > 1;
+    if (mixed) {
+      exec(
+          "CREATE OR REPLACE TEMP TABLE real_test_years AS SELECT DISTINCT uai, "
+              + year
+              + " AS year FROM ("
+              + all
+              + ") WHERE NOT simulated");
+      return "SELECT * FROM ("
+          + all
+          + ") a WHERE NOT (simulated AND (uai, "
+          + year
+          + ") IN (SELECT (uai, year) FROM real_test_years))";
+    }
+    return all;
+  }
+
+  /** The school year (its end year) of a test, from its local date as written. */
+  private static final String SCHOOL_YEAR =
+      "(substr(tested_at, 1, 4)::INTEGER + (substr(tested_at, 6, 2) >= '09')::INTEGER)";
+
+  private static final String SHARES =
+      "avg((down < 2)::INTEGER) AS share_under_2, avg((down < 8)::INTEGER) AS share_under_8,"
+          + " avg((down < 30)::INTEGER) AS share_under_30, bool_and(simulated) AS simulated,"
+          + " min(contribution_id) AS contribution_id";
+
   private void speedTests(List<Staged> staged, Path dir) throws SQLException {
+    List<Staged> files = staged.stream().filter(s -> s.dataset().equals("tests_debit")).toList();
+    String kept =
+        files.isEmpty()
+            ? "SELECT NULL::VARCHAR AS contribution_id, NULL::BOOLEAN AS simulated, NULL::VARCHAR"
+                + " AS uai, NULL::VARCHAR AS tested_at, NULL::DOUBLE AS down, NULL::DOUBLE AS up,"
+                + " NULL::DOUBLE AS latency_ms WHERE false"
+            : keptTests(files);
+    // Per school and day, the day's few values as lists, their medians list functions: several
+    // times cheaper than holistic aggregates over 7 M groups.
     exec(
-        "CREATE TABLE speedtests_all (contribution_id VARCHAR, simulated BOOLEAN, uai VARCHAR,"
-            + " tested_at VARCHAR, down DOUBLE, up DOUBLE, latency_ms DOUBLE, jitter_ms DOUBLE,"
-            + " packet_loss_pct DOUBLE)");
-    for (Staged s : staged) {
-      if (s.dataset().equals("tests_debit")) {
-        update(
-            "INSERT INTO speedtests_all SELECT ?, ?, uai, tested_at, down, up, latency_ms,"
-                + " jitter_ms, packet_loss_pct FROM "
-                + Identifiers.table(s.table()),
-            s.contributionId(),
-            s.simulated());
-        // The raw tests leave the warehouse: they go to Parquet below.
-        exec("DROP TABLE " + s.table());
-      }
-    }
-    // The school's local day and school year, as the timestamp was written; real tests prevail
-    // over simulated ones for a school and school year.
+        "CREATE TABLE school_speedtest_daily AS SELECT uai, year(day) + (month(day) >= 9)::INTEGER"
+            + " AS year, day, tests, list_median(d) AS median_down, list_aggregate(d,"
+            + " 'quantile_cont', 0.1) AS p10_down, list_median(u) AS median_up, list_median(l) AS"
+            + " median_latency_ms, share_under_2, share_under_8, share_under_30, simulated,"
+            + " contribution_id FROM (SELECT uai, substr(tested_at, 1, 10)::DATE AS day, count(*)"
+            + " AS tests, list(down) AS d, list(up) AS u, list(latency_ms) AS l, "
+            + SHARES
+            + " FROM ("
+            + kept
+            + ") GROUP BY 1, 2)");
+    // Per school and year, over 40 k groups of hundreds of tests: plain aggregates.
     exec(
-        """
-        CREATE TABLE speedtests AS
-        SELECT * EXCLUDE (best) FROM (
-          SELECT *, min(simulated::INT) OVER (PARTITION BY uai, year) AS best FROM (
-            SELECT t.*, substr(tested_at, 1, 10)::DATE AS day,
-                   CASE WHEN month(substr(tested_at, 1, 10)::DATE) >= 9
-                        THEN year(substr(tested_at, 1, 10)::DATE) + 1
-                        ELSE year(substr(tested_at, 1, 10)::DATE) END AS year
-            FROM speedtests_all t) AS y
-          ) WHERE simulated::INT = best
-        """);
-    exec("DROP TABLE speedtests_all");
-    String stats =
-        "count(*) AS tests, median(down) AS median_down, quantile_cont(down, 0.1) AS p10_down,"
-            + " median(up) AS median_up, median(latency_ms) AS median_latency_ms,"
-            + " avg((down < 2)::INT) AS share_under_2, avg((down < 8)::INT) AS share_under_8,"
-            + " avg((down < 30)::INT) AS share_under_30, bool_and(simulated) AS simulated,"
-            + " min(contribution_id) AS contribution_id";
-    exec(
-        "CREATE TABLE school_speedtest_daily AS SELECT uai, year, day, "
-            + stats
-            + " FROM speedtests GROUP BY uai, year, day ORDER BY uai, day");
-    exec(
-        "CREATE TABLE school_speedtest_yearly AS SELECT uai, year, count(DISTINCT day) AS days, "
-            + stats
-            + " FROM speedtests GROUP BY uai, year ORDER BY uai, year");
-    long n;
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM speedtests")) {
-      rs.next();
-      n = rs.getLong(1);
-    }
-    if (n > 0) {
+        "CREATE TABLE school_speedtest_yearly AS SELECT uai, year, d.days, tests, median_down,"
+            + " p10_down, median_up, median_latency_ms, share_under_2, share_under_8,"
+            + " share_under_30, simulated, contribution_id FROM (SELECT uai, "
+            + SCHOOL_YEAR
+            + " AS year, count(*) AS tests, median(down) AS median_down, quantile_cont(down, 0.1)"
+            + " AS p10_down, median(up) AS median_up, median(latency_ms) AS median_latency_ms, "
+            + SHARES
+            + " FROM ("
+            + kept
+            + ") GROUP BY 1, 2) JOIN (SELECT uai, year, count(*) AS days FROM"
+            + " school_speedtest_daily GROUP BY 1, 2) d USING (uai, year)");
+    if (!files.isEmpty()) {
       // COPY takes no bound file name: the directory is the build's own (WarehouseBuild), its
       // quotes escaped.
       String target = dir.toAbsolutePath().toString().replace("'", "''");
@@ -233,11 +314,23 @@ public final class ContributionModel {
           "COPY (SELECT t.uai, (t.year - 1) || '-' || t.year AS annee_scolaire,"
               + " coalesce(s.academie_code, 'hors-academie') AS academie, t.tested_at, t.down,"
               + " t.up, t.latency_ms, t.jitter_ms, t.packet_loss_pct, t.simulated,"
-              + " t.contribution_id FROM speedtests t JOIN school s USING (uai)) TO '"
+              + " t.contribution_id FROM (SELECT *, "
+              + SCHOOL_YEAR
+              + " AS year FROM ("
+              + kept
+              + ")) t JOIN school s USING (uai)) TO '"
               + target
               + "' (FORMAT PARQUET, PARTITION_BY (annee_scolaire, academie))");
     }
-    exec("DROP TABLE speedtests");
+    for (Staged s : files) {
+      String t = Identifiers.table(s.table());
+      // The raw tests leave the warehouse: they are in the Parquet files now.
+      for (String x : List.of(t, BulkCsvLoader.superseded(t), BulkCsvLoader.lines(t), t + "_bad")) {
+        exec("DROP TABLE " + x);
+      }
+    }
+    exec("DROP TABLE IF EXISTS real_test_years");
+    exec("DROP TABLE IF EXISTS speedtest_files");
   }
 
   private void exec(String sql) throws SQLException {

@@ -29,20 +29,29 @@ public final class StagingWriter implements RowSink, AutoCloseable {
   private long quarantined;
   private long warnings;
 
-  StagingWriter(DuckDBConnection conn, SourceEntry source, List<TableSpec> specs)
+  /**
+   * @param temp null to create the staging tables in the warehouse; else append to existing
+   *     temporary tables (the bulk loader's, for the rows it hands back to the reader)
+   */
+  StagingWriter(DuckDBConnection conn, SourceEntry source, List<TableSpec> specs, String temp)
       throws SQLException {
     this.conn = conn;
     this.source = source;
     this.specs = List.copyOf(specs);
-    try (Statement st = conn.createStatement()) {
-      for (TableSpec spec : specs) {
-        st.execute(Sql.createStagingTable(spec.tableName(source.tablePrefix()), spec));
+    if (temp == null) {
+      try (Statement st = conn.createStatement()) {
+        for (TableSpec spec : specs) {
+          st.execute(Sql.createStagingTable(spec.tableName(source.tablePrefix()), spec));
+        }
       }
     }
     for (TableSpec spec : specs) {
       appenders.add(
-          conn.createAppender(
-              DuckDBConnection.DEFAULT_SCHEMA, spec.tableName(source.tablePrefix())));
+          temp == null
+              ? conn.createAppender(
+                  DuckDBConnection.DEFAULT_SCHEMA, spec.tableName(source.tablePrefix()))
+              : conn.createAppender(
+                  temp, DuckDBConnection.DEFAULT_SCHEMA, spec.tableName(source.tablePrefix())));
     }
     this.quarantine = conn.createAppender(DuckDBConnection.DEFAULT_SCHEMA, "quarantine");
   }

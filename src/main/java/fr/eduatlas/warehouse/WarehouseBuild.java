@@ -1,5 +1,6 @@
 package fr.eduatlas.warehouse;
 
+import fr.eduatlas.source.BulkCsv;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.TableSpec;
 import java.io.IOException;
@@ -69,6 +70,11 @@ public final class WarehouseBuild implements AutoCloseable {
     }
   }
 
+  /** The build's connection, for tests of this package that look at temporary tables. */
+  DuckDBConnection connection() {
+    return conn;
+  }
+
   /** The file being built (for tests and progress messages). */
   public Path file() {
     return file;
@@ -77,11 +83,27 @@ public final class WarehouseBuild implements AutoCloseable {
   /** A sink for one source, its staging tables created empty. */
   public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
     try {
-      return new StagingWriter(conn, source, tables);
+      return new StagingWriter(conn, source, tables, null);
     } catch (SQLException e) {
       throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
     }
   }
+
+  /**
+   * Stages {@code file} in bulk with DuckDB's CSV reader ({@link BulkCsvLoader}). When the outcome
+   * names a fallback, nothing is staged: read the file with {@link #stage} instead.
+   */
+  public BulkOutcome stageBulk(SourceEntry source, BulkCsv reader, Path file) throws IOException {
+    try {
+      return new BulkCsvLoader(conn, source, reader).load(file);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot stage " + file + " in bulk", e);
+    }
+  }
+
+  /** Counts of a bulk staging, or why the file must be read row by row. */
+  public record BulkOutcome(
+      long read, long loaded, long quarantined, long warnings, String fallback) {}
 
   /** The boundaries stage, over the staged boundary files and the territories. */
   public BoundaryBuilder boundaries() {

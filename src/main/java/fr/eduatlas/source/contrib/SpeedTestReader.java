@@ -3,9 +3,9 @@ package fr.eduatlas.source.contrib;
 import static fr.eduatlas.source.Column.dbl;
 import static fr.eduatlas.source.Column.varchar;
 
+import fr.eduatlas.source.BulkCsv;
 import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
-import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.TableSpec;
 import fr.eduatlas.source.table.CsvInput;
 import java.io.IOException;
@@ -15,9 +15,13 @@ import java.util.List;
 /**
  * {@code tests_debit.csv} of a contribution: raw speed tests, many per school. Streams: memory does
  * not grow with the file. Duplicates and outliers, which need every test of a school, are found at
- * the model stage.
+ * the model stage. Large files are loaded in bulk by the warehouse ({@link BulkCsv}), this reader
+ * judging every row the bulk path doubts.
  */
-public final class SpeedTestReader implements SourceReader {
+public final class SpeedTestReader implements BulkCsv {
+  private static final double MAX_MBITS = 10_000;
+  private static final double MAX_MS = 10_000;
+
   /**
    * Whether {@code s} is an ISO 8601 date-time with offset, {@code 2024-03-12T09:15[:00[.5]]} then
    * {@code Z} or {@code ±hh:mm}, with valid field ranges: the form the model reads the school's
@@ -103,6 +107,18 @@ public final class SpeedTestReader implements SourceReader {
   }
 
   @Override
+  public List<Field> bulkFields() {
+    return List.of(
+        Field.uai("uai"),
+        Field.isoOffsetDateTime("horodatage"),
+        Field.decimal("debit_descendant", true, 0, MAX_MBITS),
+        Field.decimal("debit_montant", false, 0, MAX_MBITS),
+        Field.decimal("latence", false, 0, MAX_MS),
+        Field.decimal("gigue", false, 0, MAX_MS),
+        Field.decimal("perte_paquets", false, 0, 100));
+  }
+
+  @Override
   public void read(Path file, RowSink sink) throws IOException {
     try (var in = CsvInput.openDetecting(file)) {
       in.require("uai", "horodatage", "debit_descendant");
@@ -119,7 +135,7 @@ public final class SpeedTestReader implements SourceReader {
               throw new RowException(
                   "horodatage", "'" + ts + "' n'est pas une date et heure ISO 8601 avec fuseau");
             }
-            Double down = row.decimal("debit_descendant", 0, 10_000);
+            Double down = row.decimal("debit_descendant", 0, MAX_MBITS);
             if (down == null) {
               throw new RowException("debit_descendant", "valeur obligatoire manquante");
             }
@@ -128,9 +144,9 @@ public final class SpeedTestReader implements SourceReader {
                 uai,
                 ts,
                 down,
-                up ? row.decimal("debit_montant", 0, 10_000) : null,
-                latency ? row.decimal("latence", 0, 10_000) : null,
-                jitter ? row.decimal("gigue", 0, 10_000) : null,
+                up ? row.decimal("debit_montant", 0, MAX_MBITS) : null,
+                latency ? row.decimal("latence", 0, MAX_MS) : null,
+                jitter ? row.decimal("gigue", 0, MAX_MS) : null,
                 loss ? row.decimal("perte_paquets", 0, 100) : null);
           });
     }
