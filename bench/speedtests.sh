@@ -21,8 +21,8 @@ java "${jvm[@]}" -jar "$jar" ingest --data "$data" --warehouse "$work/base.duckd
 /usr/bin/time -f "%e %M" -o "$work/sim.time" java "${jvm[@]}" -jar "$jar" simulate \
   --warehouse "$work/base.duckdb" --out "$work/sim" --tests-per-day "$per_day" >/dev/null 2>&1
 /usr/bin/time -f "%e %M" -o "$work/ingest.time" java "${jvm[@]}" -Xmx2g -Xlog:gc:file="$work/gc.log" \
-  -jar "$jar" ingest --data "$data" --warehouse "$work/w.duckdb" --simulated "$work/sim" \
-  --report "$work/report.json" >/dev/null 2>&1
+  -Deduatlas.sql.trace=true -jar "$jar" ingest --data "$data" --warehouse "$work/w.duckdb" --simulated "$work/sim" \
+  --report "$work/report.json" >/dev/null 2>"$work/trace.txt"
 
 python3 - "$work" <<'PY'
 import json, re, sys
@@ -37,7 +37,12 @@ model = stages["contributions"]
 heap = max(int(a) for a in re.findall(r"(\d+)M->\d+M", open(f"{work}/gc.log").read()))
 print(f"speed-test rows: {rows:,}")
 print(f"simulate (all files): {float(sim_s):.1f} s, {rows / float(sim_s):,.0f} test rows/s written")
-print(f"read stage: {read:.1f} s, {rows / read:,.0f} rows/s; contributions stage: {model:.1f} s")
+print(f"load (read stage: DuckDB CSV reader, checks, rechecks, quarantine): {read:.1f} s, {rows / read:,.0f} rows/s")
+print(f"contributions stage (duplicates, outliers, daily and yearly statistics, Parquet): {model:.1f} s")
 print(f"speed tests end to end (read + model): {rows / (read + model):,.0f} rows/s")
+print("statements of 0.5 s or more (-Deduatlas.sql.trace):")
+for line in open(f"{work}/trace.txt"):
+    if line.startswith("sql"):
+        print("  " + line.rstrip()[:130])
 print(f"whole ingest: {float(ing_s):.1f} s; peak heap used {heap} MiB (cap 2 GiB); peak RSS {int(ing_kb) / 1024:.0f} MiB")
 PY
