@@ -229,6 +229,8 @@ final class BulkCsvLoader {
             + "', rejects_scan = '"
             + rejects
             + "_scan')";
+    // The rows' positions are their line numbers: DuckDB must keep the file's order (its default).
+    exec("SET preserve_insertion_order = true");
     try (PreparedStatement ps = conn.prepareStatement(sql)) {
       ps.setString(1, file.toAbsolutePath().toString());
       ps.setString(2, String.valueOf(header.delimiter));
