@@ -1,5 +1,6 @@
 package fr.eduatlas.ingest;
 
+import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.simulation.Simulator;
 import fr.eduatlas.source.BulkCsv;
 import fr.eduatlas.source.SourceEntry;
@@ -157,6 +158,12 @@ public final class Ingest {
                   .contributions()
                   .build(staged, build.speedTestDirectory())
                   .forEach((id, n) -> results.get(id).moveToQuarantine(n)));
+      var catalog =
+          Catalog.load(
+              manifest.entries().stream()
+                  .map(SourceEntry::id)
+                  .collect(java.util.stream.Collectors.toSet()));
+      stages.run("indicators", () -> build.indicators(catalog).build());
       var checks = new ArrayList<ModelBuilder.Check>();
       stages.run("checks", () -> checks.addAll(model.checks()));
 

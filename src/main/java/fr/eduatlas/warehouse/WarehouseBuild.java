@@ -119,6 +119,11 @@ public final class WarehouseBuild implements AutoCloseable {
     }
   }
 
+  /** Every indicator of {@code catalog} at every level and period. */
+  public IndicatorBuilder indicators(fr.eduatlas.indicator.Catalog catalog) {
+    return new IndicatorBuilder(conn, catalog);
+  }
+
   /** School-level facts from the staged contributions. */
   public ContributionModel contributions() {
     return new ContributionModel(conn);

@@ -1,0 +1,149 @@
+package fr.eduatlas.indicator;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The indicator catalog ({@code /indicators.json}): what each figure means, its unit, how it is
+ * aggregated (always a ratio of sums of {@link Facts}), its sources and classes. Loaded once and
+ * checked whole: a catalog naming an unknown fact or source does not load.
+ */
+public final class Catalog {
+  private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,60}");
+  private static final Set<String> DIRECTIONS = Set.of("higher-better", "lower-better", "neutral");
+  private static final Set<String> GRAINS = Set.of("commune", "etablissement");
+
+  /** One indicator, as the catalog file declares it. */
+  @JsonIgnoreProperties(ignoreUnknown = false)
+  public record Indicator(
+      String id,
+      String theme,
+      String label,
+      String description,
+      String unit,
+      double scale,
+      String numerator,
+      String denominator,
+      String coverage,
+      String grain,
+      List<String> sources,
+      String direction,
+      List<Double> classes,
+      Integer suppressBelow) {
+
+    /** Whether its values come from the school-level contributions (simulated or real). */
+    public boolean fromContributions() {
+      return coverage != null;
+    }
+  }
+
+  private record File(String description, int version, List<Indicator> indicators) {}
+
+  private final Map<String, Indicator> byId;
+
+  private Catalog(List<Indicator> indicators) {
+    var m = new LinkedHashMap<String, Indicator>();
+    indicators.forEach(i -> m.put(i.id(), i));
+    this.byId = java.util.Collections.unmodifiableMap(m);
+  }
+
+  /** The catalog shipped with EduAtlas, checked against {@code sourceIds}. */
+  public static Catalog load(Set<String> sourceIds) {
+    try (InputStream in = Catalog.class.getResourceAsStream("/indicators.json")) {
+      if (in == null) {
+        throw new IllegalStateException("indicators.json is missing from the classpath");
+      }
+      return parse(in, sourceIds);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Catalog parse(InputStream in, Set<String> sourceIds) throws IOException {
+    var mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    File f = mapper.readValue(in, File.class);
+    var problems = new ArrayList<String>();
+    var ids = new HashSet<String>();
+    for (Indicator i : f.indicators()) {
+      String at = "indicator '" + i.id() + "': ";
+      if (i.id() == null || !ID.matcher(i.id()).matches() || !ids.add(i.id())) {
+        problems.add(at + "id missing, malformed or repeated");
+      }
+      for (String text : new String[] {i.theme(), i.label(), i.description(), i.unit()}) {
+        if (text == null || text.isBlank()) {
+          problems.add(at + "theme, label, description and unit are required");
+          break;
+        }
+      }
+      if (!(i.scale() > 0)) {
+        problems.add(at + "scale must be positive");
+      }
+      if (!Facts.NAMES.contains(i.numerator())) {
+        problems.add(at + "unknown numerator fact '" + i.numerator() + "'");
+      }
+      if (i.denominator() != null && !Facts.NAMES.contains(i.denominator())) {
+        problems.add(at + "unknown denominator fact '" + i.denominator() + "'");
+      }
+      if (i.coverage() != null && !Facts.DATASETS.contains(i.coverage())) {
+        problems.add(at + "unknown coverage dataset '" + i.coverage() + "'");
+      }
+      if (!GRAINS.contains(i.grain()) || !DIRECTIONS.contains(i.direction())) {
+        problems.add(at + "grain or direction not one of " + GRAINS + ", " + DIRECTIONS);
+      }
+      if (i.sources() == null || i.sources().isEmpty()) {
+        problems.add(at + "no source");
+      } else {
+        for (String s : i.sources()) {
+          boolean contribution =
+              s.startsWith("contributions:")
+                  && fr.eduatlas.source.contrib.ContributionManifest.DATASETS.contains(
+                      s.substring("contributions:".length()));
+          if (!contribution && !sourceIds.contains(s)) {
+            problems.add(at + "unknown source '" + s + "'");
+          }
+        }
+      }
+      List<Double> c = i.classes();
+      if (c == null || c.isEmpty()) {
+        problems.add(at + "no class thresholds");
+      } else {
+        for (int k = 1; k < c.size(); k++) {
+          if (!(c.get(k) > c.get(k - 1))) {
+            problems.add(at + "class thresholds must increase");
+          }
+        }
+      }
+      if (i.suppressBelow() != null && !"respondents".equals(i.denominator())) {
+        problems.add(at + "suppressBelow applies to a count of respondents only");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("indicators.json: " + String.join("; ", problems));
+    }
+    return new Catalog(f.indicators());
+  }
+
+  public List<Indicator> all() {
+    return List.copyOf(byId.values());
+  }
+
+  public Optional<Indicator> find(String id) {
+    return Optional.ofNullable(byId.get(id));
+  }
+
+  public Set<String> ids() {
+    return byId.keySet();
+  }
+}

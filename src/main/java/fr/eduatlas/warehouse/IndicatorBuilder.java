@@ -1,0 +1,417 @@
+package fr.eduatlas.warehouse;
+
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.indicator.Facts;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+
+/**
+ * Every indicator of the catalog, at every level and period, precomputed: an API query is then a
+ * lookup in {@code indicator_value}.
+ *
+ * <ol>
+ *   <li>{@code commune_fact}: the additive {@link Facts} per commune and period, from the commune
+ *       sources and from the schools' facts summed over their commune;
+ *   <li>summed over the communes of each territory (commune, EPCI, département, académie, région,
+ *       France): a value is always a ratio of sums, never an average of ratios;
+ *   <li>each value with its coverage: the schools and pupils of the territory that have data for
+ *       the indicator's dataset, against all of them;
+ *   <li>secret: values resting on fewer respondents than the indicator's {@code suppressBelow} are
+ *       not published, nor any value that would let them be recovered by subtraction (see {@link
+ *       #secondarySuppression}).
+ * </ol>
+ *
+ * <p>{@code territory_commune} (level, code, commune_code) stays: the API finds a territory's
+ * communes, schools and parents through it. The facts per commune and territory hold the respondent
+ * counts under the threshold: they are dropped once the values are built.
+ */
+public final class IndicatorBuilder {
+  /** The levels, from the finest; a territory's communes are found through {@code commune}. */
+  public static final List<String> LEVELS =
+      List.of("commune", "epci", "departement", "academie", "region", "france");
+
+  private final DuckDBConnection conn;
+  private final Catalog catalog;
+
+  IndicatorBuilder(DuckDBConnection conn, Catalog catalog) {
+    this.conn = conn;
+    this.catalog = catalog;
+  }
+
+  /** Builds {@code indicator_value}; returns the number of values kept secret. */
+  public long build() throws SQLException {
+    communeFacts();
+    exec(
+        """
+        CREATE TABLE territory_commune AS
+        SELECT 'commune' AS level, code, code AS commune_code FROM commune
+        UNION ALL SELECT 'epci', epci_code, code FROM commune WHERE epci_code IS NOT NULL
+        UNION ALL SELECT 'departement', departement_code, code FROM commune
+          WHERE departement_code IS NOT NULL
+        UNION ALL SELECT 'academie', academie_code, code FROM commune WHERE academie_code IS NOT NULL
+        UNION ALL SELECT 'region', region_code, code FROM commune WHERE region_code IS NOT NULL
+        UNION ALL SELECT 'france', 'FR', code FROM commune
+        """);
+    String sums =
+        Facts.NAMES.stream().map(f -> "sum(f." + f + ") AS " + f).collect(Collectors.joining(", "));
+    String flags =
+        Facts.DATASETS.stream()
+            .map(d -> "bool_or(f." + d + "_simulated) AS " + d + "_simulated")
+            .collect(Collectors.joining(", "));
+    exec(
+        "CREATE TEMP TABLE territory_fact AS SELECT m.level, m.code, f.period, "
+            + sums
+            + ", "
+            + flags
+            + " FROM commune_fact f JOIN territory_commune m USING (commune_code) GROUP BY 1, 2, 3");
+    exec(
+        """
+        CREATE TABLE indicator_value (
+          indicator_id VARCHAR NOT NULL, level VARCHAR NOT NULL, code VARCHAR NOT NULL,
+          period VARCHAR NOT NULL, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
+          schools_covered BIGINT, schools_total BIGINT, pupils_covered BIGINT, pupils_total BIGINT,
+          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL)
+        """);
+    for (Catalog.Indicator i : catalog.all()) {
+      insertValues(i);
+    }
+    long secret = suppress();
+    exec("DROP TABLE territory_fact");
+    exec("DROP TABLE commune_fact");
+    exec(
+        "CREATE TABLE indicator_value_sorted AS SELECT * FROM indicator_value ORDER BY"
+            + " indicator_id, level, period, code");
+    exec("DROP TABLE indicator_value");
+    exec("ALTER TABLE indicator_value_sorted RENAME TO indicator_value");
+    return secret;
+  }
+
+  /** One source's facts per commune and period; the columns it does not give are null. */
+  private static final List<String> SOURCES =
+      List.of(
+          "SELECT commune_code, year::VARCHAR AS period, premises, premises_fibre FROM"
+              + " commune_coverage",
+          "SELECT commune_code, quarter AS period, premises_connectable AS ftth_connectable FROM"
+              + " commune_ftth",
+          "SELECT commune_code, year::VARCHAR AS period, population_municipale AS population FROM"
+              + " commune_population",
+          "SELECT commune_code, year::VARCHAR AS period, population AS population_grid, CASE WHEN"
+              + " rural THEN population ELSE 0 END AS population_rural FROM commune_density",
+          // The DEPP lists' school year, named by its end year as every school-level fact.
+          "SELECT commune_code, right(school_year, 4) AS period, sum(pupils) AS pupils,"
+              + " sum(ips * pupils) FILTER (WHERE ips IS NOT NULL) AS ips_pupils, sum(pupils)"
+              + " FILTER (WHERE ips IS NOT NULL) AS pupils_with_ips FROM school GROUP BY 1, 2",
+          "SELECT s.commune_code, y.year::VARCHAR AS period, count(*) AS schools_total,"
+              + " sum(s.pupils) AS pupils_total FROM school s, (SELECT year FROM"
+              + " school_connectivity UNION SELECT year FROM school_equipment UNION SELECT year"
+              + " FROM school_usage) y GROUP BY 1, 2",
+          // No connection counts as a measured and contracted 0 Mbit/s.
+          """
+          SELECT s.commune_code, c.year::VARCHAR AS period, count(*) AS connectivity_schools,
+            sum(s.pupils) AS connectivity_pupils,
+            count(*) FILTER (WHERE c.technology = 'aucune') AS schools_no_connection,
+            count(c.m) AS schools_measured, sum(s.pupils) FILTER (WHERE c.m IS NOT NULL)
+              AS pupils_measured,
+            sum(c.m) AS down_measured,
+            count(*) FILTER (WHERE c.m < 2) AS schools_measured_lt2,
+            count(*) FILTER (WHERE c.m >= 2 AND c.m < 8) AS schools_measured_2_8,
+            count(*) FILTER (WHERE c.m >= 8 AND c.m < 30) AS schools_measured_8_30,
+            count(*) FILTER (WHERE c.m >= 30 AND c.m < 100) AS schools_measured_30_100,
+            count(*) FILTER (WHERE c.m >= 100) AS schools_measured_ge100,
+            count(c.k) AS schools_contracted,
+            count(*) FILTER (WHERE c.k < 8) AS schools_contracted_lt8,
+            count(*) FILTER (WHERE c.k >= 100) AS schools_contracted_ge100,
+            bool_or(c.simulated) AS connectivity_simulated
+          FROM (SELECT *,
+                  CASE WHEN technology = 'aucune' THEN coalesce(down_measured, 0)
+                       ELSE down_measured END AS m,
+                  CASE WHEN technology = 'aucune' THEN coalesce(down_contracted, 0)
+                       ELSE down_contracted END AS k
+                FROM school_connectivity) c
+          JOIN school s USING (uai) GROUP BY 1, 2
+          """,
+          """
+          SELECT s.commune_code, e.year::VARCHAR AS period, count(*) AS equipment_schools,
+            sum(s.pupils) AS equipment_pupils, sum(e.desktops) AS desktops,
+            sum(e.laptops) AS laptops, sum(e.tablets) AS tablets,
+            sum(e.interactive_displays) AS interactive_displays,
+            sum(e.lent_devices) AS lent_devices, bool_or(e.simulated) AS equipment_simulated
+          FROM school_equipment e JOIN school s USING (uai) GROUP BY 1, 2
+          """,
+          """
+          SELECT s.commune_code, u.year::VARCHAR AS period, count(*) AS usage_schools,
+            sum(s.pupils) AS usage_pupils, sum(u.teachers) AS teachers,
+            sum(u.respondents) AS respondents, sum(u.teachers_weekly_use) AS teachers_weekly_use,
+            sum(u.teachers_ent) AS teachers_ent, sum(u.teachers_resources) AS teachers_resources,
+            sum(u.teachers_trained) AS teachers_trained,
+            sum(u.teachers_foreign_platforms) AS teachers_foreign_platforms,
+            sum(u.families_reached) AS families_reached, bool_or(u.simulated) AS usage_simulated
+          FROM school_usage u JOIN school s USING (uai) GROUP BY 1, 2
+          """);
+
+  private void communeFacts() throws SQLException {
+    // Every fact is given by some source, and every column a source gives is a fact.
+    var given = new HashSet<String>();
+    try (var st = conn.createStatement();
+        ResultSet rs =
+            st.executeQuery(
+                "SELECT * FROM ("
+                    + String.join(
+                        " UNION ALL BY NAME ", SOURCES.stream().map(x -> "(" + x + ")").toList())
+                    + ") LIMIT 0")) {
+      for (int k = 1; k <= rs.getMetaData().getColumnCount(); k++) {
+        given.add(rs.getMetaData().getColumnLabel(k));
+      }
+    }
+    var expected = new HashSet<String>(Facts.NAMES);
+    expected.add("commune_code");
+    expected.add("period");
+    Facts.DATASETS.forEach(d -> expected.add(d + "_simulated"));
+    if (!given.equals(expected)) {
+      var missing = new HashSet<>(expected);
+      missing.removeAll(given);
+      given.removeAll(expected);
+      throw new IllegalStateException(
+          "facts and their sources disagree: not given " + missing + ", not declared " + given);
+    }
+    String sums =
+        Facts.NAMES.stream()
+            .map(f -> "sum(" + f + ")::DOUBLE AS " + f)
+            .collect(Collectors.joining(", "));
+    String flags =
+        Facts.DATASETS.stream()
+            .map(d -> "coalesce(bool_or(" + d + "_simulated), false) AS " + d + "_simulated")
+            .collect(Collectors.joining(", "));
+    // Every fact and flag column exists in the union, even if no source gives it.
+    String skeleton =
+        "SELECT NULL::VARCHAR AS commune_code, NULL::VARCHAR AS period, "
+            + Facts.NAMES.stream()
+                .map(f -> "NULL::DOUBLE AS " + f)
+                .collect(Collectors.joining(", "))
+            + ", "
+            + Facts.DATASETS.stream()
+                .map(d -> "NULL::BOOLEAN AS " + d + "_simulated")
+                .collect(Collectors.joining(", "))
+            + " WHERE false";
+    String union =
+        skeleton
+            + SOURCES.stream()
+                .map(s -> " UNION ALL BY NAME (" + s + ")")
+                .collect(Collectors.joining());
+    exec(
+        "CREATE TEMP TABLE commune_fact AS SELECT commune_code, period, "
+            + sums
+            + ", "
+            + flags
+            + " FROM ("
+            + union
+            + ") GROUP BY 1, 2");
+  }
+
+  /**
+   * The values of one indicator: fact names come from the catalog, checked against {@link Facts}
+   * when it loaded, so they are safe as column names; the id and scale are bound.
+   */
+  private void insertValues(Catalog.Indicator i) throws SQLException {
+    String num = "t." + i.numerator();
+    String den = i.denominator() == null ? null : "t." + i.denominator();
+    String value =
+        den == null
+            ? num + " * ?"
+            : "CASE WHEN " + den + " > 0 THEN " + num + " / " + den + " * ? END";
+    String cov = i.coverage();
+    String covered = cov == null ? "NULL" : "t." + cov + "_schools";
+    String coveredPupils = cov == null ? "NULL" : "t." + cov + "_pupils";
+    String total = cov == null ? "NULL" : "t.schools_total";
+    String totalPupils = cov == null ? "NULL" : "t.pupils_total";
+    String simulated = cov == null ? "false" : "coalesce(t." + cov + "_simulated, false)";
+    String has =
+        cov == null
+            ? num + " IS NOT NULL"
+            : "(" + covered + " > 0 OR coalesce(t.schools_total, 0) > 0)";
+    Jdbc.update(
+        conn,
+        "INSERT INTO indicator_value SELECT ?, t.level, t.code, t.period, "
+            + value
+            + ", "
+            + num
+            + ", "
+            + (den == null ? "NULL" : den)
+            + ", "
+            + covered
+            + ", "
+            + total
+            + ", "
+            + coveredPupils
+            + ", "
+            + totalPupils
+            + ", CASE WHEN ("
+            + value
+            + ") IS NULL THEN 'sans-donnees' ELSE 'publie' END, "
+            + simulated
+            + " FROM territory_fact t WHERE "
+            + has,
+        i.id(),
+        i.scale(),
+        i.scale());
+  }
+
+  /** Primary then secondary suppression of the indicators that declare a threshold. */
+  private long suppress() throws SQLException {
+    var nested = nestedPairs();
+    long secret = 0;
+    exec(
+        "CREATE TEMP TABLE secret_value (indicator_id VARCHAR, level VARCHAR, code VARCHAR,"
+            + " period VARCHAR)");
+    for (Catalog.Indicator i : catalog.all()) {
+      if (i.suppressBelow() == null) {
+        continue;
+      }
+      // (period -> level -> code -> respondents); secret set of "level/code" per period.
+      var cells = new HashMap<String, Map<String, Double>>();
+      try (PreparedStatement ps =
+          conn.prepareStatement(
+              "SELECT period, level, code, coalesce(denominator, 0) FROM indicator_value WHERE"
+                  + " indicator_id = ?")) {
+        ps.setString(1, i.id());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            cells
+                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                .put(rs.getString(2) + "/" + rs.getString(3), rs.getDouble(4));
+          }
+        }
+      }
+      try (DuckDBAppender a =
+          conn.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "secret_value")) {
+        for (var e : cells.entrySet()) {
+          Set<String> hidden = secondarySuppression(e.getValue(), i.suppressBelow(), nested);
+          for (String key : hidden) {
+            int slash = key.indexOf('/');
+            a.beginRow();
+            a.append(i.id());
+            a.append(key.substring(0, slash));
+            a.append(key.substring(slash + 1));
+            a.append(e.getKey());
+            a.endRow();
+            secret++;
+          }
+        }
+      }
+    }
+    exec(
+        "UPDATE indicator_value v SET status = 'secret', value = NULL, numerator = NULL,"
+            + " denominator = NULL FROM secret_value s WHERE v.indicator_id = s.indicator_id AND"
+            + " v.level = s.level AND v.code = s.code AND v.period = s.period");
+    exec("DROP TABLE secret_value");
+    return secret;
+  }
+
+  /** A child level nested in a parent level: each child's communes all lie in one parent. */
+  record Nesting(String child, String parent, Map<String, String> parentOf) {}
+
+  private List<Nesting> nestedPairs() throws SQLException {
+    var out = new ArrayList<Nesting>();
+    for (String child : LEVELS) {
+      for (String parent : LEVELS) {
+        if (LEVELS.indexOf(parent) <= LEVELS.indexOf(child)) {
+          continue;
+        }
+        var parentOf = new HashMap<String, String>();
+        boolean nestedOk = true;
+        try (PreparedStatement ps =
+            conn.prepareStatement(
+                "SELECT c.code, min(p.code), count(DISTINCT p.code) FROM territory_commune c JOIN"
+                    + " territory_commune p ON p.commune_code = c.commune_code AND p.level = ?"
+                    + " WHERE c.level = ? GROUP BY c.code")) {
+          ps.setString(1, parent);
+          ps.setString(2, child);
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              if (rs.getLong(3) != 1) {
+                nestedOk = false;
+              }
+              parentOf.put(rs.getString(1), rs.getString(2));
+            }
+          }
+        }
+        if (nestedOk) {
+          out.add(new Nesting(child, parent, parentOf));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The values to keep secret for one indicator and period. {@code respondents} maps "level/code"
+   * to the value's respondents. Primary: fewer than {@code threshold}. Secondary, until nothing
+   * changes: wherever a published parent has exactly one secret child among children with
+   * respondents, the published sibling with the fewest respondents is hidden too, so that no secret
+   * value equals a parent minus its published children.
+   */
+  static Set<String> secondarySuppression(
+      Map<String, Double> respondents, int threshold, List<Nesting> nested) {
+    var secret = new HashSet<String>();
+    respondents.forEach(
+        (k, v) -> {
+          if (v < threshold) {
+            secret.add(k);
+          }
+        });
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Nesting n : nested) {
+        // parent code -> its children with respondents
+        var children = new HashMap<String, List<String>>();
+        respondents.forEach(
+            (k, v) -> {
+              if (k.startsWith(n.child() + "/") && v > 0) {
+                String code = k.substring(n.child().length() + 1);
+                String p = n.parentOf().get(code);
+                if (p != null) {
+                  children.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
+                }
+              }
+            });
+        for (var e : children.entrySet()) {
+          String parentKey = n.parent() + "/" + e.getKey();
+          if (secret.contains(parentKey) || !respondents.containsKey(parentKey)) {
+            continue;
+          }
+          List<String> kids = e.getValue();
+          long hidden = kids.stream().filter(secret::contains).count();
+          if (hidden == 1) {
+            // Its published sibling with the fewest respondents; with none, the parent itself,
+            // which would otherwise equal its only child.
+            String next =
+                kids.stream()
+                    .filter(k -> !secret.contains(k))
+                    .min(
+                        java.util.Comparator.<String>comparingDouble(respondents::get)
+                            .thenComparing(k -> k))
+                    .orElse(parentKey);
+            secret.add(next);
+            changed = true;
+          }
+        }
+      }
+    }
+    return secret;
+  }
+
+  private void exec(String sql) throws SQLException {
+    Jdbc.exec(conn, sql);
+  }
+}
