@@ -1,5 +1,8 @@
 package fr.eduatlas.api;
 
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.source.SourceEntry;
+import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import fr.eduatlas.warehouse.WarehouseStats;
 import io.javalin.Javalin;
@@ -30,8 +33,16 @@ public final class ApiServer implements AutoCloseable {
             cfg -> {
               cfg.showJavalinBanner = false;
               cfg.http.gzipOnlyCompression();
+              // Reads are public: any origin may GET them (the analysts' notebooks, other maps).
+              cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
             });
     app.get("/api/health", ctx -> health(ctx, warehouse));
+    var catalog =
+        Catalog.load(
+            SourceManifest.bundled().entries().stream()
+                .map(SourceEntry::id)
+                .collect(java.util.stream.Collectors.toSet()));
+    new V1Routes(warehouse, catalog).register(app);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     app.exception(
         ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage()));

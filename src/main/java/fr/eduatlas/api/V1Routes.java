@@ -1,0 +1,742 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.territory.Codes;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import fr.eduatlas.warehouse.WarehouseStats;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * The {@code /api/v1} routes. Reads are cached per data version and URL (the data only change with
+ * a new warehouse), carry an ETag (data version and URL) and {@code Cache-Control}, and answer
+ * {@code 304} to a matching {@code If-None-Match}. Every route names the query parameters it
+ * accepts: any other is a 400.
+ */
+final class V1Routes {
+  private static final int CACHE_ENTRIES = 512;
+  private static final int CACHE_MAX_BYTES = 16 << 20;
+  private static final String CSV = "text/csv; charset=utf-8";
+  private static final String GEOJSON = "application/geo+json";
+  private static final String JSON = "application/json";
+
+  private final ServedWarehouse warehouse;
+  private final V1 v1;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Map<String, Body> cache =
+      new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Body> e) {
+          return size() > CACHE_ENTRIES;
+        }
+      };
+
+  record Body(byte[] bytes, String type, Map<String, String> headers) {}
+
+  interface Handler {
+    Body handle(Context ctx, Connection c) throws Exception;
+  }
+
+  V1Routes(ServedWarehouse warehouse, Catalog catalog) {
+    this.warehouse = warehouse;
+    this.v1 = new V1(catalog);
+  }
+
+  void register(Javalin app) {
+    get(app, "/api/v1/levels", Set.of(), (ctx, c) -> json(v1.levels(c)));
+    get(
+        app,
+        "/api/v1/territories",
+        Set.of("q", "level", "limit"),
+        (ctx, c) -> {
+          String level = ctx.queryParam("level");
+          if (level != null) {
+            V1.level(level, "level");
+          }
+          return json(v1.search(c, ctx.queryParam("q"), level, limit(ctx, 20, 100).limit));
+        });
+    get(
+        app,
+        "/api/v1/territories/{level}/{code}",
+        Set.of("geometry", "zoom"),
+        (ctx, c) ->
+            json(
+                v1.profile(
+                    c,
+                    V1.level(ctx.pathParam("level"), "level"),
+                    ctx.pathParam("code"),
+                    bool(ctx, "geometry"),
+                    zoom(ctx))));
+    get(app, "/api/v1/indicators", Set.of(), (ctx, c) -> json(v1.indicators(c)));
+    get(
+        app,
+        "/api/v1/indicators/{id}",
+        Set.of(),
+        (ctx, c) -> json(v1.indicatorNode(c, v1.indicator(ctx.pathParam("id")))));
+    get(
+        app,
+        "/api/v1/indicators/{id}/values",
+        Set.of("level", "year", "within", "format", "zoom", "sep", "decimal"),
+        this::values);
+    get(
+        app,
+        "/api/v1/schools",
+        Set.of(
+            "commune",
+            "epci",
+            "departement",
+            "academie",
+            "region",
+            "type",
+            "sector",
+            "bbox",
+            "format",
+            "limit",
+            "offset"),
+        this::schools);
+    get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
+  }
+
+  private void get(Javalin app, String path, Set<String> params, Handler h) {
+    app.get(
+        path,
+        ctx -> {
+          for (String p : ctx.queryParamMap().keySet()) {
+            if (!params.contains(p)) {
+              throw ApiException.badRequest(
+                  "paramètre '"
+                      + p
+                      + "' inconnu ici"
+                      + (params.isEmpty()
+                          ? " : cette adresse n'en accepte aucun"
+                          : " ; paramètres acceptés : "
+                              + String.join(
+                                  ", ",
+                                  new TreeMap<String, String>(
+                                          params.stream()
+                                              .collect(
+                                                  java.util.stream.Collectors.toMap(
+                                                      x -> x, x -> x)))
+                                      .keySet())));
+            }
+          }
+          try (var lease = warehouse.lease()) {
+            Connection c = lease.connection();
+            String version = WarehouseStats.meta(c).get("data_version");
+            String key = version + " " + ctx.path() + "?" + canonicalQuery(ctx);
+            CRC32 crc = new CRC32();
+            crc.update(key.getBytes(StandardCharsets.UTF_8));
+            String etag = "\"" + version + "-" + Long.toHexString(crc.getValue()) + "\"";
+            if (etag.equals(ctx.header("If-None-Match"))) {
+              cacheHeaders(ctx, etag, version);
+              ctx.status(304);
+              return;
+            }
+            Body b;
+            synchronized (cache) {
+              b = cache.get(key);
+            }
+            if (b == null) {
+              b = h.handle(ctx, c);
+              if (b.bytes().length <= CACHE_MAX_BYTES) {
+                synchronized (cache) {
+                  cache.put(key, b);
+                }
+              }
+            }
+            // Set once the body exists: an error (thrown above) is never cached.
+            cacheHeaders(ctx, etag, version);
+            b.headers().forEach(ctx::header);
+            ctx.contentType(b.type());
+            ctx.result(b.bytes());
+          }
+        });
+  }
+
+  private static void cacheHeaders(Context ctx, String etag, String version) {
+    ctx.header("ETag", etag);
+    ctx.header("Cache-Control", "public, max-age=300");
+    ctx.header("X-Data-Version", version == null ? "" : version);
+  }
+
+  private static String canonicalQuery(Context ctx) {
+    var sorted = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    StringBuilder s = new StringBuilder();
+    sorted.forEach((k, v) -> s.append(k).append('=').append(String.join(",", v)).append('&'));
+    return s.toString();
+  }
+
+  private Body json(JsonNode n) throws Exception {
+    return new Body(json.writeValueAsBytes(n), JSON, Map.of());
+  }
+
+  // ---- parameters ---------------------------------------------------------------------------
+
+  record Limit(int limit, boolean capped) {}
+
+  static Limit limit(Context ctx, int dflt, int max) {
+    String raw = ctx.queryParam("limit");
+    if (raw == null) {
+      return new Limit(dflt, false);
+    }
+    int n;
+    try {
+      n = Integer.parseInt(raw.strip());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("paramètre 'limit' : '" + raw + "' n'est pas un entier");
+    }
+    if (n < 1) {
+      throw ApiException.badRequest("paramètre 'limit' : au moins 1 (reçu " + n + ")");
+    }
+    return n > max ? new Limit(max, true) : new Limit(n, false);
+  }
+
+  static int offset(Context ctx) {
+    String raw = ctx.queryParam("offset");
+    if (raw == null) {
+      return 0;
+    }
+    try {
+      int n = Integer.parseInt(raw.strip());
+      if (n < 0) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "paramètre 'offset' : '" + raw + "' n'est pas un entier positif ou nul");
+    }
+  }
+
+  static boolean bool(Context ctx, String name) {
+    String raw = ctx.queryParam(name);
+    if (raw == null) {
+      return false;
+    }
+    return switch (raw) {
+      case "true", "1", "oui" -> true;
+      case "false", "0", "non" -> false;
+      default ->
+          throw ApiException.badRequest(
+              "paramètre '" + name + "' : 'true' ou 'false' attendu, reçu '" + raw + "'");
+    };
+  }
+
+  static Integer zoom(Context ctx) {
+    String raw = ctx.queryParam("zoom");
+    if (raw == null) {
+      return null;
+    }
+    try {
+      int z = Integer.parseInt(raw.strip());
+      if (z < 0 || z > 22) {
+        throw new NumberFormatException();
+      }
+      return z;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "paramètre 'zoom' : un entier de 0 à 22 attendu, reçu '" + raw + "'");
+    }
+  }
+
+  static String format(Context ctx, String... allowed) {
+    String f = ctx.queryParam("format");
+    if (f == null) {
+      return allowed[0];
+    }
+    for (String a : allowed) {
+      if (a.equals(f)) {
+        return f;
+      }
+    }
+    throw ApiException.badRequest(
+        "paramètre 'format' : '"
+            + f
+            + "' inconnu ; formats possibles : "
+            + String.join(", ", allowed));
+  }
+
+  /** {@code level:code}, the territory checked to exist. */
+  private V1.Territory within(Context ctx, Connection c) throws SQLException {
+    String raw = ctx.queryParam("within");
+    if (raw == null) {
+      return null;
+    }
+    int colon = raw.indexOf(':');
+    if (colon < 0) {
+      throw ApiException.badRequest(
+          "paramètre 'within' : 'niveau:code' attendu (par exemple departement:02), reçu '"
+              + raw
+              + "'");
+    }
+    return v1.territory(c, V1.level(raw.substring(0, colon), "within"), raw.substring(colon + 1));
+  }
+
+  // ---- values -------------------------------------------------------------------------------
+
+  private Body values(Context ctx, Connection c) throws Exception {
+    Catalog.Indicator i = v1.indicator(ctx.pathParam("id"));
+    String level =
+        V1.level(
+            ctx.queryParam("level") == null ? "departement" : ctx.queryParam("level"), "level");
+    String format = format(ctx, "json", "csv", "geojson");
+    String period = v1.period(c, i, ctx.queryParam("year"));
+    V1.Territory within = within(ctx, c);
+    Integer zoom = zoom(ctx);
+    String sep = ctx.queryParam("sep") == null ? "," : ctx.queryParam("sep");
+    if (!sep.equals(",") && !sep.equals(";")) {
+      throw ApiException.badRequest("paramètre 'sep' : ',' ou ';' attendu, reçu '" + sep + "'");
+    }
+    String decimal = ctx.queryParam("decimal") == null ? "." : ctx.queryParam("decimal");
+    if (!decimal.equals(".") && !decimal.equals(",")) {
+      throw ApiException.badRequest(
+          "paramètre 'decimal' : '.' ou ',' attendu, reçu '" + decimal + "'");
+    }
+    if (decimal.equals(",") && sep.equals(",")) {
+      throw ApiException.badRequest(
+          "paramètres 'sep' et 'decimal' : la virgule décimale demande le séparateur ';'");
+    }
+    List<V1.ValueRow> rows = v1.values(c, i, level, period, within);
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (i.fromContributions()) {
+      headers.put(
+          "X-Simulated-Data", rows.stream().anyMatch(V1.ValueRow::simulated) ? "true" : "false");
+    }
+    switch (format) {
+      case "csv" -> {
+        StringBuilder s = new StringBuilder();
+        s.append(
+                String.join(
+                    sep,
+                    List.of(
+                        "niveau",
+                        "code",
+                        "nom",
+                        "indicateur",
+                        "periode",
+                        "valeur",
+                        "unite",
+                        "statut",
+                        "simule",
+                        "etablissements_couverts",
+                        "etablissements",
+                        "eleves_couverts",
+                        "eleves")))
+            .append("\r\n");
+        for (V1.ValueRow r : rows) {
+          String v = r.value() == null ? "" : num(V1.round(r.value()), decimal);
+          s.append(
+                  String.join(
+                      sep,
+                      List.of(
+                          level,
+                          r.code(),
+                          csv(r.name(), sep),
+                          i.id(),
+                          period,
+                          v,
+                          csv(i.unit(), sep),
+                          r.status(),
+                          String.valueOf(r.simulated()),
+                          str(r.schoolsCovered()),
+                          str(r.schoolsTotal()),
+                          str(r.pupilsCovered()),
+                          str(r.pupilsTotal()))))
+              .append("\r\n");
+        }
+        headers.put(
+            "Content-Disposition",
+            "attachment; filename=\"" + i.id() + "-" + level + "-" + period + ".csv\"");
+        return new Body(s.toString().getBytes(StandardCharsets.UTF_8), CSV, headers);
+      }
+      case "geojson" -> {
+        ObjectNode fc = json.createObjectNode();
+        fc.put("type", "FeatureCollection");
+        ObjectNode meta = fc.putObject("indicator");
+        v1.describe(meta, i);
+        meta.put("period", period);
+        meta.put("level", level);
+        ArrayNode features = fc.putArray("features");
+        int z = zoom == null ? defaultZoom(level) : zoom;
+        for (V1.ValueRow r : rows) {
+          ObjectNode f = features.addObject();
+          f.put("type", "Feature");
+          f.put("id", r.code());
+          f.set("geometry", v1.geometry(c, level, r.code(), z));
+          ObjectNode p = f.putObject("properties");
+          properties(p, r, i, period);
+        }
+        return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+      }
+      default -> {
+        ObjectNode out = json.createObjectNode();
+        ObjectNode meta = out.putObject("indicator");
+        v1.describe(meta, i);
+        out.put("level", level).put("period", period);
+        if (within != null) {
+          out.putObject("within")
+              .put("level", within.level())
+              .put("code", within.code())
+              .put("name", within.name());
+        }
+        ArrayNode vals = out.putArray("values");
+        for (V1.ValueRow r : rows) {
+          properties(vals.addObject(), r, i, period);
+        }
+        return new Body(json.writeValueAsBytes(out), JSON, headers);
+      }
+    }
+  }
+
+  private static int defaultZoom(String level) {
+    return switch (level) {
+      case "commune" -> 8;
+      case "epci", "departement" -> 7;
+      default -> 5;
+    };
+  }
+
+  private static void properties(ObjectNode p, V1.ValueRow r, Catalog.Indicator i, String period) {
+    p.put("code", r.code()).put("name", r.name()).put("period", period);
+    if (r.value() == null) {
+      p.putNull("value");
+    } else {
+      p.put("value", V1.round(r.value()));
+    }
+    p.put("unit", i.unit()).put("status", r.status()).put("simulated", r.simulated());
+    if (r.schoolsTotal() != null) {
+      ObjectNode cov = p.putObject("coverage");
+      cov.put("schools", r.schoolsCovered()).put("schoolsTotal", r.schoolsTotal());
+      cov.put("pupils", r.pupilsCovered()).put("pupilsTotal", r.pupilsTotal());
+    }
+  }
+
+  private static String num(double d, String decimal) {
+    String s =
+        d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
+    return decimal.equals(",") ? s.replace('.', ',') : s;
+  }
+
+  private static String str(Long l) {
+    return l == null ? "" : l.toString();
+  }
+
+  private static String csv(String s, String sep) {
+    if (s == null) {
+      return "";
+    }
+    return s.contains(sep) || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
+  }
+
+  // ---- schools ------------------------------------------------------------------------------
+
+  private static final String SCHOOL_COLUMNS =
+      "s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, c.name, s.lon, s.lat,"
+          + " s.location_method";
+
+  private Body schools(Context ctx, Connection c) throws Exception {
+    var where = new ArrayList<String>();
+    var args = new ArrayList<Object>();
+    for (String level : List.of("commune", "epci", "departement", "academie", "region")) {
+      String code = ctx.queryParam(level);
+      if (code != null) {
+        v1.territory(c, level, code);
+        where.add(
+            "s.commune_code IN (SELECT commune_code FROM territory_commune WHERE level = ? AND"
+                + " code = ?)");
+        args.add(level);
+        args.add(code);
+      }
+    }
+    String type = ctx.queryParam("type");
+    if (type != null) {
+      if (!Set.of("ecole", "college", "lycee").contains(type)) {
+        throw ApiException.badRequest(
+            "paramètre 'type' : 'ecole', 'college' ou 'lycee' attendu, reçu '" + type + "'");
+      }
+      where.add("s.type = ?");
+      args.add(type);
+    }
+    String sector = ctx.queryParam("sector");
+    if (sector != null) {
+      if (!Set.of("public", "prive").contains(sector)) {
+        throw ApiException.badRequest(
+            "paramètre 'sector' : 'public' ou 'prive' attendu, reçu '" + sector + "'");
+      }
+      where.add("s.sector = ?");
+      args.add(sector);
+    }
+    String bbox = ctx.queryParam("bbox");
+    if (bbox != null) {
+      double[] b = bbox(bbox);
+      where.add("s.lon BETWEEN ? AND ? AND s.lat BETWEEN ? AND ?");
+      args.add(b[0]);
+      args.add(b[2]);
+      args.add(b[1]);
+      args.add(b[3]);
+    }
+    String format = format(ctx, "json", "csv", "geojson");
+    Limit limit = limit(ctx, 100, V1.MAX_LIMIT);
+    int offset = offset(ctx);
+    String cond = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+    long matched;
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM school s" + cond)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        matched = rs.getLong(1);
+      }
+    }
+    var rows = new ArrayList<ObjectNode>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SCHOOL_COLUMNS
+                + " FROM school s JOIN commune c ON c.code = s.commune_code"
+                + cond
+                + " ORDER BY s.uai LIMIT ? OFFSET ?")) {
+      bind(ps, args);
+      ps.setInt(args.size() + 1, limit.limit());
+      ps.setInt(args.size() + 2, offset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          rows.add(schoolNode(rs));
+        }
+      }
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (limit.capped()) {
+      headers.put("X-Limit-Capped", String.valueOf(V1.MAX_LIMIT));
+    }
+    switch (format) {
+      case "csv" -> {
+        StringBuilder s =
+            new StringBuilder(
+                "uai,nom,type,secteur,eleves,ips,commune,nom_commune,lon,lat,localisation\r\n");
+        for (ObjectNode r : rows) {
+          s.append(
+                  String.join(
+                      ",",
+                      List.of(
+                          r.get("uai").asText(),
+                          csv(r.get("name").asText(), ","),
+                          r.get("type").asText(),
+                          r.get("sector").asText(),
+                          r.get("pupils").asText(""),
+                          r.get("ips").isNull() ? "" : r.get("ips").asText(),
+                          r.get("commune").asText(),
+                          csv(r.get("communeName").asText(), ","),
+                          r.get("lon").asText(),
+                          r.get("lat").asText(),
+                          r.get("location").asText())))
+              .append("\r\n");
+        }
+        return new Body(s.toString().getBytes(StandardCharsets.UTF_8), CSV, headers);
+      }
+      case "geojson" -> {
+        ObjectNode fc = json.createObjectNode();
+        fc.put("type", "FeatureCollection");
+        fc.put("numberMatched", matched).put("numberReturned", rows.size());
+        ArrayNode features = fc.putArray("features");
+        for (ObjectNode r : rows) {
+          ObjectNode f = features.addObject();
+          f.put("type", "Feature").put("id", r.get("uai").asText());
+          f.putObject("geometry")
+              .put("type", "Point")
+              .putArray("coordinates")
+              .add(r.get("lon").asDouble())
+              .add(r.get("lat").asDouble());
+          f.set("properties", r);
+        }
+        return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+      }
+      default -> {
+        ObjectNode out = json.createObjectNode();
+        out.put("numberMatched", matched).put("numberReturned", rows.size());
+        out.put("limit", limit.limit()).put("offset", offset);
+        if (limit.capped()) {
+          out.put("note", "limite ramenée au maximum de " + V1.MAX_LIMIT + " par page");
+        }
+        if (offset + rows.size() < matched) {
+          out.put("next", nextLink(ctx, offset + rows.size()));
+        }
+        ArrayNode a = out.putArray("schools");
+        rows.forEach(a::add);
+        return new Body(json.writeValueAsBytes(out), JSON, headers);
+      }
+    }
+  }
+
+  private static String nextLink(Context ctx, int offset) {
+    var q = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    q.put("offset", List.of(String.valueOf(offset)));
+    StringBuilder s = new StringBuilder(ctx.path()).append('?');
+    q.forEach(
+        (k, v) ->
+            v.forEach(
+                x ->
+                    s.append(k)
+                        .append('=')
+                        .append(java.net.URLEncoder.encode(x, StandardCharsets.UTF_8))
+                        .append('&')));
+    return s.substring(0, s.length() - 1);
+  }
+
+  static double[] bbox(String raw) {
+    String[] p = raw.split(",");
+    if (p.length != 4) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : quatre nombres attendus, ouest,sud,est,nord (reçu '" + raw + "')");
+    }
+    double[] b = new double[4];
+    for (int i = 0; i < 4; i++) {
+      try {
+        b[i] = Double.parseDouble(p[i].strip());
+      } catch (NumberFormatException e) {
+        throw ApiException.badRequest(
+            "paramètre 'bbox' : '" + p[i] + "' n'est pas un nombre (ouest,sud,est,nord)");
+      }
+      if (!Double.isFinite(b[i])) {
+        throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
+      }
+    }
+    if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : ouest ≤ est dans [-180, 180] et sud ≤ nord dans [-90, 90] attendus"
+              + " (reçu '"
+              + raw
+              + "')");
+    }
+    return b;
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      ps.setObject(i + 1, args.get(i));
+    }
+  }
+
+  private ObjectNode schoolNode(ResultSet rs) throws SQLException {
+    ObjectNode n = json.createObjectNode();
+    n.put("uai", rs.getString(1)).put("name", rs.getString(2)).put("type", rs.getString(3));
+    n.put("sector", rs.getString(4));
+    int pupils = rs.getInt(5);
+    if (rs.wasNull()) {
+      n.putNull("pupils");
+    } else {
+      n.put("pupils", pupils);
+    }
+    double ips = rs.getDouble(6);
+    if (rs.wasNull()) {
+      n.putNull("ips");
+    } else {
+      n.put("ips", ips);
+    }
+    n.put("commune", rs.getString(7)).put("communeName", rs.getString(8));
+    n.put("lon", rs.getDouble(9)).put("lat", rs.getDouble(10));
+    n.put("location", rs.getString(11));
+    n.put(
+        "locationNote",
+        "etablissement".equals(rs.getString(11))
+            ? "position de l'établissement"
+            : "position de la commune (l'établissement n'est pas géolocalisé)");
+    n.put("href", "/api/v1/schools/" + rs.getString(1));
+    return n;
+  }
+
+  private Body school(Context ctx, Connection c) throws Exception {
+    String raw = ctx.pathParam("uai");
+    String uai;
+    try {
+      uai = Codes.uai(raw);
+    } catch (Codes.InvalidCodeException e) {
+      throw ApiException.badRequest("UAI : " + e.getMessage());
+    }
+    ObjectNode n;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT "
+                + SCHOOL_COLUMNS
+                + " FROM school s JOIN commune c ON c.code = s.commune_code WHERE s.uai = ?")) {
+      ps.setString(1, uai);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          throw new ApiException(
+              404,
+              "Établissement inconnu",
+              "aucun établissement des listes de la DEPP n'a l'UAI " + uai);
+        }
+        n = schoolNode(rs);
+      }
+    }
+    n.set(
+        "connectivity",
+        rows(
+            c,
+            "SELECT year AS annee, technology AS technologie, down_contracted AS debit_descendant_souscrit, down_measured AS debit_descendant_mesure, up_measured AS debit_montant_mesure, latency_ms AS latence_ms, wifi_share AS part_salles_wifi, simulated AS simule, contribution_id AS contribution FROM school_connectivity WHERE uai = ? ORDER BY year",
+            uai));
+    n.set(
+        "equipment",
+        rows(
+            c,
+            "SELECT year AS annee, desktops AS ordinateurs_fixes, laptops AS portables, tablets AS tablettes, interactive_displays AS ecrans_interactifs, lent_devices AS equipements_pretes, average_age_years AS age_moyen, simulated AS simule, contribution_id AS contribution FROM school_equipment WHERE uai = ? ORDER BY year",
+            uai));
+    n.set(
+        "speedTests",
+        rows(
+            c,
+            "SELECT year AS annee, days AS jours, tests, median_down AS debit_descendant_median, p10_down AS debit_descendant_p10, median_latency_ms AS latence_mediane_ms, share_under_8 AS part_sous_8, simulated AS simule FROM school_speedtest_yearly WHERE uai = ? ORDER BY year",
+            uai));
+    n.put("simulatedNote", V1.SIMULATED_NOTE);
+    return json(n);
+  }
+
+  /** Query rows as JSON objects named by their column labels (constant SQL, bound UAI). */
+  private ArrayNode rows(Connection c, String sql, String uai) throws SQLException {
+    ArrayNode out = json.createArrayNode();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, uai);
+      try (ResultSet rs = ps.executeQuery()) {
+        var md = rs.getMetaData();
+        while (rs.next()) {
+          ObjectNode o = out.addObject();
+          for (int k = 1; k <= md.getColumnCount(); k++) {
+            Object v = rs.getObject(k);
+            String name = md.getColumnLabel(k).toLowerCase(Locale.ROOT);
+            if (v == null) {
+              o.putNull(name);
+            } else if (v instanceof Double || v instanceof Float) {
+              o.put(name, V1.round(((Number) v).doubleValue()));
+            } else if (v instanceof Number num) {
+              o.put(name, num.longValue());
+            } else if (v instanceof Boolean bo) {
+              o.put(name, bo);
+            } else {
+              o.put(name, v.toString());
+            }
+          }
+        }
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,304 @@
+package fr.eduatlas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.ingest.Ingest;
+import fr.eduatlas.simulation.Simulator;
+import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.testing.WarehouseQuery;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The /api/v1 contract over HTTP on loopback, against a warehouse ingested from the mini dataset
+ * with a small simulation: values checked against sums worked out by hand from the fixture files,
+ * and every error path.
+ */
+class V1ApiTest {
+  @TempDir static Path tmp;
+  static Path warehouse;
+  static ApiServer server;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    warehouse = tmp.resolve("w.duckdb");
+    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
+        .run(
+            new Ingest.Options(
+                Fixtures.miniDir(),
+                warehouse,
+                false,
+                new Ingest.Simulation(
+                    tmp.resolve("simulated"),
+                    new Simulator.Config(Simulator.DEFAULT_SEED, 2019, 2025, 0.05, 1))));
+    server = ApiServer.start(new ServedWarehouse(warehouse, 50), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<String> get(String path, String... headers) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode json(String path) throws Exception {
+    var r = get(path);
+    assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  /** The problem body of an error, its status and media type checked. */
+  static JsonNode problem(String path, int status) throws Exception {
+    var r = get(path);
+    assertThat(r.statusCode()).as(path).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+    assertThat(r.headers().firstValue("ETag")).as("errors are not cacheable").isEmpty();
+    JsonNode p = JSON.readTree(r.body());
+    assertThat(p.get("status").asInt()).isEqualTo(status);
+    return p;
+  }
+
+  @Test
+  void levelsAreTheSixWithTheirTerritoryCounts() throws Exception {
+    JsonNode l = json("/api/v1/levels");
+    assertThat(l.findValuesAsText("id"))
+        .containsExactly("commune", "epci", "departement", "academie", "region", "france");
+    assertThat(l.get(5).get("territories").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void searchIgnoresAccentsAndCaseAndRanksExactNamesFirst() throws Exception {
+    JsonNode r = json("/api/v1/territories?q=ABBECOURT");
+    assertThat(r.get("territories").get(0).get("code").asText()).isEqualTo("02001");
+    assertThat(r.get("territories").get(0).get("name").asText()).isEqualTo("Abbécourt");
+    JsonNode code = json("/api/v1/territories?q=02&level=departement");
+    assertThat(code.get("territories").get(0).get("name").asText()).isEqualTo("Aisne");
+    assertThat(json("/api/v1/territories?q=zzzz").get("territories")).isEmpty();
+  }
+
+  @Test
+  void aValueIsTheRatioOfItsCommunesSums() throws Exception {
+    // couverture.csv: Arbignieu 376 of 406 premises, Saint-Bois 93 of 100, both now in 01015.
+    JsonNode v = json("/api/v1/indicators/couverture-fibre/values?level=departement&year=2024");
+    assertThat(value(v, "01")).isEqualTo(V1.round((376.0 + 93) / (406 + 100) * 100));
+    // Abbécourt: no fibre count, 300 premises; Laon 14,274 of 15,627.
+    assertThat(value(v, "02")).isEqualTo(V1.round(14274.0 / (15627 + 300) * 100));
+    double fr = (376.0 + 93 + 14274 + 1583750) / (406 + 100 + 15627 + 300 + 1617813) * 100;
+    assertThat(json("/api/v1/indicators/couverture-fibre/values?level=france").get("values"))
+        .singleElement()
+        .satisfies(x -> assertThat(x.get("value").asDouble()).isEqualTo(V1.round(fr)));
+  }
+
+  private static double value(JsonNode values, String code) {
+    for (JsonNode x : values.get("values")) {
+      if (x.get("code").asText().equals(code)) {
+        return x.get("value").asDouble();
+      }
+    }
+    throw new AssertionError("no value for " + code);
+  }
+
+  @Test
+  void aProfileComparesEachIndicatorWithItsParentsAndFrance() throws Exception {
+    JsonNode p = json("/api/v1/territories/commune/02408");
+    assertThat(p.get("name").asText()).isEqualTo("Laon");
+    assertThat(p.get("breadcrumb").findValuesAsText("level"))
+        .containsExactly("france", "region", "academie", "departement", "commune");
+    assertThat(p.get("comparedWith").findValuesAsText("level"))
+        .containsExactly("departement", "academie", "region", "france");
+    JsonNode fibre = null;
+    for (JsonNode i : p.get("indicators")) {
+      if (i.get("id").asText().equals("couverture-fibre")) {
+        fibre = i;
+      }
+    }
+    assertThat(fibre.get("latest").get("value").asDouble())
+        .isEqualTo(V1.round(14274.0 / 15627 * 100));
+    assertThat(fibre.get("compared").get(0).get("value").asDouble())
+        .isEqualTo(V1.round(14274.0 / 15927 * 100));
+    assertThat(p.get("schools").get("count").asInt()).isPositive();
+    JsonNode g = json("/api/v1/territories/departement/02?geometry=true&zoom=6");
+    assertThat(g.get("geometry").get("type").asText()).isIn("Polygon", "MultiPolygon");
+  }
+
+  @Test
+  void simulatedFiguresSayItEverywhere() throws Exception {
+    var r = get("/api/v1/indicators/enseignants-formes/values?level=france");
+    assertThat(r.headers().firstValue("X-Simulated-Data")).contains("true");
+    JsonNode v = JSON.readTree(r.body());
+    assertThat(v.get("indicator").get("simulatedNote").asText()).contains("simulées");
+    assertThat(v.get("values").get(0).get("simulated").asBoolean()).isTrue();
+    assertThat(v.get("values").get(0).get("coverage").get("schoolsTotal").asInt()).isPositive();
+  }
+
+  @Test
+  void noPublishedValueRestsOnFewerThanFiveRespondents() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      assertThat(
+              q.count(
+                  "SELECT count(*) FROM indicator_value WHERE indicator_id LIKE 'enseignants-%'"
+                      + " AND status = 'publie' AND denominator < 5"))
+          .isZero();
+      assertThat(
+              q.count(
+                  "SELECT count(*) FROM indicator_value WHERE status = 'secret' AND (value IS NOT"
+                      + " NULL OR numerator IS NOT NULL OR denominator IS NOT NULL)"))
+          .isZero();
+    }
+  }
+
+  @Test
+  void csvFollowsFrenchConventionsOnRequest() throws Exception {
+    var r =
+        get(
+            "/api/v1/indicators/couverture-fibre/values?level=departement&format=csv&sep=;&decimal=,");
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+    List<String> lines = r.body().lines().toList();
+    assertThat(lines.get(0)).startsWith("niveau;code;nom;indicateur;periode;valeur;unite");
+    assertThat(lines)
+        .anySatisfy(
+            l ->
+                assertThat(l)
+                    .startsWith("departement;01;Ain;couverture-fibre;2024;92,6877;%;publie;false"));
+  }
+
+  @Test
+  void geoJsonOuterRingsAreCounterClockwise() throws Exception {
+    var r = get("/api/v1/indicators/couverture-fibre/values?level=departement&format=geojson");
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).isEqualTo("application/geo+json");
+    JsonNode fc = JSON.readTree(r.body());
+    assertThat(fc.get("features")).isNotEmpty();
+    for (JsonNode f : fc.get("features")) {
+      JsonNode g = f.get("geometry");
+      JsonNode polys =
+          g.get("type").asText().equals("Polygon")
+              ? JSON.createArrayNode().add(g.get("coordinates"))
+              : g.get("coordinates");
+      for (JsonNode poly : polys) {
+        assertThat(signedArea(poly.get(0))).as(f.get("id").asText()).isPositive();
+      }
+    }
+  }
+
+  private static double signedArea(JsonNode ring) {
+    double a = 0;
+    for (int i = 0; i + 1 < ring.size(); i++) {
+      a +=
+          ring.get(i).get(0).asDouble() * ring.get(i + 1).get(1).asDouble()
+              - ring.get(i + 1).get(0).asDouble() * ring.get(i).get(1).asDouble();
+    }
+    return a / 2;
+  }
+
+  @Test
+  void readsCarryAnEtagAnswer304AndAllowAnyOriginAndGzip() throws Exception {
+    var first = get("/api/v1/indicators");
+    String etag = first.headers().firstValue("ETag").orElseThrow();
+    assertThat(first.headers().firstValue("Cache-Control").orElse("")).contains("max-age");
+    assertThat(get("/api/v1/indicators", "If-None-Match", etag).statusCode()).isEqualTo(304);
+    var cors = get("/api/v1/levels", "Origin", "https://example.org");
+    assertThat(cors.headers().firstValue("Access-Control-Allow-Origin")).isPresent();
+    var gz =
+        HTTP.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + server.port() + "/api/v1/indicators"))
+                .header("Accept-Encoding", "gzip")
+                .build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(gz.headers().firstValue("Content-Encoding")).contains("gzip");
+    String body =
+        new String(
+            new GZIPInputStream(new ByteArrayInputStream(gz.body())).readAllBytes(),
+            StandardCharsets.UTF_8);
+    assertThat(JSON.readTree(body).size()).isGreaterThan(20);
+  }
+
+  @Test
+  void unknownNamesAre404sListingWhatExists() throws Exception {
+    assertThat(problem("/api/v1/territories/canton/01", 404).get("detail").asText())
+        .contains("commune, epci, departement, academie, region, france");
+    assertThat(problem("/api/v1/indicators/couverture-fibr", 404).get("detail").asText())
+        .contains("couverture-fibre");
+    assertThat(problem("/api/v1/territories/commune/02409", 404).get("detail").asText())
+        .contains("02408 (Laon)");
+    assertThat(problem("/api/v1/schools/0020975A", 400).get("detail").asText())
+        .contains("lettre clé");
+    problem("/api/v1/schools/0029999H", 404);
+  }
+
+  @Test
+  void malformedParametersAre400sNamingThem() throws Exception {
+    assertThat(
+            problem("/api/v1/indicators/couverture-fibre/values?year=2031", 400)
+                .get("detail")
+                .asText())
+        .contains("'year'")
+        .contains("2024");
+    assertThat(problem("/api/v1/schools?bbox=1,2,x,4", 400).get("detail").asText())
+        .contains("'bbox'");
+    assertThat(problem("/api/v1/schools?bbox=10,50,2,40", 400).get("detail").asText())
+        .contains("'bbox'");
+    assertThat(problem("/api/v1/schools?limit=abc", 400).get("detail").asText())
+        .contains("'limit'");
+    assertThat(problem("/api/v1/schools?format=xml", 400).get("detail").asText())
+        .contains("'format'");
+    assertThat(problem("/api/v1/levels?foo=1", 400).get("detail").asText()).contains("'foo'");
+    assertThat(
+            problem("/api/v1/indicators/couverture-fibre/values?within=departement", 400)
+                .get("detail")
+                .asText())
+        .contains("'within'");
+    // A value that looks like SQL is only ever bound: a search like any other.
+    assertThat(json("/api/v1/territories?q=x%27%20OR%201%3D1--").get("territories")).isEmpty();
+  }
+
+  @Test
+  void schoolsAreFilteredPagedAndCapped() throws Exception {
+    JsonNode all = json("/api/v1/schools?limit=1");
+    assertThat(all.get("numberReturned").asInt()).isEqualTo(1);
+    assertThat(all.get("next").asText()).contains("offset=1");
+    var capped = get("/api/v1/schools?limit=5000");
+    assertThat(capped.statusCode()).isEqualTo(200);
+    assertThat(capped.headers().firstValue("X-Limit-Capped")).contains("1000");
+    assertThat(JSON.readTree(capped.body()).get("note").asText()).contains("1000");
+    JsonNode laon = json("/api/v1/schools?commune=02408&type=ecole&sector=public");
+    for (JsonNode s : laon.get("schools")) {
+      assertThat(s.get("commune").asText()).isEqualTo("02408");
+      assertThat(s.get("type").asText()).isEqualTo("ecole");
+    }
+    JsonNode inBox = json("/api/v1/schools?bbox=3.5,49.5,3.7,49.6&format=geojson");
+    for (JsonNode f : inBox.get("features")) {
+      double lon = f.get("geometry").get("coordinates").get(0).asDouble();
+      assertThat(lon).isBetween(3.5, 3.7);
+    }
+    String uai = laon.get("schools").get(0).get("uai").asText();
+    JsonNode one = json("/api/v1/schools/" + uai);
+    assertThat(one.get("connectivity")).isNotEmpty();
+    assertThat(one.get("connectivity").get(0).get("simule").asBoolean()).isTrue();
+  }
+}
