@@ -303,4 +303,60 @@ class RealDataIngestIT {
     IngestReport again = run(tmp.resolve("again.duckdb"));
     assertThat(again.checksum()).isEqualTo(report.checksum());
   }
+
+  /**
+   * The API's fibre coverage of the Aisne and of France, against sums worked out here from the raw
+   * ARCEP 2024 file, row by row.
+   */
+  @Test
+  void theApisFibreCoverageIsRecomputedFromTheRawFile() throws Exception {
+    double[] aisne = new double[2];
+    double[] france = new double[2];
+    try (var csv =
+        de.siegmar.fastcsv.reader.CsvReader.builder()
+            .ofNamedCsvRecord(
+                Fixtures.realData()
+                    .resolve("connectivity/couverture-technologies-communes-2024.csv"))) {
+      for (var r : csv) {
+        double premises = Double.parseDouble(r.getField("nb_locaux"));
+        String f = r.getField("nb_locaux_fibre");
+        double fibre = f.isEmpty() ? 0 : Double.parseDouble(f);
+        france[0] += fibre;
+        france[1] += premises;
+        if (r.getField("code_insee").startsWith("02")) {
+          aisne[0] += fibre;
+          aisne[1] += premises;
+        }
+      }
+    }
+    try (var server =
+        fr.eduatlas.api.ApiServer.start(
+            new fr.eduatlas.warehouse.ServedWarehouse(warehouse, 1000), "127.0.0.1", 0)) {
+      var http = java.net.http.HttpClient.newHttpClient();
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      for (var c : List.of(Map.entry("departement/02", aisne), Map.entry("france/FR", france))) {
+        var body =
+            http.send(
+                    java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create(
+                                "http://127.0.0.1:"
+                                    + server.port()
+                                    + "/api/v1/territories/"
+                                    + c.getKey()))
+                        .build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString())
+                .body();
+        double api = Double.NaN;
+        for (var i : json.readTree(body).get("indicators")) {
+          if (i.get("id").asText().equals("couverture-fibre")) {
+            api = i.get("latest").get("value").asDouble();
+          }
+        }
+        assertThat(api)
+            .as(c.getKey())
+            .isCloseTo(
+                c.getValue()[0] / c.getValue()[1] * 100, org.assertj.core.data.Offset.offset(0.01));
+      }
+    }
+  }
 }
