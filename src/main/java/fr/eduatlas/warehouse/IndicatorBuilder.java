@@ -109,7 +109,8 @@ public final class IndicatorBuilder {
               + " rural THEN population ELSE 0 END AS population_rural FROM commune_density",
           // The DEPP lists' school year, named by its end year as every school-level fact.
           "SELECT commune_code, right(school_year, 4) AS period, sum(pupils) AS pupils,"
-              + " sum(ips * pupils) FILTER (WHERE ips IS NOT NULL) AS ips_pupils, sum(pupils)"
+              + " sum((ips * pupils)::DECIMAL(38, 6)) FILTER (WHERE ips IS NOT NULL) AS ips_pupils,"
+              + " sum(pupils)"
               + " FILTER (WHERE ips IS NOT NULL) AS pupils_with_ips FROM school GROUP BY 1, 2",
           "SELECT s.commune_code, y.year::VARCHAR AS period, count(*) AS schools_total,"
               + " sum(s.pupils) AS pupils_total FROM school s, (SELECT year FROM"
@@ -122,7 +123,7 @@ public final class IndicatorBuilder {
             count(*) FILTER (WHERE c.technology = 'aucune') AS schools_no_connection,
             count(c.m) AS schools_measured, sum(s.pupils) FILTER (WHERE c.m IS NOT NULL)
               AS pupils_measured,
-            sum(c.m) AS down_measured,
+            sum(c.m::DECIMAL(38, 6)) AS down_measured,
             count(*) FILTER (WHERE c.m < 2) AS schools_measured_lt2,
             count(*) FILTER (WHERE c.m >= 2 AND c.m < 8) AS schools_measured_2_8,
             count(*) FILTER (WHERE c.m >= 8 AND c.m < 30) AS schools_measured_8_30,
@@ -159,6 +160,10 @@ public final class IndicatorBuilder {
           FROM school_usage u JOIN school s USING (uai) GROUP BY 1, 2
           """);
 
+  /**
+   * Facts are exact decimals, summed exactly: sums of doubles depend on the order a parallel
+   * aggregation adds them in, and the same inputs must give the same bytes (content checksum).
+   */
   private void communeFacts() throws SQLException {
     // Every fact is given by some source, and every column a source gives is a fact.
     var given = new HashSet<String>();
@@ -186,7 +191,7 @@ public final class IndicatorBuilder {
     }
     String sums =
         Facts.NAMES.stream()
-            .map(f -> "sum(" + f + ")::DOUBLE AS " + f)
+            .map(f -> "sum(" + f + ")::DECIMAL(38, 6) AS " + f)
             .collect(Collectors.joining(", "));
     String flags =
         Facts.DATASETS.stream()
@@ -196,7 +201,7 @@ public final class IndicatorBuilder {
     String skeleton =
         "SELECT NULL::VARCHAR AS commune_code, NULL::VARCHAR AS period, "
             + Facts.NAMES.stream()
-                .map(f -> "NULL::DOUBLE AS " + f)
+                .map(f -> "NULL::DECIMAL(38, 6) AS " + f)
                 .collect(Collectors.joining(", "))
             + ", "
             + Facts.DATASETS.stream()
@@ -223,8 +228,8 @@ public final class IndicatorBuilder {
    * when it loaded, so they are safe as column names; the id and scale are bound.
    */
   private void insertValues(Catalog.Indicator i) throws SQLException {
-    String num = "t." + i.numerator();
-    String den = i.denominator() == null ? null : "t." + i.denominator();
+    String num = "t." + i.numerator() + "::DOUBLE";
+    String den = i.denominator() == null ? null : "t." + i.denominator() + "::DOUBLE";
     String value =
         den == null
             ? num + " * ?"
