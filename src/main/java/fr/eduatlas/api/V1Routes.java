@@ -48,6 +48,8 @@ final class V1Routes {
         }
       };
 
+  private final Map<String, Set<String>> declared = new LinkedHashMap<>();
+
   record Body(byte[] bytes, String type, Map<String, String> headers) {}
 
   interface Handler {
@@ -112,9 +114,33 @@ final class V1Routes {
             "offset"),
         this::schools);
     get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
+    new OgcRoutes(this).register(app);
+    var openApi = new OpenApi();
+    byte[] doc;
+    try {
+      doc = json.writeValueAsBytes(openApi.document());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the OpenAPI document", e);
+    }
+    String html = openApi.html();
+    app.get(
+        "/api/openapi.json",
+        ctx -> {
+          ctx.header("Cache-Control", "public, max-age=300");
+          ctx.contentType("application/vnd.oai.openapi+json;version=3.0");
+          ctx.result(doc);
+        });
+    app.get("/api/docs", ctx -> ctx.html(html));
   }
 
-  private void get(Javalin app, String path, Set<String> params, Handler h) {
+  /** Each registered read's path and the query parameters it accepts. */
+  Map<String, Set<String>> declared() {
+    return declared;
+  }
+
+  /** A cached, ETagged read at {@code path} accepting the query parameters {@code params}. */
+  void get(Javalin app, String path, Set<String> params, Handler h) {
+    declared.put(path, params);
     app.get(
         path,
         ctx -> {

@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-class CatalogTest {
-  static final Set<String> SOURCES =
+public class CatalogTest {
+  public static final Set<String> SOURCES =
       SourceManifest.bundled().entries().stream().map(SourceEntry::id).collect(Collectors.toSet());
 
   @Test

@@ -1,0 +1,233 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * The OpenAPI 3.0 document of the whole API ({@code /api/openapi.json}), built here beside the
+ * routes so that every query parameter a route accepts is declared (a test holds them equal), and
+ * an HTML page that presents it without any script ({@code /api/docs}).
+ */
+final class OpenApi {
+  private final ObjectMapper json = new ObjectMapper();
+
+  record Param(String name, String in, boolean required, String type, String description) {
+    static Param query(String name, String type, String description) {
+      return new Param(name, "query", false, type, description);
+    }
+
+    static Param path(String name, String description) {
+      return new Param(name, "path", true, "string", description);
+    }
+  }
+
+  record Op(String path, String summary, String mediaType, List<Param> params) {}
+
+  static final List<Op> OPS =
+      List.of(
+          new Op(
+              "/api/v1/levels",
+              "Niveaux territoriaux et nombre de territoires",
+              "application/json",
+              List.of()),
+          new Op(
+              "/api/v1/territories",
+              "Recherche de territoires par nom ou code (sans accents ni casse), classés",
+              "application/json",
+              List.of(
+                  Param.query("q", "string", "nom ou code cherché"),
+                  Param.query(
+                      "level",
+                      "string",
+                      "niveau : commune, epci, departement, academie, region, france"),
+                  Param.query(
+                      "limit", "integer", "nombre de résultats, 20 par défaut, 100 au plus"))),
+          new Op(
+              "/api/v1/territories/{level}/{code}",
+              "Profil d'un territoire : chaque indicateur, sa série, ses territoires de comparaison",
+              "application/json",
+              List.of(
+                  Param.path("level", "niveau du territoire"),
+                  Param.path("code", "code du territoire"),
+                  Param.query("geometry", "boolean", "joindre le contour (GeoJSON, WGS84)"),
+                  Param.query(
+                      "zoom", "integer", "contour simplifié pour ce niveau de zoom (0 à 22)"))),
+          new Op("/api/v1/indicators", "Catalogue des indicateurs", "application/json", List.of()),
+          new Op(
+              "/api/v1/indicators/{id}",
+              "Définition d'un indicateur et ses périodes",
+              "application/json",
+              List.of(Param.path("id", "identifiant de l'indicateur"))),
+          new Op(
+              "/api/v1/indicators/{id}/values",
+              "Valeurs d'un indicateur à un niveau et une période",
+              "application/json",
+              List.of(
+                  Param.path("id", "identifiant de l'indicateur"),
+                  Param.query("level", "string", "niveau (departement par défaut)"),
+                  Param.query("year", "string", "période (la plus récente par défaut)"),
+                  Param.query("within", "string", "niveau:code d'un territoire englobant"),
+                  Param.query("format", "string", "json (défaut), csv ou geojson"),
+                  Param.query("zoom", "integer", "GeoJSON : contours simplifiés pour ce zoom"),
+                  Param.query("sep", "string", "CSV : séparateur , (défaut) ou ;"),
+                  Param.query("decimal", "string", "CSV : séparateur décimal . (défaut) ou ,"))),
+          new Op(
+              "/api/v1/schools",
+              "Établissements, filtrés et paginés",
+              "application/json",
+              List.of(
+                  Param.query("commune", "string", "code commune"),
+                  Param.query("epci", "string", "SIREN de l'EPCI"),
+                  Param.query("departement", "string", "code département"),
+                  Param.query("academie", "string", "code académie"),
+                  Param.query("region", "string", "code région"),
+                  Param.query("type", "string", "ecole, college ou lycee"),
+                  Param.query("sector", "string", "public ou prive"),
+                  Param.query("bbox", "string", "ouest,sud,est,nord en degrés WGS84"),
+                  Param.query("format", "string", "json (défaut), csv ou geojson"),
+                  Param.query("limit", "integer", "taille de page, 100 par défaut, 1000 au plus"),
+                  Param.query("offset", "integer", "rang du premier résultat"))),
+          new Op(
+              "/api/v1/schools/{uai}",
+              "Un établissement et ses données par année",
+              "application/json",
+              List.of(Param.path("uai", "UAI de l'établissement"))),
+          new Op("/ogc", "Page d'accueil OGC API Features", "application/json", List.of(f())),
+          new Op("/ogc/conformance", "Classes de conformité", "application/json", List.of(f())),
+          new Op("/ogc/collections", "Collections", "application/json", List.of(f())),
+          new Op(
+              "/ogc/collections/{collectionId}",
+              "Une collection",
+              "application/json",
+              List.of(Param.path("collectionId", "identifiant de la collection"), f())),
+          new Op(
+              "/ogc/collections/{collectionId}/items",
+              "Objets d'une collection",
+              "application/geo+json",
+              List.of(
+                  Param.path("collectionId", "identifiant de la collection"),
+                  Param.query(
+                      "limit",
+                      "integer",
+                      "taille de page, 10 par défaut, 1000 au plus (au-delà : 1000)"),
+                  Param.query("offset", "integer", "rang du premier objet"),
+                  Param.query("bbox", "array", "minx,miny,maxx,maxy en CRS84"),
+                  Param.query("datetime", "string", "instant ou intervalle RFC 3339"),
+                  f())),
+          new Op(
+              "/ogc/collections/{collectionId}/items/{featureId}",
+              "Un objet",
+              "application/geo+json",
+              List.of(
+                  Param.path("collectionId", "identifiant de la collection"),
+                  Param.path("featureId", "identifiant de l'objet"),
+                  f())));
+
+  private static Param f() {
+    return Param.query("f", "string", "format : json ou geojson (le seul servi)");
+  }
+
+  ObjectNode document() {
+    ObjectNode d = json.createObjectNode();
+    d.put("openapi", "3.0.3");
+    d.putObject("info")
+        .put("title", "EduAtlas")
+        .put(
+            "description",
+            "API de l'observatoire du numérique éducatif : indicateurs par territoire et par"
+                + " période, établissements, OGC API Features. Les chiffres d'établissement"
+                + " simulés le disent (champ simulated).")
+        .put("version", "1.0.0");
+    d.putArray("servers").addObject().put("url", "/");
+    ObjectNode paths = d.putObject("paths");
+    for (Op op : OPS) {
+      ObjectNode get = paths.putObject(op.path()).putObject("get");
+      get.put("summary", op.summary());
+      get.put("operationId", op.path().replaceAll("[^a-zA-Z]+", "_"));
+      ArrayNode params = get.putArray("parameters");
+      for (Param p : op.params()) {
+        ObjectNode n = params.addObject();
+        n.put("name", p.name()).put("in", p.in()).put("required", p.required());
+        n.put("description", p.description());
+        ObjectNode schema = n.putObject("schema");
+        if (p.type().equals("array")) {
+          schema.put("type", "array").put("minItems", 4).put("maxItems", 6);
+          schema.putObject("items").put("type", "number");
+          n.put("style", "form").put("explode", false);
+        } else {
+          schema.put("type", p.type());
+        }
+        if (p.name().equals("limit")) {
+          schema.put("minimum", 1);
+        }
+        if (p.name().equals("offset")) {
+          schema.put("minimum", 0);
+        }
+      }
+      ObjectNode responses = get.putObject("responses");
+      responses
+          .putObject("200")
+          .put("description", "succès")
+          .putObject("content")
+          .putObject(op.mediaType())
+          .putObject("schema")
+          .put("type", "object");
+      ObjectNode problem = json.createObjectNode().put("$ref", "#/components/responses/Problem");
+      responses.set("400", problem);
+      responses.set("404", problem.deepCopy());
+    }
+    ObjectNode problem = d.putObject("components").putObject("responses").putObject("Problem");
+    problem.put("description", "erreur (RFC 9457)");
+    ObjectNode schema =
+        problem
+            .putObject("content")
+            .putObject(Problem.MEDIA_TYPE)
+            .putObject("schema")
+            .put("type", "object");
+    ObjectNode props = schema.putObject("properties");
+    for (String s : List.of("type", "title", "detail", "instance")) {
+      props.putObject(s).put("type", "string");
+    }
+    props.putObject("status").put("type", "integer");
+    return d;
+  }
+
+  /** The document as a page: each path, what it does, its parameters. */
+  String html() {
+    StringBuilder s = new StringBuilder();
+    s.append(
+        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>EduAtlas – API"
+            + "</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem"
+            + " auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .2rem}"
+            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;"
+            + "text-align:left}</style></head><body><h1>EduAtlas – API</h1><p>Document"
+            + " OpenAPI 3.0 : <a href=\"/api/openapi.json\">/api/openapi.json</a>. Erreurs au"
+            + " format <code>application/problem+json</code> (RFC 9457).</p>");
+    for (Op op : OPS) {
+      s.append("<h2><code>GET ").append(esc(op.path())).append("</code></h2><p>");
+      s.append(esc(op.summary())).append(" (").append(esc(op.mediaType())).append(")</p>");
+      if (!op.params().isEmpty()) {
+        s.append("<table><tr><th>paramètre</th><th>où</th><th>type</th><th>rôle</th></tr>");
+        for (Param p : op.params()) {
+          s.append("<tr><td><code>")
+              .append(esc(p.name()))
+              .append("</code></td><td>")
+              .append(p.in())
+              .append("</td><td>")
+              .append(p.type())
+              .append("</td><td>")
+              .append(esc(p.description()))
+              .append("</td></tr>");
+        }
+        s.append("</table>");
+      }
+    }
+    return s.append("</body></html>").toString();
+  }
+
+  private static String esc(String s) {
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+  }
+}

@@ -1,0 +1,147 @@
+package fr.eduatlas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.ingest.Ingest;
+import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** OGC API – Features Part 1 under /ogc, over HTTP on loopback, on the mini dataset. */
+class OgcApiTest {
+  @TempDir static Path tmp;
+  static ApiServer server;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @BeforeAll
+  static void start() {
+    Path wh = tmp.resolve("w.duckdb");
+    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
+        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    server = ApiServer.start(new ServedWarehouse(wh, 50), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static JsonNode ok(String path, String type) throws Exception {
+    var r = get(path);
+    assertThat(r.statusCode()).as(path + " " + r.body()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith(type);
+    return JSON.readTree(r.body());
+  }
+
+  static void status(String path, int status) throws Exception {
+    var r = get(path);
+    assertThat(r.statusCode()).as(path).isEqualTo(status);
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/problem+json");
+  }
+
+  @Test
+  void landingConformanceAndCollections() throws Exception {
+    JsonNode landing = ok("/ogc", "application/json");
+    assertThat(landing.get("links").findValuesAsText("rel"))
+        .contains("self", "service-desc", "service-doc", "conformance", "data");
+    assertThat(ok("/ogc/conformance", "application/json").get("conformsTo").toString())
+        .contains("conf/core", "conf/geojson", "conf/oas30");
+    JsonNode cols = ok("/ogc/collections", "application/json").get("collections");
+    assertThat(cols.findValuesAsText("id"))
+        .containsExactly(
+            "communes", "epci", "departements", "academies", "regions", "etablissements");
+    JsonNode communes = ok("/ogc/collections/communes", "application/json");
+    assertThat(communes.get("extent").get("spatial").get("bbox").get(0)).hasSize(4);
+    assertThat(communes.get("links").findValuesAsText("rel")).contains("self", "items");
+    var doc = get("/api/openapi.json");
+    assertThat(doc.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("application/vnd.oai.openapi+json");
+    assertThat(JSON.readTree(doc.body()).get("paths").has("/ogc/collections/{collectionId}/items"))
+        .isTrue();
+    assertThat(get("/api/docs").body()).contains("<h1>EduAtlas");
+  }
+
+  @Test
+  void itemsArePagedWithCountsAndLinks() throws Exception {
+    JsonNode all = ok("/ogc/collections/communes/items", "application/geo+json");
+    long matched = all.get("numberMatched").asLong();
+    assertThat(matched).isPositive();
+    JsonNode page = ok("/ogc/collections/communes/items?limit=2", "application/geo+json");
+    assertThat(page.get("numberReturned").asInt()).isEqualTo(2);
+    assertThat(page.get("features")).hasSize(2);
+    String next = null;
+    for (JsonNode l : page.get("links")) {
+      if (l.get("rel").asText().equals("next")) {
+        next = l.get("href").asText();
+      }
+    }
+    assertThat(next).contains("offset=2").contains("limit=2");
+    JsonNode second =
+        ok(
+            URI.create(next).getRawPath() + "?" + URI.create(next).getRawQuery(),
+            "application/geo+json");
+    assertThat(second.get("features").get(0).get("id").asText())
+        .isNotEqualTo(page.get("features").get(0).get("id").asText());
+    // Above the maximum: brought down, no error.
+    assertThat(
+            ok("/ogc/collections/communes/items?limit=100000", "application/geo+json")
+                .get("numberReturned")
+                .asLong())
+        .isEqualTo(Math.min(matched, 1000));
+  }
+
+  @Test
+  void bboxAndDatetimeSelect() throws Exception {
+    JsonNode aisne =
+        ok("/ogc/collections/communes/items?bbox=3.0,49.0,4.5,50.0", "application/geo+json");
+    assertThat(aisne.get("features").findValuesAsText("id"))
+        .contains("02408")
+        .doesNotContain("75056");
+    JsonNode schools =
+        ok(
+            "/ogc/collections/etablissements/items?bbox=3.5,49.5,3.7,49.6&limit=50",
+            "application/geo+json");
+    for (JsonNode f : schools.get("features")) {
+      assertThat(f.get("geometry").get("coordinates").get(0).asDouble()).isBetween(3.5, 3.7);
+    }
+    ok("/ogc/collections/communes/items?datetime=2024-01-01T00:00:00Z/..", "application/geo+json");
+    ok("/ogc/collections/communes/items?datetime=2024-01-01", "application/geo+json");
+  }
+
+  @Test
+  void singleItemsAndEveryErrorPath() throws Exception {
+    JsonNode laon = ok("/ogc/collections/communes/items/02408", "application/geo+json");
+    assertThat(laon.get("type").asText()).isEqualTo("Feature");
+    assertThat(laon.get("properties").get("nom").asText()).isEqualTo("Laon");
+    status("/ogc/collections/communes/items/99999", 404);
+    status("/ogc/collections/cantons", 404);
+    status("/ogc/collections/cantons/items", 404);
+    status("/ogc/collections/communes/items?foo=bar", 400);
+    status("/ogc/collections/communes/items?bbox=1,2,3", 400);
+    status("/ogc/collections/communes/items?bbox=0,60,1,50", 400);
+    status("/ogc/collections/communes/items?limit=0", 400);
+    status("/ogc/collections/communes/items?offset=-1", 400);
+    status("/ogc/collections/communes/items?datetime=hier", 400);
+    status("/ogc/collections/communes/items?f=xml", 400);
+  }
+}

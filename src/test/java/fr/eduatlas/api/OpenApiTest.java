@@ -1,0 +1,39 @@
+package fr.eduatlas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.indicator.CatalogTest;
+import io.javalin.Javalin;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAPI document declares exactly the routes and query parameters the server accepts. */
+class OpenApiTest {
+  @Test
+  void everyRouteAndQueryParameterIsDeclaredAndNothingElse() {
+    var routes = new V1Routes(null, Catalog.load(CatalogTest.SOURCES));
+    routes.register(Javalin.create());
+    Map<String, Set<String>> documented = new HashMap<>();
+    for (OpenApi.Op op : OpenApi.OPS) {
+      documented.put(
+          op.path(),
+          op.params().stream()
+              .filter(p -> p.in().equals("query"))
+              .map(OpenApi.Param::name)
+              .collect(Collectors.toSet()));
+    }
+    assertThat(documented).isEqualTo(routes.declared());
+  }
+
+  @Test
+  void theDocumentIsOpenApi30WithAPathPerRoute() {
+    var d = new OpenApi().document();
+    assertThat(d.get("openapi").asText()).startsWith("3.0");
+    assertThat(d.get("paths").size()).isEqualTo(OpenApi.OPS.size());
+    assertThat(new OpenApi().html()).contains("/ogc/collections/{collectionId}/items");
+  }
+}
