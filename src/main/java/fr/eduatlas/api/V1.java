@@ -212,28 +212,17 @@ final class V1 {
     if (t.level().equals("france")) {
       return out;
     }
-    String sql =
-        "SELECT DISTINCT lv, cd, tt.name, list_position(['departement', 'academie', 'region'], lv)"
-            + " FROM (SELECT unnest(['departement', 'academie', 'region']) AS lv, unnest([c.departement_code,"
-            + " c.academie_code, c.region_code]) AS cd FROM commune c WHERE c.code IN (SELECT"
-            + " commune_code FROM territory_commune WHERE level = ? AND code = ?)) JOIN territory tt"
-            + " ON tt.level = lv AND tt.code = cd WHERE lv <> ? ORDER BY 4, cd";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.compared_level, c.compared_code, t.name FROM territory_comparison c JOIN"
+                + " territory t ON t.level = c.compared_level AND t.code = c.compared_code WHERE"
+                + " c.level = ? AND c.code = ? ORDER BY list_position(['departement', 'academie',"
+                + " 'region'], c.compared_level)")) {
       ps.setString(1, t.level());
       ps.setString(2, t.code());
-      ps.setString(3, t.level());
       try (ResultSet rs = ps.executeQuery()) {
-        var seenLevels = new java.util.HashMap<String, Integer>();
-        var rows = new ArrayList<Territory>();
         while (rs.next()) {
-          rows.add(new Territory(rs.getString(1), rs.getString(2), rs.getString(3)));
-          seenLevels.merge(rs.getString(1), 1, Integer::sum);
-        }
-        // A territory spanning several départements is compared with none of them.
-        for (Territory r : rows) {
-          if (seenLevels.get(r.level()) == 1) {
-            out.add(r);
-          }
+          out.add(new Territory(rs.getString(1), rs.getString(2), rs.getString(3)));
         }
       }
     }
@@ -281,28 +270,24 @@ final class V1 {
     keys.add(t);
     keys.addAll(compared);
     var values = new LinkedHashMap<String, Map<String, Map<String, ObjectNode>>>();
-    StringBuilder in = new StringBuilder();
-    for (int i = 0; i < keys.size(); i++) {
-      in.append(i == 0 ? "" : " OR ").append("(level = ? AND code = ?)");
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT indicator_id, level, code, period, value, status, simulated,"
-                + " schools_covered, schools_total, pupils_covered, pupils_total FROM"
-                + " indicator_value WHERE "
-                + in
-                + " ORDER BY indicator_id, period")) {
-      int k = 1;
-      for (Territory x : keys) {
-        ps.setString(k++, x.level());
-        ps.setString(k++, x.code());
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          values
-              .computeIfAbsent(rs.getString(1), x -> new LinkedHashMap<>())
-              .computeIfAbsent(rs.getString(2) + "/" + rs.getString(3), x -> new LinkedHashMap<>())
-              .put(rs.getString(4), valueNode(rs, 4));
+    // One query per territory: each is a zone-map lookup in the table sorted by territory.
+    for (Territory x : keys) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT indicator_id, level, code, period, value, status, simulated,"
+                  + " schools_covered, schools_total, pupils_covered, pupils_total FROM"
+                  + " indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
+                  + " period")) {
+        ps.setString(1, x.level());
+        ps.setString(2, x.code());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            values
+                .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                .computeIfAbsent(
+                    rs.getString(2) + "/" + rs.getString(3), k -> new LinkedHashMap<>())
+                .put(rs.getString(4), valueNode(rs, 4));
+          }
         }
       }
     }

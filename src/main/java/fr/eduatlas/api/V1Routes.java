@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.territory.Codes;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import fr.eduatlas.warehouse.WarehouseStats;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +30,10 @@ import java.util.zip.CRC32;
  * accepts: any other is a 400.
  */
 final class V1Routes {
-  private static final int CACHE_ENTRIES = 512;
-  private static final int CACHE_MAX_BYTES = 16 << 20;
+  /** The response cache's bound, in bytes of bodies; one body at most a sixteenth of it. */
+  private static final long CACHE_BYTES = 256L << 20;
+
+  private static final int CACHE_MAX_BYTES = (int) (CACHE_BYTES / 16);
   private static final String CSV = "text/csv; charset=utf-8";
   private static final String GEOJSON = "application/geo+json";
   private static final String JSON = "application/json";
@@ -40,13 +41,8 @@ final class V1Routes {
   private final ServedWarehouse warehouse;
   private final V1 v1;
   private final ObjectMapper json = new ObjectMapper();
-  private final Map<String, Body> cache =
-      new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Body> e) {
-          return size() > CACHE_ENTRIES;
-        }
-      };
+  private long cachedBytes;
+  private final Map<String, Body> cache = new LinkedHashMap<>(1024, 0.75f, true);
 
   private final Map<String, Set<String>> declared = new LinkedHashMap<>();
 
@@ -164,8 +160,7 @@ final class V1Routes {
             }
           }
           try (var lease = warehouse.lease()) {
-            Connection c = lease.connection();
-            String version = WarehouseStats.meta(c).get("data_version");
+            String version = lease.dataVersion();
             String key = version + " " + ctx.path() + "?" + canonicalQuery(ctx);
             CRC32 crc = new CRC32();
             crc.update(key.getBytes(StandardCharsets.UTF_8));
@@ -180,10 +175,17 @@ final class V1Routes {
               b = cache.get(key);
             }
             if (b == null) {
-              b = h.handle(ctx, c);
+              b = h.handle(ctx, lease.connection());
               if (b.bytes().length <= CACHE_MAX_BYTES) {
                 synchronized (cache) {
-                  cache.put(key, b);
+                  Body old = cache.put(key, b);
+                  cachedBytes += b.bytes().length - (old == null ? 0 : old.bytes().length);
+                  // Least recently used out first, until under the bound.
+                  var it = cache.entrySet().iterator();
+                  while (cachedBytes > CACHE_BYTES && it.hasNext()) {
+                    cachedBytes -= it.next().getValue().bytes().length;
+                    it.remove();
+                  }
                 }
               }
             }

@@ -50,12 +50,7 @@ public final class ServedWarehouse implements AutoCloseable {
     while (true) {
       Opened o = current;
       if (o.acquire()) {
-        try {
-          return new Lease(o, o.conn.duplicate());
-        } catch (SQLException e) {
-          o.release();
-          throw new WarehouseException("cannot open a connection to " + file, e);
-        }
+        return new Lease(o);
       }
     }
   }
@@ -96,7 +91,14 @@ public final class ServedWarehouse implements AutoCloseable {
       // file that was swapped out: each installed file gets its own instance.
       props.setProperty("jdbc_instance_cache", "false");
       var conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, props);
-      return new Opened(conn, key);
+      String version;
+      try (var st = conn.createStatement();
+          var rs = st.executeQuery("SELECT value FROM ingest_meta WHERE key = 'data_version'")) {
+        version = rs.next() ? rs.getString(1) : null;
+      } catch (SQLException e) {
+        version = null;
+      }
+      return new Opened(conn, key, version);
     } catch (SQLException e) {
       throw new WarehouseException("cannot open the warehouse " + file + " read-only", e);
     }
@@ -111,12 +113,14 @@ public final class ServedWarehouse implements AutoCloseable {
   private static final class Opened {
     final DuckDBConnection conn;
     final Object key;
+    final String dataVersion;
     // Leases held, plus one while this is the current file; -1 once closed.
     final AtomicInteger refs = new AtomicInteger(1);
 
-    Opened(DuckDBConnection conn, Object key) {
+    Opened(DuckDBConnection conn, Object key, String dataVersion) {
       this.conn = conn;
       this.key = key;
+      this.dataVersion = dataVersion;
     }
 
     boolean acquire() {
@@ -146,24 +150,40 @@ public final class ServedWarehouse implements AutoCloseable {
     }
   }
 
-  /** One request's connection. */
+  /**
+   * One request's hold on the file it started with; its connection is opened on first use, so that
+   * a request answered from a cache costs no connection.
+   */
   public static final class Lease implements AutoCloseable {
     private final Opened opened;
-    private final Connection conn;
+    private Connection conn;
 
-    private Lease(Opened opened, Connection conn) {
+    private Lease(Opened opened) {
       this.opened = opened;
-      this.conn = conn;
+    }
+
+    /** The data version of the file this lease holds ({@code ingest_meta}), null if none. */
+    public String dataVersion() {
+      return opened.dataVersion;
     }
 
     public Connection connection() {
+      if (conn == null) {
+        try {
+          conn = opened.conn.duplicate();
+        } catch (SQLException e) {
+          throw new WarehouseException("cannot open a connection to the warehouse", e);
+        }
+      }
       return conn;
     }
 
     @Override
     public void close() {
       try {
-        conn.close();
+        if (conn != null) {
+          conn.close();
+        }
       } catch (SQLException e) {
         // A failed close of a read-only duplicate loses nothing.
       } finally {
