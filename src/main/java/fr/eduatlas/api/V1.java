@@ -7,7 +7,6 @@ import fr.eduatlas.geo.GeoJson;
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.territory.Names;
-import fr.eduatlas.warehouse.IndicatorBuilder;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -557,23 +556,23 @@ final class V1 {
       Connection c, Catalog.Indicator i, String level, String period, Territory within)
       throws SQLException {
     String sql =
-        "SELECT v.code, t.name, v.value, v.status, v.simulated, v.schools_covered,"
-            + " v.schools_total, v.pupils_covered, v.pupils_total FROM indicator_value v JOIN"
-            + " territory t ON t.level = v.level AND t.code = v.code WHERE v.indicator_id = ? AND"
-            + " v.level = ? AND v.period = ?"
+        "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
+            + " pupils_covered, pupils_total FROM indicator_value_by_indicator WHERE indicator_id"
+            + " = ? AND level = ? AND period = ?"
             + (within == null
-                ? " AND ? IS NULL AND ? IS NULL"
-                : " AND v.code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
-                    + " territory_commune b ON a.commune_code = b.commune_code WHERE a.level ="
-                    + " v.level AND b.level = ? AND b.code = ?)")
-            + " ORDER BY v.code";
+                ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
+                : " AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
+                    + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level = ?"
+                    + " AND b.code = ?)")
+            + " ORDER BY code";
     var out = new ArrayList<ValueRow>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, i.id());
       ps.setString(2, level);
       ps.setString(3, period);
-      ps.setString(4, within == null ? null : within.level());
-      ps.setString(5, within == null ? null : within.code());
+      ps.setString(4, within == null ? null : level);
+      ps.setString(5, within == null ? null : within.level());
+      ps.setString(6, within == null ? null : within.code());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(
@@ -591,10 +590,5 @@ final class V1 {
       }
     }
     return out;
-  }
-
-  /** The level list for levels used as {@code within}: any but the values' own finest. */
-  static List<String> levels() {
-    return IndicatorBuilder.LEVELS;
   }
 }

@@ -414,21 +414,51 @@ final class V1Routes {
         return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
       }
       default -> {
-        ObjectNode out = json.createObjectNode();
-        ObjectNode meta = out.putObject("indicator");
-        v1.describe(meta, i);
-        out.put("level", level).put("period", period);
-        if (within != null) {
-          out.putObject("within")
-              .put("level", within.level())
-              .put("code", within.code())
-              .put("name", within.name());
+        // Streamed: 35k values would otherwise be built as a tree first.
+        var bytes = new java.io.ByteArrayOutputStream(rows.size() * 160 + 2048);
+        try (var g = json.getFactory().createGenerator(bytes)) {
+          g.writeStartObject();
+          ObjectNode meta = json.createObjectNode();
+          v1.describe(meta, i);
+          g.writeFieldName("indicator");
+          g.writeTree(meta);
+          g.writeStringField("level", level);
+          g.writeStringField("period", period);
+          if (within != null) {
+            g.writeObjectFieldStart("within");
+            g.writeStringField("level", within.level());
+            g.writeStringField("code", within.code());
+            g.writeStringField("name", within.name());
+            g.writeEndObject();
+          }
+          g.writeArrayFieldStart("values");
+          for (V1.ValueRow r : rows) {
+            g.writeStartObject();
+            g.writeStringField("code", r.code());
+            g.writeStringField("name", r.name());
+            g.writeStringField("period", period);
+            if (r.value() == null) {
+              g.writeNullField("value");
+            } else {
+              g.writeNumberField("value", V1.round(r.value()));
+            }
+            g.writeStringField("unit", i.unit());
+            g.writeStringField("status", r.status());
+            g.writeBooleanField("simulated", r.simulated());
+            if (r.schoolsTotal() != null) {
+              g.writeObjectFieldStart("coverage");
+              g.writeNumberField("schools", r.schoolsCovered());
+              g.writeNumberField("schoolsTotal", r.schoolsTotal());
+              g.writeNumberField("pupils", r.pupilsCovered());
+              g.writeNumberField("pupilsTotal", r.pupilsTotal());
+              g.writeEndObject();
+            }
+            g.writeEndObject();
+          }
+          g.writeEndArray();
+          g.writeEndObject();
         }
-        ArrayNode vals = out.putArray("values");
-        for (V1.ValueRow r : rows) {
-          properties(vals.addObject(), r, i, period);
-        }
-        return new Body(json.writeValueAsBytes(out), JSON, headers);
+        return new Body(bytes.toByteArray(), JSON, headers);
       }
     }
   }

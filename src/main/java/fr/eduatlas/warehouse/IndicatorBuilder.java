@@ -107,6 +107,14 @@ public final class IndicatorBuilder {
             + " level, code, indicator_id, period");
     exec("DROP TABLE indicator_value");
     exec("ALTER TABLE indicator_value_sorted RENAME TO indicator_value");
+    // And by indicator, with the territories' names: one indicator at one level and period (35k
+    // communes) is then one contiguous range, read without a join.
+    exec(
+        "CREATE TABLE indicator_value_by_indicator AS SELECT v.indicator_id, v.level, v.period,"
+            + " v.code, t.name, v.value, v.status, v.simulated, v.schools_covered,"
+            + " v.schools_total, v.pupils_covered, v.pupils_total FROM indicator_value v JOIN"
+            + " territory t USING (level, code) ORDER BY v.indicator_id, v.level, v.period,"
+            + " v.code");
     return secret;
   }
 
@@ -249,10 +257,11 @@ public final class IndicatorBuilder {
             ? num + " * ?"
             : "CASE WHEN " + den + " > 0 THEN " + num + " / " + den + " * ? END";
     String cov = i.coverage();
-    String covered = cov == null ? "NULL" : "t." + cov + "_schools";
-    String coveredPupils = cov == null ? "NULL" : "t." + cov + "_pupils";
-    String total = cov == null ? "NULL" : "t.schools_total";
-    String totalPupils = cov == null ? "NULL" : "t.pupils_total";
+    // Coverage of a school-level indicator: zero rather than null where no school has data.
+    String covered = cov == null ? "NULL" : "coalesce(t." + cov + "_schools, 0)";
+    String coveredPupils = cov == null ? "NULL" : "coalesce(t." + cov + "_pupils, 0)";
+    String total = cov == null ? "NULL" : "coalesce(t.schools_total, 0)";
+    String totalPupils = cov == null ? "NULL" : "coalesce(t.pupils_total, 0)";
     String simulated = cov == null ? "false" : "coalesce(t." + cov + "_simulated, false)";
     String has =
         cov == null

@@ -114,6 +114,21 @@ class V1ApiTest {
         .satisfies(x -> assertThat(x.get("value").asDouble()).isEqualTo(V1.round(fr)));
   }
 
+  @Test
+  void withinKeepsTheTerritoriesOfOneParent() throws Exception {
+    JsonNode v =
+        json("/api/v1/indicators/couverture-fibre/values?level=commune&within=departement:02");
+    assertThat(v.get("within").get("name").asText()).isEqualTo("Aisne");
+    assertThat(v.get("values").findValuesAsText("code"))
+        .isNotEmpty()
+        .allMatch(c -> c.startsWith("02"));
+    assertThat(
+            problem("/api/v1/indicators/couverture-fibre/values?within=departement:99", 404)
+                .get("detail")
+                .asText())
+        .contains("les plus proches");
+  }
+
   private static double value(JsonNode values, String code) {
     for (JsonNode x : values.get("values")) {
       if (x.get("code").asText().equals(code)) {
