@@ -303,6 +303,19 @@ final class V1 {
         continue;
       }
       String latest = series.keySet().stream().max(Comparator.naturalOrder()).orElseThrow();
+      Map<String, ObjectNode> fr = byTerritory.getOrDefault("france/FR", Map.of());
+      if (!t.level().equals("france")) {
+        series.forEach(
+            (period, v) -> {
+              ObjectNode f = fr.get(period);
+              String a =
+                  catalog.appraise(
+                      i, number(v.get("value")), f == null ? null : number(f.get("value")));
+              if (a != null) {
+                v.put("appraisal", a);
+              }
+            });
+      }
       n.set("latest", series.get(latest));
       ArrayNode s = n.putArray("series");
       series.values().forEach(s::add);
@@ -319,6 +332,28 @@ final class V1 {
       out.set("geometry", geometry(c, level, code, zoom));
     }
     return out;
+  }
+
+  private static Double number(com.fasterxml.jackson.databind.JsonNode n) {
+    return n == null || n.isNull() ? null : n.asDouble();
+  }
+
+  /** France's value of an indicator for a period, or null. */
+  Double franceValue(Connection c, String id, String period) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT value FROM indicator_value_by_indicator WHERE indicator_id = ? AND level ="
+                + " 'france' AND period = ?")) {
+      ps.setString(1, id);
+      ps.setString(2, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? (Double) rs.getObject(1) : null;
+      }
+    }
+  }
+
+  Catalog catalog() {
+    return catalog;
   }
 
   /** One value as JSON, from columns period, value, status, simulated and coverage. */
@@ -424,6 +459,9 @@ final class V1 {
                 + i.denominator()
                 + " »"
                 + (i.scale() == 1 ? "" : " × " + fmt(i.scale())));
+    if (!i.direction().equals("neutral")) {
+      n.put("appraisal", catalog.benchmark().description());
+    }
     n.put("simulated", i.fromContributions());
     if (i.fromContributions()) {
       n.put("simulatedNote", SIMULATED_NOTE);

@@ -342,6 +342,7 @@ final class V1Routes {
           "paramètres 'sep' et 'decimal' : la virgule décimale demande le séparateur ';'");
     }
     List<V1.ValueRow> rows = v1.values(c, i, level, period, within);
+    Double france = v1.franceValue(c, i.id(), period);
     Map<String, String> headers = new LinkedHashMap<>();
     if (i.fromContributions()) {
       headers.put(
@@ -362,6 +363,7 @@ final class V1Routes {
                         "valeur",
                         "unite",
                         "statut",
+                        "appreciation",
                         "simule",
                         "etablissements_couverts",
                         "etablissements",
@@ -382,6 +384,7 @@ final class V1Routes {
                           v,
                           csv(i.unit(), sep),
                           r.status(),
+                          nz(v1.catalog().appraise(i, r.value(), france)),
                           String.valueOf(r.simulated()),
                           str(r.schoolsCovered()),
                           str(r.schoolsTotal()),
@@ -410,6 +413,10 @@ final class V1Routes {
           f.set("geometry", v1.geometry(c, level, r.code(), z));
           ObjectNode p = f.putObject("properties");
           properties(p, r, i, period);
+          String a = v1.catalog().appraise(i, r.value(), france);
+          if (a != null) {
+            p.put("appraisal", a);
+          }
         }
         return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
       }
@@ -444,6 +451,10 @@ final class V1Routes {
             }
             g.writeStringField("unit", i.unit());
             g.writeStringField("status", r.status());
+            String a = v1.catalog().appraise(i, r.value(), france);
+            if (a != null) {
+              g.writeStringField("appraisal", a);
+            }
             g.writeBooleanField("simulated", r.simulated());
             if (r.schoolsTotal() != null) {
               g.writeObjectFieldStart("coverage");
@@ -490,6 +501,10 @@ final class V1Routes {
     String s =
         d == Math.rint(d) && Math.abs(d) < 1e15 ? String.valueOf((long) d) : String.valueOf(d);
     return decimal.equals(",") ? s.replace('.', ',') : s;
+  }
+
+  private static String nz(String s) {
+    return s == null ? "" : s;
   }
 
   private static String str(Long l) {

@@ -49,14 +49,41 @@ public final class Catalog {
     }
   }
 
-  private record File(String description, int version, List<Indicator> indicators) {}
+  /** How a value is appraised against France: {@code margin} is relative (0.1 = 10 %). */
+  public record Benchmark(String description, double margin) {}
+
+  private record File(
+      String description, int version, Benchmark benchmark, List<Indicator> indicators) {}
 
   private final Map<String, Indicator> byId;
+  private final Benchmark benchmark;
 
-  private Catalog(List<Indicator> indicators) {
+  private Catalog(List<Indicator> indicators, Benchmark benchmark) {
     var m = new LinkedHashMap<String, Indicator>();
     indicators.forEach(i -> m.put(i.id(), i));
     this.byId = java.util.Collections.unmodifiableMap(m);
+    this.benchmark = benchmark;
+  }
+
+  public Benchmark benchmark() {
+    return benchmark;
+  }
+
+  /**
+   * A value appraised against France's for the same period: {@code favorable}, {@code proche} or
+   * {@code defavorable} by the indicator's direction and the catalog's margin; null when the
+   * indicator is neutral or either value is missing.
+   */
+  public String appraise(Indicator i, Double value, Double france) {
+    if (value == null || france == null || i.direction().equals("neutral")) {
+      return null;
+    }
+    double band = Math.abs(france) * benchmark.margin();
+    if (Math.abs(value - france) <= band) {
+      return "proche";
+    }
+    boolean above = value > france;
+    return above == i.direction().equals("higher-better") ? "favorable" : "defavorable";
   }
 
   /** The catalog shipped with EduAtlas, checked against {@code sourceIds}. */
@@ -129,10 +156,13 @@ public final class Catalog {
         problems.add(at + "suppressBelow applies to a count of respondents only");
       }
     }
+    if (f.benchmark() == null || !(f.benchmark().margin() >= 0)) {
+      problems.add("benchmark: a margin of 0 or more is required");
+    }
     if (!problems.isEmpty()) {
       throw new IllegalStateException("indicators.json: " + String.join("; ", problems));
     }
-    return new Catalog(f.indicators());
+    return new Catalog(f.indicators(), f.benchmark());
   }
 
   public List<Indicator> all() {

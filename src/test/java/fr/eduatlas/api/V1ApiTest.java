@@ -156,6 +156,8 @@ class V1ApiTest {
         .isEqualTo(V1.round(14274.0 / 15627 * 100));
     assertThat(fibre.get("compared").get(0).get("value").asDouble())
         .isEqualTo(V1.round(14274.0 / 15927 * 100));
+    // Laon 91.3 % against France's 97.9 %: within 10 %, "proche".
+    assertThat(fibre.get("latest").get("appraisal").asText()).isEqualTo("proche");
     assertThat(p.get("schools").get("count").asInt()).isPositive();
     JsonNode g = json("/api/v1/territories/departement/02?geometry=true&zoom=6");
     assertThat(g.get("geometry").get("type").asText()).isIn("Polygon", "MultiPolygon");
@@ -199,7 +201,8 @@ class V1ApiTest {
         .anySatisfy(
             l ->
                 assertThat(l)
-                    .startsWith("departement;01;Ain;couverture-fibre;2024;92,6877;%;publie;false"));
+                    .startsWith(
+                        "departement;01;Ain;couverture-fibre;2024;92,6877;%;publie;proche;false"));
   }
 
   @Test

@@ -46,7 +46,11 @@ public class CatalogTest {
   }
 
   private static Catalog parse(String indicator) throws Exception {
-    String json = "{\"description\": \"t\", \"version\": 1, \"indicators\": [" + indicator + "]}";
+    String json =
+        "{\"description\": \"t\", \"version\": 1, \"benchmark\": {\"description\": \"b\","
+            + " \"margin\": 0.1}, \"indicators\": ["
+            + indicator
+            + "]}";
     return Catalog.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), SOURCES);
   }
 
@@ -59,6 +63,19 @@ public class CatalogTest {
         + "\"], \"direction\": \"neutral\", \"classes\": "
         + classes
         + "}";
+  }
+
+  @Test
+  void valuesAreAppraisedAgainstFranceByDirectionAndMargin() {
+    Catalog c = Catalog.load(SOURCES);
+    var fibre = c.find("couverture-fibre").orElseThrow(); // higher is better
+    var noConnection = c.find("etablissements-sans-connexion").orElseThrow(); // lower is better
+    assertThat(c.appraise(fibre, 95.0, 80.0)).isEqualTo("favorable");
+    assertThat(c.appraise(fibre, 85.0, 80.0)).isEqualTo("proche");
+    assertThat(c.appraise(fibre, 60.0, 80.0)).isEqualTo("defavorable");
+    assertThat(c.appraise(noConnection, 6.0, 4.0)).isEqualTo("defavorable");
+    assertThat(c.appraise(c.find("population").orElseThrow(), 1.0, 2.0)).isNull();
+    assertThat(c.appraise(fibre, null, 80.0)).isNull();
   }
 
   @Test
