@@ -333,7 +333,7 @@ final class OgcRoutes {
     }
     long matched;
     try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from + boxCond)) {
-      bind(ps, args);
+      V1Routes.bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         matched = rs.getLong(1);
@@ -355,7 +355,7 @@ final class OgcRoutes {
                 + boxCond
                 + (schools ? " ORDER BY s.uai" : " ORDER BY t.code")
                 + " LIMIT ? OFFSET ?")) {
-      bind(ps, args);
+      V1Routes.bind(ps, args);
       ps.setInt(args.size() + 1, limit.limit());
       ps.setInt(args.size() + 2, offset);
       try (ResultSet rs = ps.executeQuery()) {
@@ -501,11 +501,5 @@ final class OgcRoutes {
         null);
     link(links, href, "collection", JSON, col.title());
     return new V1Routes.Body(json.writeValueAsBytes(f), GEOJSON, Map.of());
-  }
-
-  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
-    for (int i = 0; i < args.size(); i++) {
-      ps.setObject(i + 1, args.get(i));
-    }
   }
 }

@@ -702,7 +702,7 @@ final class V1Routes {
     return b;
   }
 
-  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+  static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
     for (int i = 0; i < args.size(); i++) {
       ps.setObject(i + 1, args.get(i));
     }
