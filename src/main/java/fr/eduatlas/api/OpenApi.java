@@ -94,6 +94,27 @@ final class OpenApi {
               "Un établissement et ses données par année",
               "application/json",
               List.of(Param.path("uai", "UAI de l'établissement"))),
+          new Op(
+              "/tiles/{file}",
+              "TileJSON d'une couche : {file} = {couche}.json (regions, academies, departements,"
+                  + " epci, communes, schools)",
+              "application/json",
+              List.of(Param.path("file", "nom de la couche suivi de .json"))),
+          new Op(
+              "/tiles/{layer}/{z}/{x}/{file}",
+              "Tuile vectorielle MVT : {file} = {y}.mvt ; 204 si vide",
+              TileRoutes.MVT,
+              List.of(
+                  Param.path("layer", "couche"),
+                  Param.path("z", "zoom, 0 à 22"),
+                  Param.path("x", "colonne"),
+                  Param.path("file", "ligne suivie de .mvt"),
+                  Param.query(
+                      "indicator",
+                      "string",
+                      "indicateur dont chaque territoire porte la valeur, la classe et le drapeau simulé"),
+                  Param.query(
+                      "year", "string", "période de l'indicateur (la plus récente par défaut)"))),
           new Op("/ogc", "Page d'accueil OGC API Features", "application/json", List.of(f())),
           new Op("/ogc/conformance", "Classes de conformité", "application/json", List.of(f())),
           new Op("/ogc/collections", "Collections", "application/json", List.of(f())),

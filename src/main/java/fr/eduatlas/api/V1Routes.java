@@ -46,7 +46,12 @@ final class V1Routes {
 
   private final Map<String, Set<String>> declared = new LinkedHashMap<>();
 
-  record Body(byte[] bytes, String type, Map<String, String> headers) {}
+  /** A response: bytes, media type, extra headers (may override Cache-Control), status. */
+  record Body(byte[] bytes, String type, Map<String, String> headers, int status) {
+    Body(byte[] bytes, String type, Map<String, String> headers) {
+      this(bytes, type, headers, 200);
+    }
+  }
 
   interface Handler {
     Body handle(Context ctx, Connection c) throws Exception;
@@ -111,6 +116,7 @@ final class V1Routes {
         this::schools);
     get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
     new OgcRoutes(this).register(app);
+    new TileRoutes(this, v1).register(app);
     var openApi = new OpenApi();
     byte[] doc;
     try {
@@ -175,6 +181,7 @@ final class V1Routes {
               b = cache.get(key);
             }
             if (b == null) {
+              ctx.attribute("dataVersion", version);
               b = h.handle(ctx, lease.connection());
               if (b.bytes().length <= CACHE_MAX_BYTES) {
                 synchronized (cache) {
@@ -192,8 +199,11 @@ final class V1Routes {
             // Set once the body exists: an error (thrown above) is never cached.
             cacheHeaders(ctx, etag, version);
             b.headers().forEach(ctx::header);
-            ctx.contentType(b.type());
-            ctx.result(b.bytes());
+            ctx.status(b.status());
+            if (b.status() != 204) {
+              ctx.contentType(b.type());
+              ctx.result(b.bytes());
+            }
           }
         });
   }

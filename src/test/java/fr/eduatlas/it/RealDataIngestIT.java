@@ -359,4 +359,71 @@ class RealDataIngestIT {
       }
     }
   }
+
+  /**
+   * Vector tiles of the real warehouse: every decoded geometry valid; Laon shares its borders with
+   * its neighbours in the tile (no gap, no overlap); school tiles over Paris within their budget.
+   */
+  @Test
+  void tilesAreValidShareBordersAndKeepTheirBudget() throws Exception {
+    try (var server =
+        fr.eduatlas.api.ApiServer.start(
+            new fr.eduatlas.warehouse.ServedWarehouse(warehouse, 1000), "127.0.0.1", 0)) {
+      var http = java.net.http.HttpClient.newHttpClient();
+      java.util.function.Function<String, byte[]> get =
+          path -> {
+            try {
+              var r =
+                  http.send(
+                      java.net.http.HttpRequest.newBuilder(
+                              java.net.URI.create("http://127.0.0.1:" + server.port() + path))
+                          .build(),
+                      java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+              assertThat(r.statusCode()).as(path).isIn(200, 204);
+              return r.body();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          };
+      var gf = new GeometryFactory();
+      Geometry laon = null;
+      var others = new java.util.ArrayList<Geometry>();
+      int[] t = fr.eduatlas.tiles.TileMath.tileOf(3.6233, 49.5641, 10);
+      var mvt =
+          io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtReader.loadMvt(
+              new java.io.ByteArrayInputStream(
+                  get.apply("/tiles/communes/10/" + t[0] + "/" + t[1] + ".mvt")),
+              gf,
+              new io.github.sebasbaumh.mapbox.vectortile.adapt.jts.TagKeyValueMapConverter(),
+              io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtReader.RING_CLASSIFIER_V2_1);
+      for (Geometry g : mvt.getLayer("communes").getGeometries()) {
+        assertThat(g.isValid()).as(String.valueOf(g.getUserData())).isTrue();
+        if ("02408".equals(((Map<?, ?>) g.getUserData()).get("code"))) {
+          laon = g;
+        } else {
+          others.add(g);
+        }
+      }
+      assertThat(laon).isNotNull();
+      int neighbours = 0;
+      for (Geometry o : others) {
+        if (o.distance(laon) < 1) {
+          neighbours++;
+          assertThat(o.intersection(laon).getArea()).as("overlap").isLessThan(2);
+          assertThat(o.getBoundary().intersection(laon.getBoundary()).getLength())
+              .as("shared border with " + o.getUserData())
+              .isPositive();
+        }
+      }
+      assertThat(neighbours).isGreaterThanOrEqualTo(4);
+      for (int z = 8; z <= 12; z++) {
+        int[] p = fr.eduatlas.tiles.TileMath.tileOf(2.3488, 48.8534, z);
+        byte[] b = get.apply("/tiles/schools/" + z + "/" + p[0] + "/" + p[1] + ".mvt");
+        assertThat(b.length)
+            .as("schools z" + z)
+            .isPositive()
+            .isLessThanOrEqualTo(fr.eduatlas.tiles.Tiles.SCHOOL_TILE_BUDGET_BYTES);
+      }
+    }
+  }
 }

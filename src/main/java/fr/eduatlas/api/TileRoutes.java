@@ -1,0 +1,151 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.tiles.Tiles;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /tiles/{layer}/{z}/{x}/{y}.mvt} and each layer's TileJSON ({@code /tiles/{layer}.json}).
+ * Geometry tiles are cached a day by clients (their ETag is the data version); a tile carrying an
+ * indicator's values names it in the query. An empty tile is a 204.
+ */
+final class TileRoutes {
+  static final String MVT = "application/vnd.mapbox-vector-tile";
+
+  private final V1Routes reads;
+  private final V1 v1;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Tiles tiles = new Tiles();
+  private final Map<String, Tiles.Values> values = new LinkedHashMap<>(16, 0.75f, true);
+
+  TileRoutes(V1Routes reads, V1 v1) {
+    this.reads = reads;
+    this.v1 = v1;
+  }
+
+  void register(Javalin app) {
+    reads.get(app, "/tiles/{file}", Set.of(), this::tileJson);
+    reads.get(app, "/tiles/{layer}/{z}/{x}/{file}", Set.of("indicator", "year"), this::tile);
+  }
+
+  private static Tiles.Layer layer(String id) {
+    Tiles.Layer l = Tiles.LAYERS.get(id);
+    if (l == null) {
+      throw new ApiException(
+          404,
+          "Couche inconnue",
+          "couche '" + id + "' inconnue ; couches : " + String.join(", ", Tiles.LAYERS.keySet()));
+    }
+    return l;
+  }
+
+  private static int coordinate(String raw, String name, int max) {
+    try {
+      int v = Integer.parseInt(raw);
+      if (v < 0 || v > max) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest(
+          "tuile : " + name + " = '" + raw + "' hors de [0, " + max + "]");
+    }
+  }
+
+  private V1Routes.Body tile(Context ctx, Connection c) throws Exception {
+    Tiles.Layer layer = layer(ctx.pathParam("layer"));
+    String file = ctx.pathParam("file");
+    if (!file.endsWith(".mvt")) {
+      throw new ApiException(404, "Ressource introuvable", "tuile attendue en .mvt : " + file);
+    }
+    int z = coordinate(ctx.pathParam("z"), "z", Tiles.MAX_ZOOM);
+    int n = (1 << z) - 1;
+    int x = coordinate(ctx.pathParam("x"), "x", n);
+    int y = coordinate(file.substring(0, file.length() - 4), "y", n);
+    if (z < layer.minZoom()) {
+      throw ApiException.badRequest(
+          "la couche '"
+              + layer.id()
+              + "' est servie à partir du zoom "
+              + layer.minZoom()
+              + " (demandé : "
+              + z
+              + ")");
+    }
+    Tiles.Values vals = null;
+    String id = ctx.queryParam("indicator");
+    if (id != null) {
+      if (layer.level() == null) {
+        throw ApiException.badRequest(
+            "paramètre 'indicator' : la couche des établissements ne porte pas d'indicateur");
+      }
+      Catalog.Indicator i = v1.indicator(id);
+      String period = v1.period(c, i, ctx.queryParam("year"));
+      String key = ctx.attribute("dataVersion") + " " + i.id() + " " + layer.level() + " " + period;
+      synchronized (values) {
+        vals = values.get(key);
+      }
+      if (vals == null) {
+        vals = Tiles.values(c, i, layer.level(), period);
+        synchronized (values) {
+          values.put(key, vals);
+          if (values.size() > 32) {
+            values.remove(values.keySet().iterator().next());
+          }
+        }
+      }
+    } else if (ctx.queryParam("year") != null) {
+      throw ApiException.badRequest("paramètre 'year' : sans objet sans 'indicator'");
+    }
+    byte[] bytes = tiles.tile(c, layer, z, x, y, vals);
+    Map<String, String> headers = new LinkedHashMap<>();
+    headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");
+    return bytes.length == 0
+        ? new V1Routes.Body(bytes, MVT, headers, 204)
+        : new V1Routes.Body(bytes, MVT, headers);
+  }
+
+  private V1Routes.Body tileJson(Context ctx, Connection c) throws Exception {
+    String file = ctx.pathParam("file");
+    if (!file.endsWith(".json")) {
+      throw new ApiException(404, "Ressource introuvable", "TileJSON attendu : " + file);
+    }
+    Tiles.Layer layer = layer(file.substring(0, file.length() - 5));
+    String base = ctx.scheme() + "://" + ctx.host();
+    ObjectNode t = json.createObjectNode();
+    t.put("tilejson", "3.0.0");
+    t.put("name", layer.label());
+    t.put("scheme", "xyz");
+    t.putArray("tiles").add(base + "/tiles/" + layer.id() + "/{z}/{x}/{y}.mvt");
+    t.put("minzoom", layer.minZoom());
+    t.put("maxzoom", Tiles.MAX_ZOOM);
+    ArrayNode bounds = t.putArray("bounds");
+    for (double d : new double[] {-180, -85.0511, 180, 85.0511}) {
+      bounds.add(d);
+    }
+    t.put(
+        "attribution",
+        "IGN ADMIN EXPRESS, Insee COG, DEPP ; EduAtlas (données d'établissement simulées)");
+    ObjectNode vl = t.putArray("vector_layers").addObject();
+    vl.put("id", layer.id());
+    vl.put("minzoom", layer.minZoom()).put("maxzoom", Tiles.MAX_ZOOM);
+    ObjectNode fields = vl.putObject("fields");
+    if (layer.level() == null) {
+      fields.put("uai", "String").put("name", "String").put("type", "String");
+      fields.put("sector", "String").put("bandwidth_class", "Number");
+      fields.put("location", "String").put("cluster_count", "Number");
+    } else {
+      fields.put("code", "String").put("name", "String");
+      fields.put("value", "Number").put("class", "Number").put("simulated", "Boolean");
+    }
+    return new V1Routes.Body(json.writeValueAsBytes(t), "application/json", Map.of());
+  }
+}

@@ -1,0 +1,286 @@
+package fr.eduatlas.tiles;
+
+import fr.eduatlas.geo.ZoomBand;
+import fr.eduatlas.indicator.Catalog;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.JtsAdapter;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtEncoder;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.UserDataKeyValueMapConverter;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsLayer;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsMvt;
+import io.github.sebasbaumh.mapbox.vectortile.build.MvtLayerParams;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.Polygonal;
+import org.locationtech.jts.geom.Puntal;
+import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+
+/**
+ * Mapbox Vector Tiles (MVT 2.1, extent 4096) of the territory levels and the schools, from the
+ * per-zoom simplified coverage of the warehouse ({@code territory_geometry_zoom}, Web Mercator).
+ *
+ * <p>Layer and zoom policy: régions, académies and départements from zoom 0, EPCI from zoom 6,
+ * communes from zoom {@value ZoomBand#COMMUNE_MIN_ZOOM} (their simplified geometry starts there),
+ * schools from zoom 8, one per 32-pixel cell below zoom 12 (the one with the most pupils, with the
+ * cell's count), every school from zoom 12; up to zoom 22.
+ */
+public final class Tiles {
+  public static final int EXTENT = 4096;
+
+  /** Clip buffer, in tile units: strokes at tile edges do not show the cut. */
+  public static final int BUFFER = 64;
+
+  public static final int MAX_ZOOM = 22;
+
+  /** The size a school tile is kept under by thinning (measured by the tests). */
+  public static final int SCHOOL_TILE_BUDGET_BYTES = 256 * 1024;
+
+  private static final double HALF = 20037508.342789244;
+
+  /** A layer: its warehouse level (null for schools) and first zoom. */
+  public record Layer(String id, String level, int minZoom, String label) {}
+
+  public static final Map<String, Layer> LAYERS = new LinkedHashMap<>();
+
+  static {
+    LAYERS.put("regions", new Layer("regions", "region", 0, "Régions"));
+    LAYERS.put("academies", new Layer("academies", "academie", 0, "Académies"));
+    LAYERS.put("departements", new Layer("departements", "departement", 0, "Départements"));
+    LAYERS.put("epci", new Layer("epci", "epci", 6, "Intercommunalités (EPCI)"));
+    LAYERS.put("communes", new Layer("communes", "commune", ZoomBand.COMMUNE_MIN_ZOOM, "Communes"));
+    LAYERS.put("schools", new Layer("schools", null, 8, "Établissements scolaires"));
+  }
+
+  private static final MvtLayerParams PARAMS = new MvtLayerParams(EXTENT);
+  private final GeometryFactory gf = new GeometryFactory();
+
+  /** The Web Mercator envelope of tile z/x/y. */
+  public static Envelope envelope(int z, int x, int y) {
+    double size = 2 * HALF / (1 << z);
+    double minx = -HALF + x * size;
+    double maxy = HALF - y * size;
+    return new Envelope(minx, minx + size, maxy - size, maxy);
+  }
+
+  /** One indicator's values to carry as feature properties, or none. */
+  public record Values(
+      Catalog.Indicator indicator,
+      String period,
+      Map<String, Double> byCode,
+      Map<String, Boolean> simulated) {}
+
+  /**
+   * The tile's bytes, or an empty array when no feature touches it.
+   *
+   * @param values the indicator whose value, class and simulated flag each feature carries, or null
+   */
+  public byte[] tile(Connection c, Layer layer, int z, int x, int y, Values values)
+      throws SQLException {
+    Envelope tile = envelope(z, x, y);
+    double pad = tile.getWidth() * BUFFER / EXTENT;
+    Envelope clip = new Envelope(tile);
+    clip.expandBy(pad);
+    List<Geometry> features =
+        layer.level() == null
+            ? schools(c, z, tile, clip)
+            : polygons(c, layer, z, tile, clip, values);
+    if (features.isEmpty()) {
+      return new byte[0];
+    }
+    return MvtEncoder.encode(
+        new JtsMvt(new JtsLayer(layer.id(), features, EXTENT)),
+        PARAMS,
+        new UserDataKeyValueMapConverter());
+  }
+
+  private List<Geometry> polygons(
+      Connection c, Layer layer, int z, Envelope tile, Envelope clip, Values values)
+      throws SQLException {
+    var out = new ArrayList<Geometry>();
+    int bandZoom = Math.max(z, layer.minZoom());
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT g.code, t.name, ST_AsWKB(g.geom_3857) FROM territory_geometry_zoom g JOIN"
+                + " territory t ON t.level = g.level AND t.code = g.code WHERE g.level = ? AND ?"
+                + " BETWEEN g.min_zoom AND g.max_zoom AND g.xmax >= ? AND g.xmin <= ? AND g.ymax"
+                + " >= ? AND g.ymin <= ? ORDER BY g.code")) {
+      ps.setString(1, layer.level());
+      ps.setInt(2, bandZoom);
+      ps.setDouble(3, clip.getMinX());
+      ps.setDouble(4, clip.getMaxX());
+      ps.setDouble(5, clip.getMinY());
+      ps.setDouble(6, clip.getMaxY());
+      WKBReader wkb = new WKBReader(gf);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Geometry g = read(wkb, rs.getBytes(3));
+          Geometry t = toTile(g, tile, clip);
+          if (t == null) {
+            continue;
+          }
+          var props = new LinkedHashMap<String, Object>();
+          String code = rs.getString(1);
+          props.put("code", code);
+          props.put("name", rs.getString(2));
+          if (values != null) {
+            Double v = values.byCode().get(code);
+            if (v != null) {
+              props.put("value", v);
+              props.put("class", classOf(values.indicator(), v));
+            }
+            props.put("simulated", values.simulated().getOrDefault(code, false));
+          }
+          t.setUserData(props);
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** 0 below the first threshold, then one more per threshold passed. */
+  static int classOf(Catalog.Indicator i, double v) {
+    int k = 0;
+    for (double t : i.classes()) {
+      if (v >= t) {
+        k++;
+      }
+    }
+    return k;
+  }
+
+  /**
+   * The geometry in tile coordinates, clipped to the buffered tile, valid, without parts under a
+   * tile unit; null when nothing is left.
+   */
+  private Geometry toTile(Geometry g, Envelope tile, Envelope clip) {
+    Geometry t = JtsAdapter.createTileGeom(g, tile, clip, gf, PARAMS, geom -> !geom.isEmpty());
+    if (t == null || t.isEmpty()) {
+      return null;
+    }
+    if (t instanceof Polygonal && !t.isValid()) {
+      t = GeometryFixer.fix(t);
+    }
+    if (t instanceof Polygonal) {
+      // Snapped to the integer grid, slivers can collapse: keep what has an area.
+      var parts = new ArrayList<Geometry>();
+      for (int i = 0; i < t.getNumGeometries(); i++) {
+        Geometry p = t.getGeometryN(i);
+        if (p.getArea() >= 1) {
+          parts.add(p);
+        }
+      }
+      if (parts.isEmpty()) {
+        return null;
+      }
+      t = parts.size() == 1 ? parts.get(0) : gf.buildGeometry(parts);
+    } else if (!(t instanceof Puntal)) {
+      // Lines from a clipped polygon's edge: not part of an area layer.
+      return null;
+    }
+    return t;
+  }
+
+  private List<Geometry> schools(Connection c, int z, Envelope tile, Envelope clip)
+      throws SQLException {
+    var out = new ArrayList<Geometry>();
+    // Below zoom 12, one school per 32-pixel cell: the one with the most pupils.
+    double cell = z >= 12 ? 0 : tile.getWidth() / 256 * 32;
+    String sql =
+        "WITH s AS (SELECT uai, name, type, sector, pupils, lon, lat, location_method,"
+            + " 6378137.0 * radians(lon) AS mx, 6378137.0 * ln(tan(pi() / 4 + radians(lat) / 2))"
+            + " AS my FROM school), b AS (SELECT s.*, (SELECT CASE WHEN k.down_measured IS NULL"
+            + " THEN NULL WHEN k.technology = 'aucune' OR k.down_measured < 2 THEN 0 WHEN"
+            + " k.down_measured < 8 THEN 1 WHEN k.down_measured < 30 THEN 2 WHEN k.down_measured"
+            + " < 100 THEN 3 ELSE 4 END FROM school_connectivity k WHERE k.uai = s.uai ORDER BY"
+            + " k.year DESC LIMIT 1) AS bandwidth_class FROM s WHERE mx BETWEEN ? AND ? AND my"
+            + " BETWEEN ? AND ?) "
+            + (cell == 0
+                ? "SELECT *, 1 AS n FROM b ORDER BY uai"
+                : "SELECT * EXCLUDE (rk) FROM (SELECT *, count(*) OVER w AS n, row_number() OVER"
+                    + " (w ORDER BY pupils DESC NULLS LAST, uai) AS rk FROM b WINDOW w AS"
+                    + " (PARTITION BY floor(mx / ?), floor(my / ?))) WHERE rk = 1 ORDER BY uai");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setDouble(1, clip.getMinX());
+      ps.setDouble(2, clip.getMaxX());
+      ps.setDouble(3, clip.getMinY());
+      ps.setDouble(4, clip.getMaxY());
+      if (cell > 0) {
+        ps.setDouble(5, cell);
+        ps.setDouble(6, cell);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Geometry p =
+              gf.createPoint(
+                  new org.locationtech.jts.geom.Coordinate(rs.getDouble("mx"), rs.getDouble("my")));
+          Geometry t = toTile(p, tile, clip);
+          if (t == null) {
+            continue;
+          }
+          var props = new LinkedHashMap<String, Object>();
+          props.put("uai", rs.getString("uai"));
+          props.put("name", rs.getString("name"));
+          props.put("type", rs.getString("type"));
+          props.put("sector", rs.getString("sector"));
+          Object bc = rs.getObject("bandwidth_class");
+          if (bc != null) {
+            props.put("bandwidth_class", ((Number) bc).intValue());
+          }
+          props.put("location", rs.getString("location_method"));
+          long n = rs.getLong("n");
+          if (n > 1) {
+            props.put("cluster_count", n);
+          }
+          t.setUserData(props);
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Geometry read(WKBReader wkb, byte[] bytes) throws SQLException {
+    try {
+      return wkb.read(bytes);
+    } catch (ParseException e) {
+      throw new SQLException("unreadable geometry", e);
+    }
+  }
+
+  /** An indicator's values at a level and period, for the tiles of that level. */
+  public static Values values(Connection c, Catalog.Indicator i, String level, String period)
+      throws SQLException {
+    var byCode = new HashMap<String, Double>();
+    var sim = new HashMap<String, Boolean>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT code, value, simulated FROM indicator_value_by_indicator WHERE indicator_id ="
+                + " ? AND level = ? AND period = ?")) {
+      ps.setString(1, i.id());
+      ps.setString(2, level);
+      ps.setString(3, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Object v = rs.getObject(2);
+          if (v != null) {
+            byCode.put(rs.getString(1), ((Number) v).doubleValue());
+          }
+          sim.put(rs.getString(1), rs.getBoolean(3));
+        }
+      }
+    }
+    return new Values(i, period, byCode, sim);
+  }
+}

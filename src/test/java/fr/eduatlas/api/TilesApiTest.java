@@ -1,0 +1,160 @@
+package fr.eduatlas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.ingest.Ingest;
+import fr.eduatlas.simulation.Simulator;
+import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtReader;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.TagKeyValueMapConverter;
+import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsMvt;
+import java.io.ByteArrayInputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+
+/** Vector tiles over HTTP on loopback, decoded and checked, on the mini dataset. */
+class TilesApiTest {
+  @TempDir static Path tmp;
+  static ApiServer server;
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void start() {
+    Path wh = tmp.resolve("w.duckdb");
+    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
+        .run(
+            new Ingest.Options(
+                Fixtures.miniDir(),
+                wh,
+                false,
+                new Ingest.Simulation(
+                    tmp.resolve("simulated"),
+                    new Simulator.Config(Simulator.DEFAULT_SEED, 2024, 2025, 0.05, 1))));
+    server = ApiServer.start(new ServedWarehouse(wh, 50), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<byte[]> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  static int[] tileOf(double lon, double lat, int z) {
+    return fr.eduatlas.tiles.TileMath.tileOf(lon, lat, z);
+  }
+
+  static JtsMvt decode(byte[] b) throws Exception {
+    return MvtReader.loadMvt(
+        new ByteArrayInputStream(b),
+        new GeometryFactory(),
+        new TagKeyValueMapConverter(),
+        MvtReader.RING_CLASSIFIER_V2_1);
+  }
+
+  @Test
+  void theZoom8TileOfLaonHoldsItWithItsNameAndValidGeometry() throws Exception {
+    int[] t = tileOf(3.6233, 49.5641, 8);
+    var r = get("/tiles/communes/8/" + t[0] + "/" + t[1] + ".mvt");
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Type").orElse(""))
+        .isEqualTo("application/vnd.mapbox-vector-tile");
+    JtsMvt mvt = decode(r.body());
+    assertThat(mvt.getLayersByName()).containsOnlyKeys("communes");
+    Geometry laon = null;
+    for (Geometry g : mvt.getLayer("communes").getGeometries()) {
+      assertThat(g.isValid()).as(String.valueOf(g.getUserData())).isTrue();
+      assertThat(g.getArea()).isPositive();
+      @SuppressWarnings("unchecked")
+      var props = (Map<String, Object>) g.getUserData();
+      if ("02408".equals(props.get("code"))) {
+        laon = g;
+        assertThat(props.get("name")).isEqualTo("Laon");
+      }
+    }
+    assertThat(laon).isNotNull();
+    assertThat(laon.getEnvelopeInternal().getMinX()).isGreaterThanOrEqualTo(-64);
+    assertThat(laon.getEnvelopeInternal().getMaxX()).isLessThanOrEqualTo(4096 + 64);
+  }
+
+  @Test
+  void withAnIndicatorEachTerritoryCarriesItsValueClassAndSimulatedFlag() throws Exception {
+    int[] t = tileOf(3.6233, 49.5641, 6);
+    var r = get("/tiles/departements/6/" + t[0] + "/" + t[1] + ".mvt?indicator=couverture-fibre");
+    assertThat(r.statusCode()).isEqualTo(200);
+    @SuppressWarnings("unchecked")
+    var aisne =
+        decode(r.body()).getLayer("departements").getGeometries().stream()
+            .map(g -> (Map<String, Object>) g.getUserData())
+            .filter(p -> "02".equals(p.get("code")))
+            .findFirst()
+            .orElseThrow();
+    assertThat(((Number) aisne.get("value")).doubleValue())
+        .isCloseTo(14274.0 / 15927 * 100, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(((Number) aisne.get("class")).intValue()).isEqualTo(3);
+    assertThat(aisne.get("simulated")).isEqualTo(false);
+  }
+
+  @Test
+  void schoolsArePointsWithTheirBandwidthClass() throws Exception {
+    int[] t = tileOf(3.6233, 49.5641, 12);
+    var r = get("/tiles/schools/12/" + t[0] + "/" + t[1] + ".mvt");
+    assertThat(r.statusCode()).isEqualTo(200);
+    var schools = decode(r.body()).getLayer("schools").getGeometries();
+    assertThat(schools).isNotEmpty().allMatch(g -> g.getGeometryType().equals("Point"));
+    assertThat(schools)
+        .anySatisfy(
+            g -> assertThat(((Map<?, ?>) g.getUserData()).get("bandwidth_class")).isNotNull());
+  }
+
+  @Test
+  void emptyTilesAre204AndBadRequestsProblems() throws Exception {
+    assertThat(get("/tiles/communes/8/0/0.mvt").statusCode()).isEqualTo(204);
+    for (String bad :
+        new String[] {
+          "/tiles/communes/23/0/0.mvt",
+          "/tiles/communes/8/256/0.mvt",
+          "/tiles/communes/8/0/-1.mvt",
+          "/tiles/communes/5/16/11.mvt",
+          "/tiles/communes/8/1/1.mvt?indicator=couverture-fibre&year=1990",
+          "/tiles/schools/8/1/1.mvt?indicator=couverture-fibre"
+        }) {
+      var r = get(bad);
+      assertThat(r.statusCode()).as(bad).isEqualTo(400);
+      assertThat(r.headers().firstValue("Content-Type").orElse(""))
+          .startsWith("application/problem+json");
+    }
+    assertThat(get("/tiles/cantons/8/1/1.mvt").statusCode()).isEqualTo(404);
+    assertThat(get("/tiles/communes/8/1/1.mvt?indicator=inconnu").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void tileJsonDescribesEachLayer() throws Exception {
+    var r = get("/tiles/communes.json");
+    assertThat(r.statusCode()).isEqualTo(200);
+    var t = new ObjectMapper().readTree(r.body());
+    assertThat(t.get("tilejson").asText()).isEqualTo("3.0.0");
+    assertThat(t.get("minzoom").asInt()).isEqualTo(8);
+    assertThat(t.get("tiles").get(0).asText()).endsWith("/tiles/communes/{z}/{x}/{y}.mvt");
+    assertThat(t.get("vector_layers").get(0).get("id").asText()).isEqualTo("communes");
+    assertThat(get("/tiles/cantons.json").statusCode()).isEqualTo(404);
+  }
+}
