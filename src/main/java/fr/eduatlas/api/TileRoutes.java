@@ -105,12 +105,47 @@ final class TileRoutes {
     } else if (ctx.queryParam("year") != null) {
       throw ApiException.badRequest("paramètre 'year' : sans objet sans 'indicator'");
     }
-    byte[] bytes = tiles.tile(c, layer, z, x, y, vals);
+    byte[] bytes = vals == null ? prerendered(c, layer, z, x, y) : null;
+    if (bytes == null) {
+      bytes = tiles.tile(c, layer, z, x, y, vals);
+    }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");
     return bytes.length == 0
         ? new V1Routes.Body(bytes, MVT, headers, 204)
         : new V1Routes.Body(bytes, MVT, headers);
+  }
+
+  /**
+   * The tile as the ingest pre-rendered it (an empty array for an empty tile), or null when it is
+   * not a pre-rendered zoom or the warehouse has none.
+   */
+  private static byte[] prerendered(Connection c, Tiles.Layer layer, int z, int x, int y)
+      throws java.sql.SQLException {
+    if (layer.level() == null || z > Tiles.PRERENDERED_MAX_ZOOM) {
+      return null;
+    }
+    try (var ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'tile_prerendered'")) {
+      try (var rs = ps.executeQuery()) {
+        rs.next();
+        if (rs.getLong(1) == 0) {
+          return null;
+        }
+      }
+    }
+    try (var ps =
+        c.prepareStatement(
+            "SELECT data FROM tile_prerendered WHERE layer = ? AND z = ? AND x = ? AND y = ?")) {
+      ps.setString(1, layer.id());
+      ps.setInt(2, z);
+      ps.setInt(3, x);
+      ps.setInt(4, y);
+      try (var rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : new byte[0];
+      }
+    }
   }
 
   private V1Routes.Body tileJson(Context ctx, Connection c) throws Exception {

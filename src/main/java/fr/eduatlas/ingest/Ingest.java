@@ -164,6 +164,7 @@ public final class Ingest {
                   .map(SourceEntry::id)
                   .collect(java.util.stream.Collectors.toSet()));
       stages.run("indicators", () -> build.indicators(catalog).build());
+      stages.run("tiles", build::prerenderTiles);
       var checks = new ArrayList<ModelBuilder.Check>();
       stages.run("checks", () -> checks.addAll(model.checks()));
 

@@ -43,6 +43,9 @@ public final class Tiles {
 
   public static final int MAX_ZOOM = 22;
 
+  /** The territory layers' tiles up to this zoom are pre-rendered at ingest. */
+  public static final int PRERENDERED_MAX_ZOOM = 7;
+
   /** The size a school tile is kept under by thinning (measured by the tests). */
   public static final int SCHOOL_TILE_BUDGET_BYTES = 256 * 1024;
 
@@ -87,21 +90,75 @@ public final class Tiles {
    */
   public byte[] tile(Connection c, Layer layer, int z, int x, int y, Values values)
       throws SQLException {
+    List<Geometry> features = features(c, layer, z, x, y, values);
+    if (features.isEmpty()) {
+      return new byte[0];
+    }
+    return encode(List.of(new JtsLayer(layer.id(), features, EXTENT)));
+  }
+
+  /** Several layers' features in one tile (an MBTiles pyramid), each layer from its zoom. */
+  public byte[] tile(Connection c, List<Layer> layers, int z, int x, int y) throws SQLException {
+    var out = new ArrayList<JtsLayer>();
+    for (Layer l : layers) {
+      if (z >= l.minZoom()) {
+        List<Geometry> f = features(c, l, z, x, y, null);
+        if (!f.isEmpty()) {
+          out.add(new JtsLayer(l.id(), f, EXTENT));
+        }
+      }
+    }
+    return out.isEmpty() ? new byte[0] : encode(out);
+  }
+
+  private static byte[] encode(List<JtsLayer> layers) {
+    return MvtEncoder.encode(new JtsMvt(layers), PARAMS, new UserDataKeyValueMapConverter());
+  }
+
+  /** One layer's features in tile coordinates. */
+  public List<Geometry> features(Connection c, Layer layer, int z, int x, int y, Values values)
+      throws SQLException {
     Envelope tile = envelope(z, x, y);
     double pad = tile.getWidth() * BUFFER / EXTENT;
     Envelope clip = new Envelope(tile);
     clip.expandBy(pad);
-    List<Geometry> features =
-        layer.level() == null
-            ? schools(c, z, tile, clip)
-            : polygons(c, layer, z, tile, clip, values);
-    if (features.isEmpty()) {
-      return new byte[0];
+    return layer.level() == null
+        ? schools(c, z, tile, clip)
+        : polygons(c, layer, z, tile, clip, values);
+  }
+
+  /**
+   * Every tile {z, x, y} from {@code minZoom} to {@code maxZoom} that meets a région's bounding
+   * box: the pyramid over France and its overseas départements.
+   */
+  public static List<int[]> pyramid(Connection c, int minZoom, int maxZoom) throws SQLException {
+    var boxes = new ArrayList<double[]>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT xmin, ymin, xmax, ymax FROM territory_geometry WHERE level = 'region'"
+                    + " ORDER BY code");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        boxes.add(
+            new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)});
+      }
     }
-    return MvtEncoder.encode(
-        new JtsMvt(new JtsLayer(layer.id(), features, EXTENT)),
-        PARAMS,
-        new UserDataKeyValueMapConverter());
+    var seen = new java.util.LinkedHashSet<Long>();
+    var out = new ArrayList<int[]>();
+    for (int z = minZoom; z <= maxZoom; z++) {
+      for (double[] b : boxes) {
+        int[] lo = TileMath.tileOf(b[0], b[3], z);
+        int[] hi = TileMath.tileOf(b[2], b[1], z);
+        for (int x = lo[0]; x <= hi[0]; x++) {
+          for (int y = lo[1]; y <= hi[1]; y++) {
+            if (seen.add(((long) z << 50) | ((long) x << 25) | y)) {
+              out.add(new int[] {z, x, y});
+            }
+          }
+        }
+      }
+    }
+    return out;
   }
 
   private List<Geometry> polygons(

@@ -124,6 +124,15 @@ public final class WarehouseBuild implements AutoCloseable {
     return new IndicatorBuilder(conn, catalog);
   }
 
+  /** Pre-renders the low-zoom tiles of the territory layers; returns how many were stored. */
+  public long prerenderTiles() {
+    try {
+      return new TilePrerender(conn).run();
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot pre-render the tiles", e);
+    }
+  }
+
   /** School-level facts from the staged contributions. */
   public ContributionModel contributions() {
     return new ContributionModel(conn);

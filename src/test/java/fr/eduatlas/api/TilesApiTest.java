@@ -29,12 +29,13 @@ import org.locationtech.jts.geom.GeometryFactory;
 /** Vector tiles over HTTP on loopback, decoded and checked, on the mini dataset. */
 class TilesApiTest {
   @TempDir static Path tmp;
+  static Path wh;
   static ApiServer server;
   static final HttpClient HTTP = HttpClient.newHttpClient();
 
   @BeforeAll
   static void start() {
-    Path wh = tmp.resolve("w.duckdb");
+    wh = tmp.resolve("w.duckdb");
     new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
         .run(
             new Ingest.Options(
@@ -144,6 +145,28 @@ class TilesApiTest {
     }
     assertThat(get("/tiles/cantons/8/1/1.mvt").statusCode()).isEqualTo(404);
     assertThat(get("/tiles/communes/8/1/1.mvt?indicator=inconnu").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void preRenderedLowZoomsAreTheTilesTheServerWouldRender() throws Exception {
+    int[] t = tileOf(3.6233, 49.5641, 6);
+    byte[] served = get("/tiles/departements/6/" + t[0] + "/" + t[1] + ".mvt").body();
+    var p = new java.util.Properties();
+    p.setProperty("duckdb.read_only", "true");
+    p.setProperty("jdbc_instance_cache", "false");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + wh, p)) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery(
+                  "SELECT count(*) FROM tile_prerendered WHERE layer = 'departements' AND z = 6")) {
+        rs.next();
+        assertThat(rs.getLong(1)).isPositive();
+      }
+      byte[] rendered =
+          new fr.eduatlas.tiles.Tiles()
+              .tile(c, fr.eduatlas.tiles.Tiles.LAYERS.get("departements"), 6, t[0], t[1], null);
+      assertThat(served).isEqualTo(rendered);
+    }
   }
 
   @Test
