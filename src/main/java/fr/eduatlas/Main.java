@@ -1,5 +1,6 @@
 package fr.eduatlas;
 
+import fr.eduatlas.cli.ExportCommand;
 import fr.eduatlas.cli.IngestCommand;
 import fr.eduatlas.cli.ServeCommand;
 import fr.eduatlas.cli.SimulateCommand;
@@ -20,7 +21,12 @@ import picocli.CommandLine.Option;
     name = "eduatlas",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    subcommands = {IngestCommand.class, ServeCommand.class, SimulateCommand.class},
+    subcommands = {
+      IngestCommand.class,
+      ServeCommand.class,
+      SimulateCommand.class,
+      ExportCommand.class
+    },
     description = {
       "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",
       "",

@@ -177,6 +177,7 @@ final class TileRoutes {
       fields.put("uai", "String").put("name", "String").put("type", "String");
       fields.put("sector", "String").put("bandwidth_class", "Number");
       fields.put("location", "String").put("cluster_count", "Number");
+      fields.put("simulated", "Boolean");
     } else {
       fields.put("code", "String").put("name", "String");
       fields.put("value", "Number").put("class", "Number").put("simulated", "Boolean");

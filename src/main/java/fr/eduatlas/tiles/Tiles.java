@@ -255,14 +255,7 @@ public final class Tiles {
     // Below zoom 12, one school per 32-pixel cell: the one with the most pupils.
     double cell = z >= 12 ? 0 : tile.getWidth() / 256 * 32;
     String sql =
-        "WITH s AS (SELECT uai, name, type, sector, pupils, lon, lat, location_method,"
-            + " 6378137.0 * radians(lon) AS mx, 6378137.0 * ln(tan(pi() / 4 + radians(lat) / 2))"
-            + " AS my FROM school), b AS (SELECT s.*, (SELECT CASE WHEN k.down_measured IS NULL"
-            + " THEN NULL WHEN k.technology = 'aucune' OR k.down_measured < 2 THEN 0 WHEN"
-            + " k.down_measured < 8 THEN 1 WHEN k.down_measured < 30 THEN 2 WHEN k.down_measured"
-            + " < 100 THEN 3 ELSE 4 END FROM school_connectivity k WHERE k.uai = s.uai ORDER BY"
-            + " k.year DESC LIMIT 1) AS bandwidth_class FROM s WHERE mx BETWEEN ? AND ? AND my"
-            + " BETWEEN ? AND ?) "
+        "WITH b AS (SELECT * FROM school_point WHERE mx BETWEEN ? AND ? AND my BETWEEN ? AND ?) "
             + (cell == 0
                 ? "SELECT *, 1 AS n FROM b ORDER BY uai"
                 : "SELECT * EXCLUDE (rk) FROM (SELECT *, count(*) OVER w AS n, row_number() OVER"
@@ -296,6 +289,7 @@ public final class Tiles {
             props.put("bandwidth_class", ((Number) bc).intValue());
           }
           props.put("location", rs.getString("location_method"));
+          props.put("simulated", rs.getBoolean("simulated"));
           long n = rs.getLong("n");
           if (n > 1) {
             props.put("cluster_count", n);

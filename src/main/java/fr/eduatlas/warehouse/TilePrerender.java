@@ -6,9 +6,9 @@ import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 
 /**
- * The low zooms of the territory layers rendered at ingest into {@code tile_prerendered} (layer, z,
- * x, y, data; empty tiles absent), so that the server answers them with a lookup: they cover the
- * most ground and cost the most to clip.
+ * {@code school_point}, the schools as tiles draw them; and the low zooms of the territory layers
+ * rendered at ingest into {@code tile_prerendered} (layer, z, x, y, data; empty tiles absent), so
+ * that the server answers them with a lookup: they cover the most ground and cost the most to clip.
  */
 final class TilePrerender {
   private final DuckDBConnection conn;
@@ -19,6 +19,27 @@ final class TilePrerender {
 
   /** Renders every non-empty tile of the pyramid; returns how many were stored. */
   long run() throws SQLException {
+    // The schools as the tiles draw them: Web Mercator position and the bandwidth class of their
+    // latest connectivity fact, computed once rather than per tile.
+    Jdbc.exec(
+        conn,
+        """
+        CREATE TABLE school_point AS
+        SELECT s.uai, s.name, s.type, s.sector, s.pupils, s.location_method,
+          6378137.0 * radians(s.lon) AS mx,
+          6378137.0 * ln(tan(pi() / 4 + radians(s.lat) / 2)) AS my,
+          CASE WHEN k.uai IS NULL OR (k.down_measured IS NULL AND k.technology <> 'aucune')
+                 THEN NULL
+               WHEN k.technology = 'aucune' OR k.down_measured < 2 THEN 0
+               WHEN k.down_measured < 8 THEN 1 WHEN k.down_measured < 30 THEN 2
+               WHEN k.down_measured < 100 THEN 3 ELSE 4 END AS bandwidth_class,
+          k.year AS bandwidth_year, coalesce(k.simulated, false) AS simulated
+        FROM school s
+        LEFT JOIN (SELECT * FROM school_connectivity
+                   QUALIFY row_number() OVER (PARTITION BY uai ORDER BY year DESC) = 1) k
+          USING (uai)
+        ORDER BY mx, my, s.uai
+        """);
     Jdbc.exec(
         conn,
         "CREATE TABLE tile_prerendered (layer VARCHAR NOT NULL, z INTEGER NOT NULL, x INTEGER NOT"
