@@ -318,7 +318,7 @@ final class OgcRoutes {
     }
     String from =
         schools
-            ? " FROM school s JOIN commune cm ON cm.code = s.commune_code WHERE true"
+            ? " FROM school s JOIN commune c ON c.code = s.commune_code WHERE true"
             : " FROM territory t JOIN territory_geometry g ON g.level = t.level AND g.code ="
                 + " t.code WHERE t.level = ?";
     var args = new ArrayList<Object>();
@@ -344,8 +344,7 @@ final class OgcRoutes {
     ArrayNode features = fc.putArray("features");
     String select =
         schools
-            ? "SELECT s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, cm.name,"
-                + " s.lon, s.lat, s.location_method"
+            ? "SELECT " + V1Routes.SCHOOL_COLUMNS
             : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
                 + " ST_AsWKB(g.geom)";
     try (PreparedStatement ps =
@@ -431,33 +430,8 @@ final class OgcRoutes {
     return f;
   }
 
-  private ObjectNode school(ResultSet rs) throws SQLException {
-    ObjectNode f = json.createObjectNode();
-    f.put("type", "Feature");
-    f.put("id", rs.getString(1));
-    f.putObject("geometry")
-        .put("type", "Point")
-        .putArray("coordinates")
-        .add(rs.getDouble(9))
-        .add(rs.getDouble(10));
-    ObjectNode p = f.putObject("properties");
-    p.put("uai", rs.getString(1)).put("nom", rs.getString(2)).put("type", rs.getString(3));
-    p.put("secteur", rs.getString(4));
-    Object pupils = rs.getObject(5);
-    if (pupils == null) {
-      p.putNull("eleves");
-    } else {
-      p.put("eleves", ((Number) pupils).intValue());
-    }
-    Object ips = rs.getObject(6);
-    if (ips == null) {
-      p.putNull("ips");
-    } else {
-      p.put("ips", ((Number) ips).doubleValue());
-    }
-    p.put("commune", rs.getString(7)).put("nom_commune", rs.getString(8));
-    p.put("localisation", rs.getString(11));
-    return f;
+  private static ObjectNode school(ResultSet rs) throws SQLException {
+    return V1Routes.schoolFeature(V1Routes.schoolNode(rs));
   }
 
   private V1Routes.Body item(Context ctx, Connection c) throws Exception {
@@ -467,9 +441,9 @@ final class OgcRoutes {
     boolean schools = col.id().equals("etablissements");
     String sql =
         schools
-            ? "SELECT s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, cm.name,"
-                + " s.lon, s.lat, s.location_method FROM school s JOIN commune cm ON cm.code ="
-                + " s.commune_code WHERE s.uai = ?"
+            ? "SELECT "
+                + V1Routes.SCHOOL_COLUMNS
+                + " FROM school s JOIN commune c ON c.code = s.commune_code WHERE s.uai = ?"
             : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
                 + " ST_AsWKB(g.geom) FROM territory t JOIN territory_geometry g ON g.level ="
                 + " t.level AND g.code = t.code WHERE t.level = ? AND t.code = ?";

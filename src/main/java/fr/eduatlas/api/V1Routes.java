@@ -155,14 +155,7 @@ final class V1Routes {
                       + (params.isEmpty()
                           ? " : cette adresse n'en accepte aucun"
                           : " ; paramètres acceptés : "
-                              + String.join(
-                                  ", ",
-                                  new TreeMap<String, String>(
-                                          params.stream()
-                                              .collect(
-                                                  java.util.stream.Collectors.toMap(
-                                                      x -> x, x -> x)))
-                                      .keySet())));
+                              + String.join(", ", new java.util.TreeSet<>(params))));
             }
           }
           try (var lease = warehouse.lease()) {
@@ -532,7 +525,8 @@ final class V1Routes {
 
   // ---- schools ------------------------------------------------------------------------------
 
-  private static final String SCHOOL_COLUMNS =
+  /** A school's columns as {@link #schoolNode} reads them; the commune joined as {@code c}. */
+  static final String SCHOOL_COLUMNS =
       "s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, c.name, s.lon, s.lat,"
           + " s.location_method";
 
@@ -641,14 +635,7 @@ final class V1Routes {
         fc.put("numberMatched", matched).put("numberReturned", rows.size());
         ArrayNode features = fc.putArray("features");
         for (ObjectNode r : rows) {
-          ObjectNode f = features.addObject();
-          f.put("type", "Feature").put("id", r.get("uai").asText());
-          f.putObject("geometry")
-              .put("type", "Point")
-              .putArray("coordinates")
-              .add(r.get("lon").asDouble())
-              .add(r.get("lat").asDouble());
-          f.set("properties", r);
+          features.add(schoolFeature(r));
         }
         return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
       }
@@ -718,8 +705,22 @@ final class V1Routes {
     }
   }
 
-  private ObjectNode schoolNode(ResultSet rs) throws SQLException {
-    ObjectNode n = json.createObjectNode();
+  /** A school as a GeoJSON point feature, its properties those of {@link #schoolNode}. */
+  static ObjectNode schoolFeature(ObjectNode school) {
+    ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    f.put("type", "Feature").put("id", school.get("uai").asText());
+    f.putObject("geometry")
+        .put("type", "Point")
+        .putArray("coordinates")
+        .add(school.get("lon").asDouble())
+        .add(school.get("lat").asDouble());
+    f.set("properties", school);
+    return f;
+  }
+
+  /** A school as JSON, from a row of {@link #SCHOOL_COLUMNS}: the same in every API. */
+  static ObjectNode schoolNode(ResultSet rs) throws SQLException {
+    ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     n.put("uai", rs.getString(1)).put("name", rs.getString(2)).put("type", rs.getString(3));
     n.put("sector", rs.getString(4));
     int pupils = rs.getInt(5);
