@@ -118,22 +118,12 @@ final class TileRoutes {
 
   /**
    * The tile as the ingest pre-rendered it (an empty array for an empty tile), or null when it is
-   * not a pre-rendered zoom or the warehouse has none.
+   * not a pre-rendered zoom.
    */
   private static byte[] prerendered(Connection c, Tiles.Layer layer, int z, int x, int y)
       throws java.sql.SQLException {
     if (layer.level() == null || z > Tiles.PRERENDERED_MAX_ZOOM) {
       return null;
-    }
-    try (var ps =
-        c.prepareStatement(
-            "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'tile_prerendered'")) {
-      try (var rs = ps.executeQuery()) {
-        rs.next();
-        if (rs.getLong(1) == 0) {
-          return null;
-        }
-      }
     }
     try (var ps =
         c.prepareStatement(
