@@ -35,6 +35,7 @@ public final class MbTiles {
     List<Tiles.Layer> layers = List.copyOf(Tiles.LAYERS.values());
     long n = 0;
     long bytes = 0;
+    boolean done = false;
     try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + tmp)) {
       try (Statement st = db.createStatement()) {
         st.execute("CREATE TABLE metadata (name TEXT, value TEXT)");
@@ -86,6 +87,12 @@ public final class MbTiles {
         st.execute("CREATE UNIQUE INDEX tile_index ON tiles (zoom_level, tile_column, tile_row)");
       }
       db.commit();
+      done = true;
+    } finally {
+      if (!done) {
+        // A failed export leaves neither a partial file nor a changed target.
+        Files.deleteIfExists(tmp);
+      }
     }
     Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     return new Summary(n, bytes);

@@ -54,15 +54,18 @@ public final class Tiles {
   /** A layer: its warehouse level (null for schools) and first zoom. */
   public record Layer(String id, String level, int minZoom, String label) {}
 
-  public static final Map<String, Layer> LAYERS = new LinkedHashMap<>();
+  /** The layers by id, in drawing order (read-only). */
+  public static final Map<String, Layer> LAYERS;
 
   static {
-    LAYERS.put("regions", new Layer("regions", "region", 0, "Régions"));
-    LAYERS.put("academies", new Layer("academies", "academie", 0, "Académies"));
-    LAYERS.put("departements", new Layer("departements", "departement", 0, "Départements"));
-    LAYERS.put("epci", new Layer("epci", "epci", 6, "Intercommunalités (EPCI)"));
-    LAYERS.put("communes", new Layer("communes", "commune", ZoomBand.COMMUNE_MIN_ZOOM, "Communes"));
-    LAYERS.put("schools", new Layer("schools", null, 8, "Établissements scolaires"));
+    var layers = new LinkedHashMap<String, Layer>();
+    layers.put("regions", new Layer("regions", "region", 0, "Régions"));
+    layers.put("academies", new Layer("academies", "academie", 0, "Académies"));
+    layers.put("departements", new Layer("departements", "departement", 0, "Départements"));
+    layers.put("epci", new Layer("epci", "epci", 6, "Intercommunalités (EPCI)"));
+    layers.put("communes", new Layer("communes", "commune", ZoomBand.COMMUNE_MIN_ZOOM, "Communes"));
+    layers.put("schools", new Layer("schools", null, 8, "Établissements scolaires"));
+    LAYERS = java.util.Collections.unmodifiableMap(layers);
   }
 
   private static final MvtLayerParams PARAMS = new MvtLayerParams(EXTENT);
