@@ -65,7 +65,13 @@ public final class ExportCommand implements Callable<Integer> {
     p.setProperty("duckdb.read_only", "true");
     long t0 = System.nanoTime();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + warehouse, p)) {
-      var s = MbTiles.export(c, tiles, minZoom, maxZoom);
+      MbTiles.Summary s;
+      try {
+        s = MbTiles.export(c, tiles, minZoom, maxZoom);
+      } catch (java.io.IOException | java.sql.SQLException e) {
+        System.err.println("Erreur : export vers " + tiles + " impossible : " + e.getMessage());
+        return 1;
+      }
       System.err.printf(
           Locale.FRANCE,
           "%s : %,d tuiles, %,.1f Mo, zooms %d à %d, en %.1f s%n",

@@ -75,5 +75,12 @@ class MbTilesTest {
     assertThat(Files.size(out)).isPositive();
     assertThat(Main.commandLine().execute("export", "--tiles", out.toString(), "--max-zoom", "20"))
         .isEqualTo(2);
+    // A target that cannot be written: a clear error, the exit code says so, nothing left behind.
+    Path unwritable = tmp.resolve("absent-dir").resolve("fr.mbtiles");
+    assertThat(
+            Main.commandLine()
+                .execute("export", "--warehouse", wh.toString(), "--tiles", unwritable.toString()))
+        .isEqualTo(1);
+    assertThat(unwritable.getParent()).doesNotExist();
   }
 }
