@@ -41,11 +41,13 @@ for i in range(1, runs + 1):
 warm = slice(1, None) if runs > 1 else slice(0, None)
 med = lambda xs: statistics.median(xs[warm])
 boundary = [n for n in stages if n.startswith("boundaries:") or n.startswith("read:ign-")]
-tabular = [n for n in stages if n not in boundary]
+derived = [n for n in stages if n in ("indicators", "tiles")]
+tabular = [n for n in stages if n not in boundary and n not in derived]
 total = lambda names: [sum(stages[n][i] for n in names) for i in range(runs)]
 print(f"runs: {runs} (first one cold, medians over the others)")
 print(f"wall time: cold {walls[0]:.2f} s, median {med(walls):.2f} s, max {max(walls):.2f} s")
-print(f"tabular stages: median {med(total(tabular)):.2f} s; boundary stage: median {med(total(boundary)):.2f} s")
+print(f"tabular stages: median {med(total(tabular)):.2f} s; boundary stage: median {med(total(boundary)):.2f} s;"
+      f" indicators and tiles: median {med(total(derived)):.2f} s")
 print(f"peak heap used (GC log): median {med(heaps):.0f} MiB, max {max(heaps):.0f} MiB; peak RSS: median {med(rss):.0f} MiB")
 print("stage medians (s):")
 for name in stages:
