@@ -25,11 +25,14 @@ class DataDirectoryTest {
   }
 
   @Test
-  void aMissingDirectorySaysWhereItCameFrom() {
-    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(DataDirectory.ENV, "/nope"), tmp))
+  void aMissingDirectorySaysWhereItCameFrom() throws Exception {
+    // Two levels down, so that ../shared/data lies inside the test's own directory: a
+    // /tmp/shared on the machine must not make the default resolve.
+    Path work = Files.createDirectories(tmp.resolve("a/project"));
+    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(DataDirectory.ENV, "/nope"), work))
         .hasMessageContaining("EDUATLAS_DATA")
         .hasMessageContaining("/nope");
-    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(), tmp))
+    assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(), work))
         .hasMessageContaining("--data");
   }
 }
