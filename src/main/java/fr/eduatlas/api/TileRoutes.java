@@ -23,7 +23,9 @@ final class TileRoutes {
   private final V1Routes reads;
   private final V1 v1;
   private final ObjectMapper json = new ObjectMapper();
-  private final Tiles tiles = new Tiles();
+  // The tile generator holds the geometry of the data version it was made for, in memory.
+  private Tiles tiles;
+  private Object tilesVersion;
   private final Map<String, Tiles.Values> values = new LinkedHashMap<>(16, 0.75f, true);
 
   TileRoutes(V1Routes reads, V1 v1) {
@@ -107,13 +109,22 @@ final class TileRoutes {
     }
     byte[] bytes = vals == null ? prerendered(c, layer, z, x, y) : null;
     if (bytes == null) {
-      bytes = tiles.tile(c, layer, z, x, y, vals);
+      bytes = tiles(ctx.attribute("dataVersion")).tile(c, layer, z, x, y, vals);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");
     return bytes.length == 0
         ? new V1Routes.Body(bytes, MVT, headers, 204)
         : new V1Routes.Body(bytes, MVT, headers);
+  }
+
+  /** The generator of this data version (a new one, with an empty index, when the data change). */
+  private synchronized Tiles tiles(Object version) {
+    if (tiles == null || !java.util.Objects.equals(version, tilesVersion)) {
+      tiles = new Tiles();
+      tilesVersion = version;
+    }
+    return tiles;
   }
 
   /**

@@ -2,7 +2,6 @@ package fr.eduatlas.tiles;
 
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
-import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.JtsAdapter;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtEncoder;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.UserDataKeyValueMapConverter;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsLayer;
@@ -20,9 +19,7 @@ import java.util.Map;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
-import org.locationtech.jts.geom.Polygonal;
-import org.locationtech.jts.geom.Puntal;
-import org.locationtech.jts.geom.util.GeometryFixer;
+import org.locationtech.jts.index.strtree.STRtree;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 
@@ -34,6 +31,10 @@ import org.locationtech.jts.io.WKBReader;
  * communes from zoom {@value ZoomBand#COMMUNE_MIN_ZOOM} (their simplified geometry starts there),
  * schools from zoom 8, one per 32-pixel cell below zoom 12 (the one with the most pupils, with the
  * cell's count), every school from zoom 12; up to zoom 22.
+ *
+ * <p>An instance reads each level's zoom band from the warehouse once, on first use, and keeps it
+ * in memory with an envelope index (about 1 s and 100 MB for the communes' finest band): make one
+ * per served data version. Tile geometry is made by {@link TileGeometry}.
  */
 public final class Tiles {
   public static final int EXTENT = 4096;
@@ -70,6 +71,7 @@ public final class Tiles {
 
   private static final MvtLayerParams PARAMS = new MvtLayerParams(EXTENT);
   private final GeometryFactory gf = new GeometryFactory();
+  private final Map<String, STRtree> index = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The Web Mercator envelope of tile z/x/y. */
   public static Envelope envelope(int z, int x, int y) {
@@ -168,45 +170,91 @@ public final class Tiles {
       Connection c, Layer layer, int z, Envelope tile, Envelope clip, Values values)
       throws SQLException {
     var out = new ArrayList<Geometry>();
-    int bandZoom = Math.max(z, layer.minZoom());
+    @SuppressWarnings("unchecked")
+    List<Shape> hits = shapes(c, layer.level(), Math.max(z, layer.minZoom())).query(clip);
+    hits.sort(java.util.Comparator.comparing(Shape::code));
+    for (Shape s : hits) {
+      if (!s.envelope().intersects(clip)) {
+        continue;
+      }
+      Geometry t = TileGeometry.toTile(s.geometry(), s.envelope(), tile, clip, gf);
+      if (t == null) {
+        continue;
+      }
+      var props = new LinkedHashMap<String, Object>();
+      props.put("code", s.code());
+      props.put("name", s.name());
+      if (values != null) {
+        Double v = values.byCode().get(s.code());
+        if (v != null) {
+          props.put("value", v);
+          props.put("class", classOf(values.indicator(), v));
+        }
+        props.put("simulated", values.simulated().getOrDefault(s.code(), false));
+      }
+      t.setUserData(props);
+      out.add(t);
+    }
+    return out;
+  }
+
+  /** A territory's geometry in one zoom band (Web Mercator), as the tiles read it. */
+  record Shape(String code, String name, Geometry geometry, Envelope envelope) {}
+
+  /**
+   * The territories of a level in the zoom band of zoom z, indexed by envelope: read once from the
+   * warehouse (this object lives as long as one data version is served), then shared by every tile
+   * of the band.
+   */
+  STRtree shapes(Connection c, String level, int z) throws SQLException {
+    ZoomBand band = ZoomBand.forZoom(z);
+    String key = level + " " + band.id();
+    STRtree tree = index.get(key);
+    if (tree != null) {
+      return tree;
+    }
+    synchronized (index) {
+      tree = index.get(key);
+      if (tree == null) {
+        tree = load(c, level, band);
+        index.put(key, tree);
+      }
+      return tree;
+    }
+  }
+
+  /** Reads a level's band into memory now rather than on its first tile. */
+  public void warm(Connection c, String level, int z) throws SQLException {
+    shapes(c, level, z);
+  }
+
+  private STRtree load(Connection c, String level, ZoomBand band) throws SQLException {
+    var tree = new STRtree();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT g.code, t.name, ST_AsWKB(g.geom_3857) FROM territory_geometry_zoom g JOIN"
-                + " territory t ON t.level = g.level AND t.code = g.code WHERE g.level = ? AND ?"
-                + " BETWEEN g.min_zoom AND g.max_zoom AND g.xmax >= ? AND g.xmin <= ? AND g.ymax"
-                + " >= ? AND g.ymin <= ? ORDER BY g.code")) {
-      ps.setString(1, layer.level());
-      ps.setInt(2, bandZoom);
-      ps.setDouble(3, clip.getMinX());
-      ps.setDouble(4, clip.getMaxX());
-      ps.setDouble(5, clip.getMinY());
-      ps.setDouble(6, clip.getMaxY());
-      WKBReader wkb = new WKBReader(gf);
+                + " territory t ON t.level = g.level AND t.code = g.code WHERE g.level = ? AND"
+                + " g.min_zoom = ? ORDER BY g.code")) {
+      ps.setString(1, level);
+      ps.setInt(2, band.minZoom());
+      // Packed coordinates: one array per ring rather than an object per vertex, which keeps the
+      // index small and cheap for the garbage collector to trace.
+      WKBReader wkb =
+          new WKBReader(
+              new GeometryFactory(
+                  new org.locationtech.jts.geom.PrecisionModel(),
+                  0,
+                  org.locationtech.jts.geom.impl.PackedCoordinateSequenceFactory.DOUBLE_FACTORY));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Geometry g = read(wkb, rs.getBytes(3));
-          Geometry t = toTile(g, tile, clip);
-          if (t == null) {
-            continue;
-          }
-          var props = new LinkedHashMap<String, Object>();
-          String code = rs.getString(1);
-          props.put("code", code);
-          props.put("name", rs.getString(2));
-          if (values != null) {
-            Double v = values.byCode().get(code);
-            if (v != null) {
-              props.put("value", v);
-              props.put("class", classOf(values.indicator(), v));
-            }
-            props.put("simulated", values.simulated().getOrDefault(code, false));
-          }
-          t.setUserData(props);
-          out.add(t);
+          var s = new Shape(rs.getString(1), rs.getString(2), g, g.getEnvelopeInternal());
+          tree.insert(s.envelope(), s);
         }
       }
     }
-    return out;
+    tree.build();
+    return tree;
   }
 
   /** 0 below the first threshold, then one more per threshold passed. */
@@ -218,38 +266,6 @@ public final class Tiles {
       }
     }
     return k;
-  }
-
-  /**
-   * The geometry in tile coordinates, clipped to the buffered tile, valid, without parts under a
-   * tile unit; null when nothing is left.
-   */
-  private Geometry toTile(Geometry g, Envelope tile, Envelope clip) {
-    Geometry t = JtsAdapter.createTileGeom(g, tile, clip, gf, PARAMS, geom -> !geom.isEmpty());
-    if (t == null || t.isEmpty()) {
-      return null;
-    }
-    if (t instanceof Polygonal && !t.isValid()) {
-      t = GeometryFixer.fix(t);
-    }
-    if (t instanceof Polygonal) {
-      // Snapped to the integer grid, slivers can collapse: keep what has an area.
-      var parts = new ArrayList<Geometry>();
-      for (int i = 0; i < t.getNumGeometries(); i++) {
-        Geometry p = t.getGeometryN(i);
-        if (p.getArea() >= 1) {
-          parts.add(p);
-        }
-      }
-      if (parts.isEmpty()) {
-        return null;
-      }
-      t = parts.size() == 1 ? parts.get(0) : gf.buildGeometry(parts);
-    } else if (!(t instanceof Puntal)) {
-      // Lines from a clipped polygon's edge: not part of an area layer.
-      return null;
-    }
-    return t;
   }
 
   private List<Geometry> schools(Connection c, int z, Envelope tile, Envelope clip)
@@ -278,7 +294,7 @@ public final class Tiles {
           Geometry p =
               gf.createPoint(
                   new org.locationtech.jts.geom.Coordinate(rs.getDouble("mx"), rs.getDouble("my")));
-          Geometry t = toTile(p, tile, clip);
+          Geometry t = TileGeometry.toTile(p, p.getEnvelopeInternal(), tile, clip, gf);
           if (t == null) {
             continue;
           }

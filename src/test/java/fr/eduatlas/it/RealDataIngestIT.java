@@ -426,4 +426,48 @@ class RealDataIngestIT {
       }
     }
   }
+
+  /**
+   * Every tile of the tile benchmark's list (bench/tiles.sh: metropolitan France at zooms 6, 8 and
+   * 10, the Aisne and the Val-d'Oise at 12), for every layer served at its zoom, follows the MVT
+   * 2.1 geometry rules, read from the command stream.
+   */
+  @Test
+  void everyTileOfTheBenchmarkListFollowsTheMvtRules() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      var tiles = new fr.eduatlas.tiles.Tiles();
+      var list = fr.eduatlas.bench.TileBench.tileList(q.connection());
+      assertThat(list.get("z6")).hasSize(9);
+      assertThat(list.get("z8")).hasSize(132);
+      assertThat(list.get("z10")).hasSize(1980);
+      assertThat(list).containsKeys("z12-02", "z12-95");
+      var problems = new java.util.ArrayList<String>();
+      int tileCount = 0;
+      long features = 0;
+      for (var group : list.values()) {
+        for (int[] t : group) {
+          for (var layer : fr.eduatlas.tiles.Tiles.LAYERS.values()) {
+            if (t[0] < layer.minZoom()) {
+              continue;
+            }
+            byte[] b = tiles.tile(q.connection(), layer, t[0], t[1], t[2], null);
+            tileCount++;
+            for (String v : fr.eduatlas.testing.MvtCheck.violations(b)) {
+              problems.add(layer.id() + " " + t[0] + "/" + t[1] + "/" + t[2] + ": " + v);
+            }
+            if (b.length > 0) {
+              features +=
+                  io.github.sebasbaumh.mapbox.vectortile.VectorTile.Tile.parseFrom(b)
+                      .getLayers(0)
+                      .getFeaturesCount();
+            }
+          }
+        }
+      }
+      assertThat(problems).as("MVT rule violations").isEmpty();
+      // France's communes are drawn from zoom 8: the list holds tens of thousands of features.
+      assertThat(tileCount).isGreaterThan(2500 * 5);
+      assertThat(features).isGreaterThan(60_000);
+    }
+  }
 }

@@ -29,6 +29,11 @@ public final class WarehouseQuery implements AutoCloseable {
     return new WarehouseQuery(DriverManager.getConnection("jdbc:duckdb:" + file, props));
   }
 
+  /** The read-only connection, for code under test that takes one. */
+  public Connection connection() {
+    return conn;
+  }
+
   public String string(String sql) throws SQLException {
     List<String> all = strings(sql);
     if (all.size() != 1) {
