@@ -85,6 +85,7 @@ final class OpenApi {
                   Param.query("region", "string", "code région"),
                   Param.query("type", "string", "ecole, college ou lycee"),
                   Param.query("sector", "string", "public ou prive"),
+                  Param.query("q", "string", "UAI, ou partie du nom (sans accents ni casse)"),
                   Param.query("bbox", "string", "ouest,sud,est,nord en degrés WGS84"),
                   Param.query("format", "string", "json (défaut), csv ou geojson"),
                   Param.query("limit", "integer", "taille de page, 100 par défaut, 1000 au plus"),

@@ -181,6 +181,12 @@ final class TileRoutes {
       fields.put("simulated", "Boolean");
     } else {
       fields.put("code", "String").put("name", "String");
+      if (layer.level().equals("commune")) {
+        fields.put("rurality", "Number");
+      }
+      if (layer.level().equals("commune") || layer.level().equals("departement")) {
+        fields.put("tne", "Boolean");
+      }
       fields.put("value", "Number").put("class", "Number").put("simulated", "Boolean");
     }
     return new V1Routes.Body(json.writeValueAsBytes(t), "application/json", Map.of());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.eduatlas.geo.GeoJson;
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.source.SourceEntry;
+import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.territory.Names;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -48,6 +50,10 @@ final class V1 {
           + " calibrés sur les agrégats publiés";
 
   private final Catalog catalog;
+
+  private static final Map<String, SourceEntry> SOURCES =
+      SourceManifest.bundled().entries().stream()
+          .collect(java.util.stream.Collectors.toMap(SourceEntry::id, e -> e));
   private final ObjectMapper json = new ObjectMapper();
 
   V1(Catalog catalog) {
@@ -447,6 +453,18 @@ final class V1 {
     n.put("grain", i.grain());
     ArrayNode s = n.putArray("sources");
     i.sources().forEach(s::add);
+    // What a legend or a footnote cites: each source's title, publisher and vintage.
+    ArrayNode sd = n.putArray("sourceDetails");
+    for (String id : i.sources()) {
+      ObjectNode d = sd.addObject().put("id", id);
+      SourceEntry e = SOURCES.get(id);
+      if (e != null) {
+        d.put("title", e.title()).put("publisher", e.publisher()).put("vintage", e.vintage());
+      } else if (id.startsWith("contributions:")) {
+        d.put("title", "Contributions des établissements (" + id.substring(14) + ")");
+        d.put("publisher", "académies et collectivités ; ici simulées par EduAtlas");
+      }
+    }
     ArrayNode cl = n.putArray("classes");
     i.classes().forEach(cl::add);
     n.put(

@@ -109,6 +109,7 @@ final class V1Routes {
             "region",
             "type",
             "sector",
+            "q",
             "bbox",
             "format",
             "limit",
@@ -561,6 +562,20 @@ final class V1Routes {
       }
       where.add("s.sector = ?");
       args.add(sector);
+    }
+    String q = ctx.queryParam("q");
+    if (q != null) {
+      String folded = fr.eduatlas.territory.Names.fold(q);
+      if (folded.length() < 2) {
+        throw ApiException.badRequest(
+            "paramètre 'q' : au moins deux lettres ou chiffres attendus, reçu '" + q + "'");
+      }
+      // The name folded as Names.fold does (accents, case, punctuation), or the UAI itself.
+      where.add(
+          "(s.uai = upper(?) OR contains(trim(regexp_replace(replace(replace(lower("
+              + "strip_accents(s.name)), 'œ', 'oe'), 'æ', 'ae'), '[^a-z0-9]+', ' ', 'g')), ?))");
+      args.add(q.strip());
+      args.add(folded);
     }
     String bbox = ctx.queryParam("bbox");
     if (bbox != null) {

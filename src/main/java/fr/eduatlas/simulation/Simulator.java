@@ -63,20 +63,7 @@ public final class Simulator {
   static final int GAFAM_YEAR = 2020;
 
   /** TNE départements and the first school year (by its end) of their programme. */
-  static final Map<String, Integer> TNE_START =
-      Map.ofEntries(
-          Map.entry("02", 2021),
-          Map.entry("95", 2021),
-          Map.entry("13", 2022),
-          Map.entry("18", 2022),
-          Map.entry("2A", 2022),
-          Map.entry("25", 2022),
-          Map.entry("29", 2022),
-          Map.entry("971", 2022),
-          Map.entry("34", 2022),
-          Map.entry("38", 2022),
-          Map.entry("86", 2022),
-          Map.entry("88", 2022));
+  static final Map<String, Integer> TNE_START = fr.eduatlas.territory.Programmes.TNE_START;
 
   /**
    * What to simulate.

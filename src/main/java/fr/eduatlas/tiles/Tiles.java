@@ -2,6 +2,7 @@ package fr.eduatlas.tiles;
 
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.territory.Programmes;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtEncoder;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.UserDataKeyValueMapConverter;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsLayer;
@@ -31,6 +32,10 @@ import org.locationtech.jts.io.WKBReader;
  * communes from zoom {@value ZoomBand#COMMUNE_MIN_ZOOM} (their simplified geometry starts there),
  * schools from zoom 8, one per 32-pixel cell below zoom 12 (the one with the most pupils, with the
  * cell's count), every school from zoom 12; up to zoom 22.
+ *
+ * <p>Communes carry {@code rurality} (the density grid's level, 1 dense to 7 very sparsely
+ * populated rural) and {@code tne}; départements carry {@code tne} (Territoires numériques
+ * éducatifs, {@link Programmes}).
  *
  * <p>An instance reads each level's zoom band from the warehouse once, on first use, and keeps it
  * in memory with an envelope index (about 1 s and 100 MB for the communes' finest band): make one
@@ -184,6 +189,12 @@ public final class Tiles {
       var props = new LinkedHashMap<String, Object>();
       props.put("code", s.code());
       props.put("name", s.name());
+      if (s.rurality() != null) {
+        props.put("rurality", s.rurality());
+      }
+      if (s.tne() != null) {
+        props.put("tne", s.tne());
+      }
       if (values != null) {
         Double v = values.byCode().get(s.code());
         if (v != null) {
@@ -199,7 +210,13 @@ public final class Tiles {
   }
 
   /** A territory's geometry in one zoom band (Web Mercator), as the tiles read it. */
-  record Shape(String code, String name, Geometry geometry, Envelope envelope) {}
+  record Shape(
+      String code,
+      String name,
+      Geometry geometry,
+      Envelope envelope,
+      Integer rurality,
+      Boolean tne) {}
 
   /**
    * The territories of a level in the zoom band of zoom z, indexed by envelope: read once from the
@@ -232,8 +249,12 @@ public final class Tiles {
     var tree = new STRtree();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT g.code, t.name, ST_AsWKB(g.geom_3857) FROM territory_geometry_zoom g JOIN"
-                + " territory t ON t.level = g.level AND t.code = g.code WHERE g.level = ? AND"
+            "SELECT g.code, t.name, ST_AsWKB(g.geom_3857), d.density_level, c.departement_code"
+                + " FROM territory_geometry_zoom g JOIN territory t ON t.level = g.level AND t.code"
+                + " = g.code LEFT JOIN commune c ON g.level = 'commune' AND c.code = g.code LEFT"
+                + " JOIN (SELECT commune_code, density_level FROM commune_density QUALIFY"
+                + " row_number() OVER (PARTITION BY commune_code ORDER BY year DESC) = 1) d ON"
+                + " g.level = 'commune' AND d.commune_code = g.code WHERE g.level = ? AND"
                 + " g.min_zoom = ? ORDER BY g.code")) {
       ps.setString(1, level);
       ps.setInt(2, band.minZoom());
@@ -248,7 +269,22 @@ public final class Tiles {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Geometry g = read(wkb, rs.getBytes(3));
-          var s = new Shape(rs.getString(1), rs.getString(2), g, g.getEnvelopeInternal());
+          String code = rs.getString(1);
+          Object density = rs.getObject(4);
+          Boolean tne =
+              switch (level) {
+                case "commune" -> Programmes.isTne(rs.getString(5));
+                case "departement" -> Programmes.isTne(code);
+                default -> null;
+              };
+          var s =
+              new Shape(
+                  code,
+                  rs.getString(2),
+                  g,
+                  g.getEnvelopeInternal(),
+                  density == null ? null : ((Number) density).intValue(),
+                  tne);
           tree.insert(s.envelope(), s);
         }
       }

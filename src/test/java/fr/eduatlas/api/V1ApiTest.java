@@ -319,4 +319,25 @@ class V1ApiTest {
     assertThat(one.get("connectivity")).isNotEmpty();
     assertThat(one.get("connectivity").get(0).get("simule").asBoolean()).isTrue();
   }
+
+  /** The map's search finds schools by UAI or by a piece of their name, accents and case aside. */
+  @Test
+  void schoolsAreFoundByUaiOrFoldedName() throws Exception {
+    JsonNode some = json("/api/v1/schools?commune=02408&limit=1").get("schools").get(0);
+    String uai = some.get("uai").asText();
+    String name = some.get("name").asText();
+    JsonNode byUai = json("/api/v1/schools?q=" + uai.toLowerCase(java.util.Locale.ROOT));
+    assertThat(byUai.get("schools")).extracting(n -> n.get("uai").asText()).contains(uai);
+    String word = name.split(" ")[name.split(" ").length - 1];
+    String shouted =
+        java.net.URLEncoder.encode(
+            word.toUpperCase(java.util.Locale.ROOT), java.nio.charset.StandardCharsets.UTF_8);
+    JsonNode byName = json("/api/v1/schools?q=" + shouted + "&commune=02408");
+    assertThat(byName.get("schools")).isNotEmpty();
+    for (JsonNode s : byName.get("schools")) {
+      assertThat(fr.eduatlas.territory.Names.fold(s.get("name").asText()))
+          .contains(fr.eduatlas.territory.Names.fold(word));
+    }
+    assertThat(problem("/api/v1/schools?q=%20-", 400).get("detail").asText()).contains("'q'");
+  }
 }
