@@ -28,14 +28,30 @@ public final class ApiServer implements AutoCloseable {
 
   /** Starts serving {@code warehouse} on {@code host:port} (port 0 picks a free one). */
   public static ApiServer start(ServedWarehouse warehouse, String host, int port) {
+    return start(warehouse, host, port, WebConfig.none());
+  }
+
+  /** Starts serving {@code warehouse} and the map page with its settings. */
+  public static ApiServer start(
+      ServedWarehouse warehouse, String host, int port, WebConfig webConfig) {
+    var web = new WebRoutes(webConfig);
     Javalin app =
         Javalin.create(
             cfg -> {
               cfg.showJavalinBanner = false;
+              cfg.staticFiles.add(
+                  sf -> {
+                    sf.hostedPath = "/";
+                    sf.directory = "/web";
+                    sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
+                    sf.headers = java.util.Map.of("Cache-Control", "no-cache");
+                  });
+              cfg.staticFiles.enableWebjars();
               cfg.http.gzipOnlyCompression();
               // Reads are public: any origin may GET them (the analysts' notebooks, other maps).
               cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
             });
+    web.register(app);
     app.get("/api/health", ctx -> health(ctx, warehouse));
     var catalog =
         Catalog.load(

@@ -1,6 +1,7 @@
 package fr.eduatlas.cli;
 
 import fr.eduatlas.api.ApiServer;
+import fr.eduatlas.api.WebConfig;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import fr.eduatlas.warehouse.WarehouseException;
 import java.nio.file.Path;
@@ -40,12 +41,40 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Port d'écoute, 0 pour un port libre (défaut : ${DEFAULT-VALUE}).")
   int port;
 
+  @Option(
+      names = "--basemap",
+      paramLabel = "URL",
+      defaultValue = "${env:EDUATLAS_BASEMAP_URL}",
+      description = {
+        "Fond de carte raster facultatif, modèle d'adresse {z}/{x}/{y} (défaut : variable",
+        "EDUATLAS_BASEMAP_URL ; sans fond, la page ne contacte aucun autre site)."
+      })
+  String basemap;
+
+  @Option(
+      names = "--basemap-attribution",
+      paramLabel = "TEXTE",
+      defaultValue = "${env:EDUATLAS_BASEMAP_ATTRIBUTION}",
+      description = "Attribution du fond de carte (défaut : EDUATLAS_BASEMAP_ATTRIBUTION).")
+  String basemapAttribution;
+
   @Override
   public Integer call() {
-    return run(warehouse, host, port);
+    WebConfig web;
+    try {
+      web = new WebConfig(basemap, basemapAttribution);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Erreur : " + e.getMessage());
+      return 2;
+    }
+    return run(warehouse, host, port, web);
   }
 
   public static int run(Path warehouse, String host, int port) {
+    return run(warehouse, host, port, WebConfig.fromEnvironment());
+  }
+
+  public static int run(Path warehouse, String host, int port, WebConfig web) {
     ServedWarehouse served;
     try {
       served = new ServedWarehouse(warehouse, SWAP_CHECK_MILLIS);
@@ -53,7 +82,7 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 1;
     }
-    ApiServer server = ApiServer.start(served, host, port);
+    ApiServer server = ApiServer.start(served, host, port, web);
     System.err.println(
         "EduAtlas sert "
             + warehouse.toAbsolutePath()

@@ -1,0 +1,155 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * The map (web/, packaged under {@code /web} on the classpath), its libraries from WebJars, and the
+ * page's strict Content-Security-Policy: every script, style, image and request from this server,
+ * but for an optional basemap origin.
+ *
+ * <p>{@code @mapbox/vector-tile} is published as CommonJS modules only; {@code
+ * /vendor/vector-tile.js} wraps the WebJar's unmodified files in a small module registry at start,
+ * so the browser needs neither a bundler nor {@code eval}.
+ */
+final class WebRoutes {
+  private final WebConfig config;
+  private final Map<String, String> versions = new LinkedHashMap<>();
+  private final String csp;
+  private final byte[] index;
+  private final byte[] vectorTile;
+
+  WebRoutes(WebConfig config) {
+    this.config = config;
+    for (String a : List.of("leaflet", "pbf", "mapbox__vector-tile", "mapbox__point-geometry")) {
+      versions.put(a, webjarVersion(a));
+    }
+    String img = "'self' data: blob:";
+    if (config.basemapOrigin() != null) {
+      // Subdomain templates ({s}.tile...) become a wildcard host.
+      img += " " + config.basemapOrigin().replaceAll("\\{s\\}", "*");
+    }
+    csp =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src "
+            + img
+            + "; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self';"
+            + " form-action 'self'; frame-ancestors 'none'";
+    String html = resource("/web/index.html");
+    for (var v : versions.entrySet()) {
+      html = html.replace("@" + v.getKey() + "@", v.getValue());
+    }
+    index = html.getBytes(StandardCharsets.UTF_8);
+    vectorTile = bundle().getBytes(StandardCharsets.UTF_8);
+  }
+
+  String contentSecurityPolicy() {
+    return csp;
+  }
+
+  void register(Javalin app) {
+    app.before(
+        ctx -> {
+          ctx.header("Content-Security-Policy", csp);
+          ctx.header("X-Content-Type-Options", "nosniff");
+          ctx.header("Referrer-Policy", "same-origin");
+        });
+    app.get("/", this::index);
+    app.get("/index.html", this::index);
+    app.get(
+        "/vendor/vector-tile.js",
+        ctx ->
+            ctx.contentType("text/javascript; charset=utf-8")
+                .header("Cache-Control", "public, max-age=86400")
+                .result(vectorTile));
+    app.get("/api/v1/config", this::config);
+  }
+
+  private void index(Context ctx) {
+    ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").result(index);
+  }
+
+  private void config(Context ctx) throws IOException {
+    var body = new LinkedHashMap<String, Object>();
+    body.put("basemap", config.basemapUrl());
+    body.put("basemapAttribution", config.basemapAttribution());
+    body.put("libraries", versions);
+    ctx.contentType("application/json").result(new ObjectMapper().writeValueAsBytes(body));
+  }
+
+  /** The CommonJS files of {@code @mapbox/vector-tile} and its dependency, as one script. */
+  private String bundle() {
+    String vt =
+        "/META-INF/resources/webjars/mapbox__vector-tile/" + versions.get("mapbox__vector-tile");
+    String pg =
+        "/META-INF/resources/webjars/mapbox__point-geometry/"
+            + versions.get("mapbox__point-geometry");
+    var modules = new LinkedHashMap<String, String>();
+    modules.put("vector-tile/index", vt + "/index.js");
+    modules.put("vector-tile/lib/vectortile", vt + "/lib/vectortile.js");
+    modules.put("vector-tile/lib/vectortilelayer", vt + "/lib/vectortilelayer.js");
+    modules.put("vector-tile/lib/vectortilefeature", vt + "/lib/vectortilefeature.js");
+    modules.put("point-geometry/index", pg + "/index.js");
+    var s = new StringBuilder();
+    s.append("/* @mapbox/vector-tile ")
+        .append(versions.get("mapbox__vector-tile"))
+        .append(" and @mapbox/point-geometry ")
+        .append(versions.get("mapbox__point-geometry"))
+        .append(" (BSD-3-Clause / ISC), from their WebJars, unmodified, in a module registry. */\n")
+        .append("(function () {\n'use strict';\nvar defs = {}, cache = {};\n")
+        .append("var alias = {'@mapbox/point-geometry': 'point-geometry/index'};\n")
+        .append("function resolve(from, id) {\n")
+        .append("  if (id.charAt(0) !== '.') { return alias[id]; }\n")
+        .append("  var parts = from.split('/'); parts.pop();\n")
+        .append("  id.replace(/\\.js$/, '').split('/').forEach(function (p) {\n")
+        .append("    if (p === '..') { parts.pop(); } else if (p !== '.') { parts.push(p); }\n")
+        .append("  });\n  return parts.join('/');\n}\n")
+        .append("function load(id) {\n  if (cache[id]) { return cache[id].exports; }\n")
+        .append("  if (!defs[id]) { throw new Error('module ' + id + ' absent'); }\n")
+        .append("  var m = cache[id] = {exports: {}};\n")
+        .append("  defs[id].call(m.exports, function (r) { return load(resolve(id, r)); },")
+        .append(" m, m.exports);\n  return m.exports;\n}\n");
+    for (var m : modules.entrySet()) {
+      s.append("defs['")
+          .append(m.getKey())
+          .append("'] = function (require, module, exports) {\n")
+          .append(resource(m.getValue()))
+          .append("\n};\n");
+    }
+    s.append("self.VectorTile = load('vector-tile/index').VectorTile;\n})();\n");
+    return s.toString();
+  }
+
+  private static String webjarVersion(String artifact) {
+    String path = "/META-INF/maven/org.webjars.npm/" + artifact + "/pom.properties";
+    try (InputStream in = WebRoutes.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("WebJar absent du classpath : " + artifact);
+      }
+      var p = new Properties();
+      p.load(in);
+      return p.getProperty("version");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String resource(String path) {
+    try (InputStream in = WebRoutes.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("ressource absente du classpath : " + path);
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

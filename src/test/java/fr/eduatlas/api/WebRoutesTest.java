@@ -1,0 +1,41 @@
+package fr.eduatlas.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class WebRoutesTest {
+  @Test
+  void withoutBasemapThePolicyAllowsOnlyTheServersOrigin() {
+    String csp = new WebRoutes(WebConfig.none()).contentSecurityPolicy();
+    assertThat(csp)
+        .contains("default-src 'self'")
+        .contains("script-src 'self';")
+        .contains("style-src 'self';")
+        .contains("img-src 'self' data: blob:;")
+        .contains("connect-src 'self'")
+        .contains("frame-ancestors 'none'")
+        .doesNotContain("unsafe")
+        .doesNotContain("http");
+  }
+
+  @Test
+  void aBasemapAddsItsOriginForImagesOnly() {
+    var web =
+        new WebRoutes(
+            new WebConfig("https://{s}.tile.example.org/{z}/{x}/{y}.png", "© contributeurs"));
+    assertThat(web.contentSecurityPolicy())
+        .contains("img-src 'self' data: blob: https://*.tile.example.org;")
+        .contains("script-src 'self';")
+        .contains("connect-src 'self';");
+  }
+
+  @Test
+  void aBasemapThatIsNotHttpIsRefused() {
+    assertThatThrownBy(() -> new WebConfig("file:///etc/passwd", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("http(s)");
+    assertThat(new WebConfig("  ", null).basemapUrl()).isNull();
+  }
+}

@@ -1,0 +1,295 @@
+package fr.eduatlas.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.api.ApiServer;
+import fr.eduatlas.testing.RealWarehouse;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The map page in Debian's headless Chromium, against the real server on the real warehouse
+ * (ingested with the default simulation). Chromium and its driver are installed with apt-get when
+ * missing and the tests run as root (as in CI). Artifacts (screenshot, first-paint figure) go to
+ * target/web-artifacts.
+ */
+class MapPageIT {
+  static final Path ARTIFACTS = Path.of("target", "web-artifacts");
+  static final ObjectMapper JSON = new ObjectMapper();
+  static ApiServer server;
+  static String base;
+  static ChromeDriver driver;
+  static ChromeDriverService service;
+
+  @BeforeAll
+  static void start() throws Exception {
+    ensureChromium();
+    server = ApiServer.start(new ServedWarehouse(RealWarehouse.get(), 1000), "127.0.0.1", 0);
+    base = "http://127.0.0.1:" + server.port();
+    Files.createDirectories(ARTIFACTS);
+    service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    var options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900", "--lang=fr");
+    var logs = new LoggingPreferences();
+    logs.enable(LogType.BROWSER, Level.ALL);
+    options.setCapability("goog:loggingPrefs", logs);
+    driver = new ChromeDriver(service, options);
+  }
+
+  /** Installs Debian's chromium and chromium-driver when they are missing (root only). */
+  static void ensureChromium() throws Exception {
+    if (Files.isExecutable(Path.of("/usr/bin/chromium"))
+        && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
+      return;
+    }
+    var apt =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
+                    + " chromium chromium-driver")
+            .inheritIO()
+            .start();
+    if (apt.waitFor() != 0) {
+      throw new IllegalStateException(
+          "chromium et chromium-driver absents et non installables (apt-get, droits root) :"
+              + " installez-les avant les tests");
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (server != null) {
+      server.close();
+    }
+  }
+
+  @BeforeEach
+  void clearLogs() {
+    driver.manage().logs().get(LogType.BROWSER);
+  }
+
+  @AfterEach
+  void noConsoleErrors() {
+    var errors = new ArrayList<String>();
+    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+      if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
+        errors.add(e.getMessage());
+      }
+    }
+    assertThat(errors).as("browser console errors").isEmpty();
+  }
+
+  private static JavascriptExecutor js() {
+    return driver;
+  }
+
+  private static WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(40));
+  }
+
+  /** Waits until the choropleth of this indicator, level and period is painted. */
+  private static void waitPainted(String stamp) {
+    waiting()
+        .withMessage(() -> "painted " + stamp + ", got " + painted())
+        .until(d -> stamp.equals(painted()));
+  }
+
+  private static String painted() {
+    return (String) js().executeScript("return document.body.dataset.painted || null");
+  }
+
+  /** A digest of the pixels of every drawn territory tile: it changes when the map does. */
+  private static long mapSignature() {
+    Object v =
+        js().executeScript(
+                "let h = 0; for (const c of document.querySelectorAll('canvas.eduatlas-tile')) {"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + " for (let i = 0; i < d.length; i += 97) h = (h * 31 + d[i]) % 1000000007; }"
+                    + " return h;");
+    return ((Number) v).longValue();
+  }
+
+  private static long coloredPixels() {
+    Object v =
+        js().executeScript(
+                "let n = 0; for (const c of document.querySelectorAll('canvas.eduatlas-tile')) {"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                    + " for (let i = 3; i < d.length; i += 4 * 7) if (d[i] > 0) n++; } return n;");
+    return ((Number) v).longValue();
+  }
+
+  private static JsonNode api(String path) throws Exception {
+    var r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(base + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  @Test
+  void theChoroplethPaintsFromOwnTilesWithALegendAndNoThirdPartyRequest() throws Exception {
+    driver.get(base + "/");
+    waitPainted("couverture-fibre|departement|2024");
+    assertThat(coloredPixels()).as("painted pixels").isGreaterThan(1000);
+    String legend = driver.findElement(By.id("legend")).getText();
+    assertThat(legend)
+        .contains("Locaux raccordables à la fibre (FttH) (%)")
+        .contains("Départements · 2024")
+        .contains("Source :")
+        .contains("ARCEP");
+    // First choropleth painted, from navigation start: a figure to report, not a pass/fail timer.
+    double ms =
+        ((Number)
+                js().executeScript(
+                        "return performance.getEntriesByName('eduatlas:first-choropleth')[0]"
+                            + ".startTime"))
+            .doubleValue();
+    Files.writeString(
+        ARTIFACTS.resolve("first-choropleth.txt"),
+        String.format(
+            Locale.ROOT, "first choropleth painted %.0f ms after navigation start%n", ms));
+    System.out.printf(Locale.ROOT, "[map] first choropleth painted at %.0f ms%n", ms);
+    assertThat(ms).isPositive();
+    @SuppressWarnings("unchecked")
+    List<String> origins =
+        (List<String>)
+            js().executeScript(
+                    "return performance.getEntriesByType('resource').map(e => new URL(e.name).origin)");
+    assertThat(origins).isNotEmpty().allMatch(o -> o.equals(base));
+    File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+    Files.copy(shot.toPath(), ARTIFACTS.resolve("map.png"), StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.size(ARTIFACTS.resolve("map.png"))).isGreaterThan(10_000);
+  }
+
+  @Test
+  void searchingLaonOpensItsPanelWithTheApisValues() throws Exception {
+    driver.get(base + "/");
+    waitPainted("couverture-fibre|departement|2024");
+    WebElement input = driver.findElement(By.id("search-input"));
+    input.sendKeys("Laon");
+    waiting()
+        .until(d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 1);
+    WebElement first = driver.findElement(By.cssSelector("#search-results li[aria-selected=true]"));
+    assertThat(first.getText()).startsWith("Laon");
+    input.sendKeys(Keys.ENTER);
+    waiting().until(d -> d.findElements(By.cssSelector("#panel-body h2#panel-title")).size() == 1);
+    assertThat(driver.findElement(By.id("panel-title")).getText()).isEqualTo("Laon");
+    assertThat(driver.findElement(By.cssSelector("#panel-body .breadcrumb")).getText())
+        .contains("Aisne")
+        .contains("Amiens")
+        .contains("Hauts-de-France");
+    JsonNode profile = api("/api/v1/territories/commune/02408");
+    int compared = 0;
+    for (JsonNode i : profile.get("indicators")) {
+      JsonNode latest = i.get("latest");
+      if (latest == null || latest.get("value") == null || latest.get("value").isNull()) {
+        continue;
+      }
+      WebElement cell =
+          driver.findElement(
+              By.cssSelector(
+                  "#panel-body tr[data-indicator='" + i.get("id").asText() + "'] td:nth-child(2)"));
+      assertThat(Double.parseDouble(cell.getAttribute("data-value")))
+          .as(i.get("id").asText())
+          .isEqualTo(latest.get("value").asDouble());
+      compared++;
+    }
+    assertThat(compared).isGreaterThan(10);
+    assertThat(driver.getCurrentUrl()).contains("sel=commune%3A02408");
+    waiting().until(d -> !d.findElements(By.cssSelector("#panel-body ul.schools li")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector("#panel-body ul.schools li")))
+        .hasSize(profile.get("schools").get("count").asInt());
+  }
+
+  @Test
+  void changingIndicatorAndYearUpdatesMapAndLegendAndThePermalinkRestoresThem() {
+    driver.get(base + "/");
+    waitPainted("couverture-fibre|departement|2024");
+    long fibre = mapSignature();
+    // A new indicator keeps the period shown when it has it (2024 here), for comparisons.
+    new Select(driver.findElement(By.id("indicator"))).selectByValue("debit-mesure-moyen");
+    waitPainted("debit-mesure-moyen|departement|2024");
+    long bandwidth2024 = mapSignature();
+    assertThat(bandwidth2024).isNotEqualTo(fibre);
+    String legend = driver.findElement(By.id("legend")).getText();
+    assertThat(legend).contains("Mbit/s").contains("2024").contains("données simulées");
+    WebElement slider = driver.findElement(By.id("year"));
+    slider.sendKeys(Keys.ARROW_RIGHT);
+    waitPainted("debit-mesure-moyen|departement|2025");
+    assertThat(mapSignature()).isNotEqualTo(bandwidth2024);
+    assertThat(driver.findElement(By.id("legend")).getText()).contains("2025");
+    assertThat(driver.findElement(By.id("year-label")).getText()).isEqualTo("2025");
+    slider.sendKeys(Keys.ARROW_LEFT);
+    waitPainted("debit-mesure-moyen|departement|2024");
+    assertThat(driver.findElement(By.id("year-label")).getText()).isEqualTo("2024");
+    new Select(driver.findElement(By.id("method"))).selectByValue("quantiles");
+    new Select(driver.findElement(By.id("palette"))).selectByValue("bleus");
+    waiting().until(d -> d.getCurrentUrl().contains("c=bleus"));
+    String permalink = driver.getCurrentUrl();
+    assertThat(permalink)
+        .contains("i=debit-mesure-moyen")
+        .contains("p=2024")
+        .contains("m=quantiles");
+    long before = mapSignature();
+    driver.get("about:blank");
+    driver.get(permalink);
+    waitPainted("debit-mesure-moyen|departement|2024");
+    assertThat(
+            new Select(driver.findElement(By.id("indicator")))
+                .getFirstSelectedOption()
+                .getAttribute("value"))
+        .isEqualTo("debit-mesure-moyen");
+    assertThat(driver.findElement(By.id("year-label")).getText()).isEqualTo("2024");
+    assertThat(
+            new Select(driver.findElement(By.id("method")))
+                .getFirstSelectedOption()
+                .getAttribute("value"))
+        .isEqualTo("quantiles");
+    assertThat(mapSignature()).as("same view, same map").isEqualTo(before);
+  }
+}

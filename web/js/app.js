@@ -1,0 +1,691 @@
+// EduAtlas map page: choropleth of any indicator at any level and period from EduAtlas' own
+// vector tiles and values API, territory panel, search, schools layer, filters, permalink,
+// downloads and PNG export. No third-party request unless a basemap is configured.
+/* global L */
+import { MvtLayer } from './mvt.js';
+
+const LEVELS = {
+  region: { layer: 'regions', minZoom: 0, label: 'Région', plural: 'Régions' },
+  academie: { layer: 'academies', minZoom: 0, label: 'Académie', plural: 'Académies' },
+  departement: { layer: 'departements', minZoom: 0, label: 'Département', plural: 'Départements' },
+  epci: { layer: 'epci', minZoom: 6, label: 'Intercommunalité', plural: 'Intercommunalités' },
+  commune: { layer: 'communes', minZoom: 8, label: 'Commune', plural: 'Communes' },
+  france: { label: 'France' },
+};
+const SCHOOL_MIN_ZOOM = 10;
+const VIEWS = {
+  metropole: [[41.3, -5.2], [51.1, 9.6]],
+  971: [[15.8, -61.9], [16.55, -61.0]],
+  972: [[14.38, -61.25], [14.9, -60.8]],
+  973: [[2.1, -54.6], [5.8, -51.6]],
+  974: [[-21.4, 55.2], [-20.85, 55.85]],
+  976: [[-13.02, 45.0], [-12.62, 45.32]],
+};
+// Colour-blind-safe sequential and diverging palettes (viridis; ColorBrewer Blues and PuOr).
+const PALETTES = {
+  viridis: ['#fde725', '#5ec962', '#21918c', '#3b528b', '#440154'],
+  bleus: ['#eff3ff', '#bdd7e7', '#6baed6', '#3182bd', '#08519c'],
+  'orange-violet': ['#e66101', '#fdb863', '#f7f7f7', '#b2abd2', '#5e3c99'],
+};
+const NO_DATA = '#d9d9d9';
+const SECRET = '#a6a6a6';
+const BANDWIDTH = [
+  { label: 'moins de 2 Mbit/s ou sans connexion', color: '#d7191c' },
+  { label: '2 à 8 Mbit/s', color: '#fdae61' },
+  { label: '8 à 30 Mbit/s', color: '#ffffbf' },
+  { label: '30 à 100 Mbit/s', color: '#abd9e9' },
+  { label: '100 Mbit/s et plus', color: '#2c7bb6' },
+];
+const TYPES = { ecole: 'école', college: 'collège', lycee: 'lycée' };
+const SECTORS = { public: 'public', prive: 'privé' };
+
+const $ = (id) => document.getElementById(id);
+const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
+const state = {
+  indicator: null, level: 'auto', period: null, method: 'seuils', palette: 'viridis',
+  tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null,
+};
+let catalog = [];
+let config = {};
+let map;
+let territoryLayer;
+let schoolLayer;
+let values = new Map();
+let breaks = [];
+let shownLevel = null;
+let painted = false;
+const valuesCache = new Map();
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'class') e.className = v;
+    else if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) {
+    if (c !== null && c !== undefined) e.append(c);
+  }
+  return e;
+}
+
+async function getJson(url) {
+  const r = await fetch(url, { headers: { Accept: 'application/json' } });
+  if (!r.ok) {
+    let detail = `HTTP ${r.status}`;
+    try {
+      detail = (await r.json()).detail || detail;
+    } catch (e) {
+      /* not a problem document */
+    }
+    throw new Error(detail);
+  }
+  return r.json();
+}
+
+function status(text) {
+  $('status').textContent = text || '';
+}
+
+function indicator() {
+  return catalog.find((i) => i.id === state.indicator);
+}
+
+function levelFor(zoom) {
+  if (state.level !== 'auto') {
+    return state.level;
+  }
+  if (zoom < 5) return 'region';
+  if (zoom < 7) return 'departement';
+  if (zoom < 8) return 'epci';
+  return 'commune';
+}
+
+// ---- permalink -----------------------------------------------------------------------------
+
+function readHash() {
+  const h = new URLSearchParams(location.hash.slice(1));
+  const get = (k, d) => (h.has(k) ? h.get(k) : d);
+  state.indicator = get('i', null);
+  state.level = get('n', 'auto');
+  state.period = get('p', null);
+  state.method = get('m', 'seuils');
+  state.palette = get('c', 'viridis');
+  state.tne = get('tne', '') === '1';
+  state.rurality = get('rur', '');
+  state.schoolType = get('st', '');
+  state.schoolSector = get('ss', '');
+  state.sel = get('sel', null);
+  const z = parseFloat(get('z', ''));
+  const lat = parseFloat(get('lat', ''));
+  const lon = parseFloat(get('lon', ''));
+  state.view = Number.isFinite(z) && Number.isFinite(lat) && Number.isFinite(lon) ? { z, lat, lon } : null;
+}
+
+function writeHash() {
+  const c = map.getCenter();
+  const h = new URLSearchParams();
+  h.set('i', state.indicator);
+  h.set('n', state.level);
+  h.set('p', state.period);
+  h.set('m', state.method);
+  h.set('c', state.palette);
+  if (state.tne) h.set('tne', '1');
+  if (state.rurality) h.set('rur', state.rurality);
+  if (state.schoolType) h.set('st', state.schoolType);
+  if (state.schoolSector) h.set('ss', state.schoolSector);
+  if (state.sel) h.set('sel', state.sel);
+  h.set('z', String(map.getZoom()));
+  h.set('lat', c.lat.toFixed(4));
+  h.set('lon', c.lng.toFixed(4));
+  history.replaceState(null, '', `#${h.toString()}`);
+}
+
+// ---- classes and styles --------------------------------------------------------------------
+
+function computeBreaks(ind, vals) {
+  const xs = [...vals.values()].filter((v) => v.value !== null && v.value !== undefined).map((v) => v.value).sort((a, b) => a - b);
+  if (state.method === 'seuils' && ind.classes && ind.classes.length) {
+    return ind.classes.slice();
+  }
+  if (!xs.length) return [];
+  if (state.method === 'quantiles') {
+    const out = [];
+    for (let k = 1; k < 5; k++) out.push(xs[Math.min(xs.length - 1, Math.floor((k * xs.length) / 5))]);
+    return [...new Set(out)];
+  }
+  const lo = xs[0];
+  const hi = xs[xs.length - 1];
+  const out = [];
+  for (let k = 1; k < 5; k++) out.push(lo + ((hi - lo) * k) / 5);
+  return out;
+}
+
+function colors(n) {
+  const p = PALETTES[state.palette] || PALETTES.viridis;
+  if (n >= p.length) return p;
+  // Spread n colours over the palette.
+  return Array.from({ length: n }, (_, i) => p[Math.round((i * (p.length - 1)) / Math.max(1, n - 1))]);
+}
+
+function classOf(v) {
+  let k = 0;
+  for (const b of breaks) if (v >= b) k++;
+  return k;
+}
+
+function passesFilters(props) {
+  if (state.tne && props.tne === false) return false;
+  if (state.rurality && props.rurality !== undefined) {
+    const r = Number(props.rurality);
+    if (state.rurality === 'rural' && r < 5) return false;
+    if (state.rurality === 'urbain' && r > 4) return false;
+    if (/^\d$/.test(state.rurality) && r !== Number(state.rurality)) return false;
+  }
+  return true;
+}
+
+function territoryStyle(props) {
+  const v = values.get(props.code);
+  const selected = state.sel === `${shownLevel}:${props.code}`;
+  const base = { stroke: selected ? '#000' : '#ffffff', weight: selected ? 2.5 : 0.6 };
+  if (!passesFilters(props)) {
+    return { ...base, fill: '#f0f0f0', opacity: 0.6 };
+  }
+  if (!v || v.value === null || v.value === undefined) {
+    return { ...base, fill: v && v.status === 'secret' ? SECRET : NO_DATA };
+  }
+  const cs = colors(breaks.length + 1);
+  return { ...base, fill: cs[classOf(v.value)] };
+}
+
+function schoolStyle(props) {
+  if (state.schoolType && props.type !== state.schoolType) return null;
+  if (state.schoolSector && props.sector !== state.schoolSector) return null;
+  const c = props.bandwidth_class === undefined ? { color: '#ffffff' } : BANDWIDTH[props.bandwidth_class];
+  return { fill: c.color, stroke: '#1b1b1b', radius: props.cluster_count ? 5 : 4 };
+}
+
+// ---- legend --------------------------------------------------------------------------------
+
+function renderLegend() {
+  const ind = indicator();
+  const box = $('legend');
+  box.replaceChildren();
+  if (!ind) return;
+  const unit = ind.unit ? ` (${ind.unit})` : '';
+  box.append(el('h2', { text: `${ind.label}${unit}` }));
+  box.append(el('p', { class: 'meta', text: `${LEVELS[shownLevel].plural} · ${state.period}` }));
+  const list = el('ul');
+  const cs = colors(breaks.length + 1);
+  const bounds = [null, ...breaks, null];
+  for (let k = 0; k < cs.length; k++) {
+    const lo = bounds[k];
+    const hi = bounds[k + 1];
+    const text = lo === null ? `moins de ${fmt.format(hi)}` : hi === null ? `${fmt.format(lo)} et plus` : `${fmt.format(lo)} à moins de ${fmt.format(hi)}`;
+    const sw = el('span', { class: 'swatch' });
+    sw.style.background = cs[k];
+    list.append(el('li', {}, sw, el('span', { text: text + (ind.unit ? ` ${ind.unit}` : '') })));
+  }
+  for (const [color, text] of [[SECRET, 'secret statistique'], [NO_DATA, 'sans donnée']]) {
+    const sw = el('span', { class: 'swatch' });
+    sw.style.background = color;
+    list.append(el('li', {}, sw, el('span', { text })));
+  }
+  box.append(list);
+  const sources = (ind.sourceDetails || []).map((s) => [s.title, s.publisher, s.vintage].filter(Boolean).join(', ')).join(' ; ');
+  box.append(el('p', { class: 'meta', text: `Source : ${sources || ind.sources.join(', ')}` }));
+  const method = { seuils: "seuils de l'indicateur", quantiles: 'quantiles', intervalles: 'intervalles égaux' }[state.method];
+  box.append(el('p', { class: 'meta', text: `Classes : ${method}` }));
+  if (ind.simulated) {
+    box.append(el('p', {}, el('span', { class: 'simulated', text: 'données simulées' }), ' ', el('span', { class: 'meta', text: ind.simulatedNote || '' })));
+  }
+  if (state.tne || state.rurality) {
+    const f = [state.tne ? 'TNE seulement' : null, state.rurality ? `ruralité : ${$('rurality').selectedOptions[0].text}` : null].filter(Boolean).join(' ; ');
+    box.append(el('p', { class: 'meta', text: `Filtres : ${f} (territoires hors filtre en gris clair)` }));
+  }
+  if (map.getZoom() >= SCHOOL_MIN_ZOOM) {
+    const sl = el('ul', { 'aria-label': 'Débit mesuré des établissements' });
+    for (const b of BANDWIDTH) {
+      const sw = el('span', { class: 'swatch' });
+      sw.style.background = b.color;
+      sl.append(el('li', {}, sw, el('span', { text: b.label })));
+    }
+    box.append(el('p', { class: 'meta', text: 'Établissements : débit descendant mesuré (dernière année)' }), sl);
+  }
+}
+
+// ---- layers --------------------------------------------------------------------------------
+
+async function loadValues() {
+  const ind = indicator();
+  const key = `${ind.id}|${shownLevel}|${state.period}`;
+  if (!valuesCache.has(key)) {
+    const url = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}`;
+    const body = await getJson(url);
+    const m = new Map();
+    for (const v of body.values) m.set(v.code, v);
+    valuesCache.set(key, m);
+    if (valuesCache.size > 12) valuesCache.delete(valuesCache.keys().next().value);
+  }
+  return valuesCache.get(key);
+}
+
+function markPainted() {
+  if (!territoryLayer || !territoryLayer.isComplete() || !values.size) return;
+  const stamp = `${state.indicator}|${shownLevel}|${state.period}`;
+  if (!painted) {
+    painted = true;
+    performance.mark('eduatlas:first-choropleth');
+  }
+  document.body.dataset.painted = stamp;
+}
+
+async function refresh() {
+  const ind = indicator();
+  if (!ind) return;
+  let level = levelFor(map.getZoom());
+  const spec = LEVELS[level];
+  if (map.getZoom() < spec.minZoom) {
+    status(`Les ${spec.plural.toLowerCase()} s'affichent à partir du zoom ${spec.minZoom} : zoomez ou changez de niveau.`);
+    level = 'departement';
+  } else {
+    status('');
+  }
+  delete document.body.dataset.painted;
+  try {
+    const levelChanged = level !== shownLevel;
+    shownLevel = level;
+    values = await loadValues();
+    breaks = computeBreaks(ind, values);
+    if (levelChanged || !territoryLayer) {
+      if (territoryLayer) map.removeLayer(territoryLayer);
+      territoryLayer = new MvtLayer({
+        layerName: LEVELS[level].layer,
+        url: (c) => `/tiles/${LEVELS[level].layer}/${c.z}/${c.x}/${c.y}.mvt`,
+        style: territoryStyle,
+        minZoom: LEVELS[level].minZoom,
+        maxNativeZoom: 14,
+        zIndex: 2,
+        onDrawn: () => setTimeout(markPainted, 0),
+      });
+      territoryLayer.on('load', markPainted);
+      territoryLayer.addTo(map);
+    } else {
+      territoryLayer.restyle();
+      markPainted();
+    }
+  } catch (e) {
+    status(`Impossible de charger les valeurs : ${e.message}`);
+  }
+  updateSchools();
+  renderLegend();
+  updateDownloads();
+  writeHash();
+}
+
+function updateSchools() {
+  const want = map.getZoom() >= SCHOOL_MIN_ZOOM;
+  if (want && !schoolLayer) {
+    schoolLayer = new MvtLayer({
+      layerName: 'schools',
+      url: (c) => `/tiles/schools/${c.z}/${c.x}/${c.y}.mvt`,
+      style: schoolStyle,
+      minZoom: SCHOOL_MIN_ZOOM,
+      maxNativeZoom: 16,
+      zIndex: 3,
+    });
+    schoolLayer.addTo(map);
+  } else if (!want && schoolLayer) {
+    map.removeLayer(schoolLayer);
+    schoolLayer = null;
+  } else if (schoolLayer) {
+    schoolLayer.restyle();
+  }
+}
+
+function updateDownloads() {
+  const ind = indicator();
+  const base = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}`;
+  const csv = $('download-csv');
+  csv.href = `${base}&format=csv&sep=%3B&decimal=%2C`;
+  csv.setAttribute('download', `${ind.id}-${shownLevel}-${state.period}.csv`);
+  const gj = $('download-geojson');
+  gj.href = `${base}&format=geojson&zoom=${Math.min(12, Math.round(map.getZoom()))}`;
+  gj.setAttribute('download', `${ind.id}-${shownLevel}-${state.period}.geojson`);
+}
+
+// ---- tooltip and panel ---------------------------------------------------------------------
+
+function valueText(v, ind) {
+  if (!v) return 'sans donnée';
+  if (v.status === 'secret') return 'secret statistique';
+  if (v.value === null || v.value === undefined) return 'sans donnée';
+  return `${fmt.format(v.value)}${ind.unit ? ` ${ind.unit}` : ''}`;
+}
+
+let tooltip;
+function onMove(e) {
+  const f = (schoolLayer && schoolLayer.featureAt(e.latlng)) || (territoryLayer && territoryLayer.featureAt(e.latlng));
+  if (!f) {
+    if (tooltip) map.closeTooltip(tooltip);
+    map.getContainer().style.cursor = '';
+    return;
+  }
+  map.getContainer().style.cursor = 'pointer';
+  const ind = indicator();
+  let html;
+  if (f.properties.uai) {
+    const b = f.properties.bandwidth_class;
+    html = `<strong>${escapeHtml(f.properties.name)}</strong><br>${TYPES[f.properties.type] || ''} ${SECTORS[f.properties.sector] || ''}<br>débit : ${b === undefined ? 'non mesuré' : BANDWIDTH[b].label}${f.properties.cluster_count ? `<br>${f.properties.cluster_count} établissements ici` : ''}`;
+  } else {
+    const v = values.get(f.properties.code);
+    html = `<strong>${escapeHtml(f.properties.name)}</strong><br>${escapeHtml(ind.label)} : ${valueText(v, ind)} (${escapeHtml(state.period)})${v && v.simulated ? ' <span class="simulated">simulé</span>' : ''}`;
+  }
+  if (!tooltip) tooltip = L.tooltip({ sticky: true, direction: 'top', offset: [0, -8], className: 'tip' });
+  tooltip.setLatLng(e.latlng).setContent(html);
+  if (!map.hasLayer(tooltip)) tooltip.addTo(map);
+}
+
+function escapeHtml(s) {
+  return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+}
+
+function onClick(e) {
+  const s = schoolLayer && schoolLayer.featureAt(e.latlng);
+  if (s) {
+    openSchool(s.properties.uai, e.latlng);
+    return;
+  }
+  const f = territoryLayer && territoryLayer.featureAt(e.latlng);
+  if (f) openPanel(shownLevel, f.properties.code);
+}
+
+async function openSchool(uai, latlng) {
+  try {
+    const s = await getJson(`/api/v1/schools/${encodeURIComponent(uai)}`);
+    const last = (s.connectivity || []).slice(-1)[0];
+    const lines = [
+      `<strong>${escapeHtml(s.name)}</strong> (${escapeHtml(s.uai)})`,
+      `${TYPES[s.type] || s.type} ${SECTORS[s.sector] || s.sector} — ${escapeHtml(s.communeName)}`,
+      `élèves : ${s.pupils ?? 'inconnu'}${s.ips ? ` · IPS : ${fmt.format(s.ips)}` : ''}`,
+    ];
+    if (last) {
+      lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${last.debit_descendant_souscrit ?? '–'} Mbit/s, mesuré ${last.debit_descendant_mesure ?? '–'} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
+    }
+    lines.push(`localisation : ${s.location === 'commune' ? escapeHtml(s.locationNote || 'position de la commune') : "position de l'établissement"}`);
+    L.popup({ maxWidth: 360 }).setLatLng(latlng || [s.lat, s.lon]).setContent(lines.join('<br>')).openOn(map);
+  } catch (e) {
+    status(`Établissement ${uai} : ${e.message}`);
+  }
+}
+
+async function openPanel(level, code, fit = false) {
+  state.sel = `${level}:${code}`;
+  writeHash();
+  if (territoryLayer) territoryLayer.restyle();
+  const body = $('panel-body');
+  $('panel').hidden = false;
+  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  try {
+    const p = await getJson(`/api/v1/territories/${level}/${encodeURIComponent(code)}${fit ? '?geometry=true&zoom=8' : ''}`);
+    if (fit && p.geometry) {
+      map.fitBounds(L.geoJSON(p.geometry).getBounds(), { maxZoom: 11 });
+    }
+    renderPanel(p);
+  } catch (e) {
+    body.replaceChildren(el('p', { text: `Fiche indisponible : ${e.message}` }));
+  }
+}
+
+function renderPanel(p) {
+  const body = $('panel-body');
+  const crumbs = el('ol', { class: 'breadcrumb', 'aria-label': "Territoires englobants" });
+  for (const b of p.breadcrumb) {
+    crumbs.append(el('li', {}, b.level === p.level && b.code === p.code ? el('span', { text: b.name }) : el('a', { href: '#', text: b.name, onclick: (ev) => { ev.preventDefault(); openPanel(b.level, b.code, true); } })));
+  }
+  const title = el('h2', { id: 'panel-title', text: p.name });
+  const sub = el('p', { class: 'meta', text: `${LEVELS[p.level].label} ${p.code}${p.schools ? ` · ${p.schools.count} établissements, ${fmt.format(p.schools.pupils)} élèves` : ''}` });
+  const cmp = p.comparedWith || [];
+  const table = el('table', { 'aria-label': 'Indicateurs comparés' });
+  const head = el('tr', {}, el('th', { text: 'Indicateur' }), el('th', { text: p.name }));
+  for (const c of cmp) head.append(el('th', { text: c.name }));
+  table.append(el('thead', {}, head));
+  const tbody = el('tbody');
+  for (const i of p.indicators) {
+    const v = i.latest;
+    const row = el('tr', { 'data-indicator': i.id });
+    const series = (i.series || []).filter((s) => s.value !== null && s.value !== undefined).map((s) => `${s.period} : ${fmt.format(s.value)}`).join(' · ');
+    row.append(el('td', {}, el('span', { text: `${i.label}${i.unit ? ` (${i.unit})` : ''}` }), i.simulated ? el('span', { class: 'simulated', text: 'simulé' }) : null, series && (i.series || []).length > 1 ? el('div', { class: 'series', text: series }) : null));
+    row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }));
+    for (const c of cmp) {
+      const o = (i.compared || []).find((x) => x.level === c.level && x.code === c.code);
+      row.append(el('td', { text: o && o.value !== null && o.value !== undefined ? fmt.format(o.value) : '–' }));
+    }
+    tbody.append(row);
+  }
+  table.append(tbody);
+  const schools = el('div', {}, el('h3', { text: 'Établissements' }));
+  body.replaceChildren(crumbs, title, sub, table, schools);
+  $('panel').setAttribute('aria-labelledby', 'panel-title');
+  if (p.level !== 'france' && p.schools && p.schools.count) {
+    getJson(`/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&limit=50`).then((s) => {
+      const ul = el('ul', { class: 'schools' });
+      for (const x of s.schools) {
+        ul.append(el('li', {}, el('a', { href: '#', text: `${x.name} (${TYPES[x.type] || x.type}, ${SECTORS[x.sector] || x.sector})`, onclick: (ev) => { ev.preventDefault(); map.setView([x.lat, x.lon], 14); openSchool(x.uai, L.latLng(x.lat, x.lon)); } })));
+      }
+      schools.append(ul);
+      if (s.numberMatched > s.numberReturned) schools.append(el('p', { class: 'meta', text: `${s.numberReturned} sur ${s.numberMatched} ; liste complète : ` }, el('a', { href: `/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&format=csv&limit=1000`, text: 'CSV' })));
+    }).catch(() => {});
+  }
+}
+
+// ---- search --------------------------------------------------------------------------------
+
+let searchSeq = 0;
+let active = -1;
+let results = [];
+
+async function search(q) {
+  const seq = ++searchSeq;
+  const input = $('search-input');
+  const list = $('search-results');
+  if (q.trim().length < 2) {
+    list.hidden = true;
+    input.setAttribute('aria-expanded', 'false');
+    return;
+  }
+  const [t, s] = await Promise.all([
+    getJson(`/api/v1/territories?q=${encodeURIComponent(q)}&limit=8`).catch(() => ({ territories: [] })),
+    getJson(`/api/v1/schools?q=${encodeURIComponent(q)}&limit=5`).catch(() => ({ schools: [] })),
+  ]);
+  if (seq !== searchSeq) return;
+  results = [
+    ...t.territories.map((x) => ({ kind: 'territory', level: x.level, code: x.code, name: x.name, note: `${LEVELS[x.level] ? LEVELS[x.level].label : x.level}${x.parent && x.parent.level !== 'france' ? ` · ${x.parent.name}` : ''}` })),
+    ...s.schools.map((x) => ({ kind: 'school', uai: x.uai, name: x.name, lat: x.lat, lon: x.lon, note: `${TYPES[x.type] || x.type} · ${x.communeName} · ${x.uai}` })),
+  ];
+  active = results.length ? 0 : -1;
+  renderResults();
+}
+
+function renderResults() {
+  const list = $('search-results');
+  const input = $('search-input');
+  list.replaceChildren(...results.map((r, i) => el('li', { id: `result-${i}`, role: 'option', 'aria-selected': i === active ? 'true' : 'false', onmousedown: (e) => { e.preventDefault(); choose(i); } }, r.name, el('small', { text: r.note }))));
+  if (!results.length) list.append(el('li', { role: 'option', 'aria-disabled': 'true', text: 'Aucun résultat' }));
+  list.hidden = false;
+  input.setAttribute('aria-expanded', 'true');
+  if (active >= 0) input.setAttribute('aria-activedescendant', `result-${active}`);
+  else input.removeAttribute('aria-activedescendant');
+}
+
+function choose(i) {
+  const r = results[i];
+  if (!r) return;
+  $('search-results').hidden = true;
+  $('search-input').setAttribute('aria-expanded', 'false');
+  $('search-input').value = r.name;
+  if (r.kind === 'school') {
+    map.setView([r.lat, r.lon], 15);
+    openSchool(r.uai, L.latLng(r.lat, r.lon));
+  } else {
+    openPanel(r.level, r.code, true);
+  }
+}
+
+function setupSearch() {
+  const input = $('search-input');
+  let timer;
+  input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => search(input.value), 150);
+  });
+  input.addEventListener('keydown', (e) => {
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      if (!results.length) return;
+      e.preventDefault();
+      active = (active + (e.key === 'ArrowDown' ? 1 : results.length - 1)) % results.length;
+      renderResults();
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      if (active >= 0) choose(active);
+    } else if (e.key === 'Escape') {
+      $('search-results').hidden = true;
+      input.setAttribute('aria-expanded', 'false');
+    }
+  });
+  input.addEventListener('blur', () => setTimeout(() => { $('search-results').hidden = true; }, 150));
+}
+
+// ---- PNG export ----------------------------------------------------------------------------
+
+function exportPng() {
+  const box = map.getContainer().getBoundingClientRect();
+  const ratio = window.devicePixelRatio || 1;
+  const out = document.createElement('canvas');
+  out.width = box.width * ratio;
+  out.height = box.height * ratio;
+  const ctx = out.getContext('2d');
+  ctx.fillStyle = '#dfe8ef';
+  ctx.fillRect(0, 0, out.width, out.height);
+  for (const layer of [territoryLayer, schoolLayer]) {
+    if (!layer) continue;
+    for (const c of layer.canvases()) {
+      const r = c.getBoundingClientRect();
+      ctx.drawImage(c, (r.left - box.left) * ratio, (r.top - box.top) * ratio, r.width * ratio, r.height * ratio);
+    }
+  }
+  const ind = indicator();
+  ctx.fillStyle = 'rgba(255,255,255,0.9)';
+  ctx.fillRect(0, out.height - 44 * ratio, out.width, 44 * ratio);
+  ctx.fillStyle = '#1b1b1b';
+  ctx.font = `${13 * ratio}px sans-serif`;
+  ctx.fillText(`${ind.label} (${ind.unit || ''}) · ${LEVELS[shownLevel].plural} · ${state.period}${ind.simulated ? ' · données simulées' : ''}`, 8 * ratio, out.height - 26 * ratio);
+  ctx.fillText(`EduAtlas · sources : ${(ind.sourceDetails || []).map((s) => s.title).join(' ; ')}`, 8 * ratio, out.height - 8 * ratio);
+  out.toBlob((blob) => {
+    const a = el('a', { href: URL.createObjectURL(blob), download: `eduatlas-${ind.id}-${shownLevel}-${state.period}.png` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }, 'image/png');
+}
+
+// ---- controls ------------------------------------------------------------------------------
+
+function setupPeriods() {
+  const ind = indicator();
+  const slider = $('year');
+  slider.max = String(Math.max(0, ind.periods.length - 1));
+  if (!ind.periods.includes(state.period)) state.period = ind.periods[ind.periods.length - 1];
+  slider.value = String(ind.periods.indexOf(state.period));
+  slider.disabled = ind.periods.length < 2;
+  slider.setAttribute('aria-valuetext', state.period);
+  $('year-label').textContent = state.period;
+}
+
+function setupControls() {
+  const sel = $('indicator');
+  const themes = {};
+  for (const i of catalog) (themes[i.theme] = themes[i.theme] || []).push(i);
+  const themeLabels = { connectivite: 'Connectivité', equipement: 'Équipement', usages: 'Usages', contexte: 'Contexte' };
+  for (const [t, is] of Object.entries(themes)) {
+    const g = el('optgroup', { label: themeLabels[t] || t });
+    for (const i of is) g.append(el('option', { value: i.id, text: `${i.label}${i.simulated ? ' (simulé)' : ''}` }));
+    sel.append(g);
+  }
+  sel.value = state.indicator;
+  $('level').value = state.level;
+  $('method').value = state.method;
+  $('palette').value = state.palette;
+  $('tne').checked = state.tne;
+  $('rurality').value = state.rurality;
+  $('school-type').value = state.schoolType;
+  $('school-sector').value = state.schoolSector;
+  setupPeriods();
+  sel.addEventListener('change', () => { state.indicator = sel.value; setupPeriods(); refresh(); });
+  $('level').addEventListener('change', (e) => { state.level = e.target.value; refresh(); });
+  $('year').addEventListener('input', (e) => {
+    state.period = indicator().periods[Number(e.target.value)];
+    $('year-label').textContent = state.period;
+    e.target.setAttribute('aria-valuetext', state.period);
+    refresh();
+  });
+  $('method').addEventListener('change', (e) => { state.method = e.target.value; refresh(); });
+  $('palette').addEventListener('change', (e) => { state.palette = e.target.value; refresh(); });
+  $('tne').addEventListener('change', (e) => { state.tne = e.target.checked; refresh(); });
+  $('rurality').addEventListener('change', (e) => { state.rurality = e.target.value; refresh(); });
+  $('school-type').addEventListener('change', (e) => { state.schoolType = e.target.value; refresh(); });
+  $('school-sector').addEventListener('change', (e) => { state.schoolSector = e.target.value; refresh(); });
+  $('territory-view').addEventListener('change', (e) => map.fitBounds(VIEWS[e.target.value]));
+  $('export-png').addEventListener('click', exportPng);
+  $('copy-link').addEventListener('click', async () => {
+    writeHash();
+    try {
+      await navigator.clipboard.writeText(location.href);
+      status('Lien copié.');
+    } catch (e) {
+      status(`Lien de cette vue : ${location.href}`);
+    }
+  });
+  $('panel-close').addEventListener('click', () => {
+    $('panel').hidden = true;
+    state.sel = null;
+    if (territoryLayer) territoryLayer.restyle();
+    writeHash();
+  });
+}
+
+async function main() {
+  readHash();
+  try {
+    [catalog, config] = await Promise.all([getJson('/api/v1/indicators'), getJson('/api/v1/config')]);
+  } catch (e) {
+    status(`Le service ne répond pas : ${e.message}`);
+    return;
+  }
+  if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
+  if (!LEVELS[state.level] && state.level !== 'auto') state.level = 'auto';
+  map = L.map('map', { zoomControl: true, minZoom: 3, maxZoom: 18, keyboard: true, attributionControl: true });
+  map.attributionControl.setPrefix('');
+  map.attributionControl.addAttribution('IGN Admin Express, Insee, DEPP, Arcep ; EduAtlas');
+  if (config.basemap) {
+    L.tileLayer(config.basemap, { attribution: config.basemapAttribution || '', zIndex: 1 }).addTo(map);
+  }
+  if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z);
+  else map.fitBounds(VIEWS.metropole);
+  setupControls();
+  setupSearch();
+  map.on('zoomend', refresh);
+  map.on('moveend', writeHash);
+  map.on('mousemove', onMove);
+  map.on('click', onClick);
+  await refresh();
+  if (state.sel) {
+    const [level, code] = state.sel.split(':');
+    if (LEVELS[level]) openPanel(level, code);
+  }
+}
+
+main();
