@@ -337,6 +337,8 @@ function updateSchools() {
       maxNativeZoom: 16,
       zIndex: 3,
     });
+    delete document.body.dataset.schools;
+    schoolLayer.on('load', () => { document.body.dataset.schools = 'loaded'; });
     schoolLayer.addTo(map);
   } else if (!want && schoolLayer) {
     map.removeLayer(schoolLayer);
@@ -389,6 +391,10 @@ function onMove(e) {
   if (!map.hasLayer(tooltip)) tooltip.addTo(map);
 }
 
+function num(v) {
+  return v === null || v === undefined ? '–' : fmt.format(v);
+}
+
 function escapeHtml(s) {
   return String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 }
@@ -413,7 +419,7 @@ async function openSchool(uai, latlng) {
       `élèves : ${s.pupils ?? 'inconnu'}${s.ips ? ` · IPS : ${fmt.format(s.ips)}` : ''}`,
     ];
     if (last) {
-      lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${last.debit_descendant_souscrit ?? '–'} Mbit/s, mesuré ${last.debit_descendant_mesure ?? '–'} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
+      lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${num(last.debit_descendant_souscrit)} Mbit/s, mesuré ${num(last.debit_descendant_mesure)} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
     }
     lines.push(`localisation : ${s.location === 'commune' ? escapeHtml(s.locationNote || 'position de la commune') : "position de l'établissement"}`);
     L.popup({ maxWidth: 360 }).setLatLng(latlng || [s.lat, s.lon]).setContent(lines.join('<br>')).openOn(map);
@@ -605,6 +611,18 @@ function setupPeriods() {
   $('year-label').textContent = state.period;
 }
 
+function syncControls() {
+  $('indicator').value = state.indicator;
+  $('level').value = state.level;
+  $('method').value = state.method;
+  $('palette').value = state.palette;
+  $('tne').checked = state.tne;
+  $('rurality').value = state.rurality;
+  $('school-type').value = state.schoolType;
+  $('school-sector').value = state.schoolSector;
+  setupPeriods();
+}
+
 function setupControls() {
   const sel = $('indicator');
   const themes = {};
@@ -615,15 +633,7 @@ function setupControls() {
     for (const i of is) g.append(el('option', { value: i.id, text: `${i.label}${i.simulated ? ' (simulé)' : ''}` }));
     sel.append(g);
   }
-  sel.value = state.indicator;
-  $('level').value = state.level;
-  $('method').value = state.method;
-  $('palette').value = state.palette;
-  $('tne').checked = state.tne;
-  $('rurality').value = state.rurality;
-  $('school-type').value = state.schoolType;
-  $('school-sector').value = state.schoolSector;
-  setupPeriods();
+  syncControls();
   sel.addEventListener('change', () => { state.indicator = sel.value; setupPeriods(); refresh(); });
   $('level').addEventListener('change', (e) => { state.level = e.target.value; refresh(); });
   $('year').addEventListener('input', (e) => {
@@ -677,6 +687,21 @@ async function main() {
   else map.fitBounds(VIEWS.metropole);
   setupControls();
   setupSearch();
+  // A permalink pasted or edited in the address bar of an open page (writeHash itself replaces the
+  // history entry and fires no hashchange).
+  window.addEventListener('hashchange', () => {
+    readHash();
+    if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
+    syncControls();
+    if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z);
+    refresh();
+    if (state.sel) {
+      const [level, code] = state.sel.split(':');
+      if (LEVELS[level]) openPanel(level, code);
+    } else {
+      $('panel').hidden = true;
+    }
+  });
   map.on('zoomend', refresh);
   map.on('moveend', writeHash);
   map.on('mousemove', onMove);

@@ -292,4 +292,48 @@ class MapPageIT {
         .isEqualTo("quantiles");
     assertThat(mapSignature()).as("same view, same map").isEqualTo(before);
   }
+
+  @Test
+  void aSchoolPopupSaysWhereItIsPlacedAndFiltersHideWhatTheyExclude() throws Exception {
+    JsonNode school = api("/api/v1/schools?commune=02408&type=ecole&limit=1").get("schools").get(0);
+    double lat = school.get("lat").asDouble();
+    double lon = school.get("lon").asDouble();
+    // The view centred on the school: its point is under the map's centre.
+    driver.get(base + "/#i=couverture-fibre&n=auto&p=2024&z=15&lat=" + lat + "&lon=" + lon);
+    waitPainted("couverture-fibre|commune|2024");
+    WebElement mapPane = driver.findElement(By.id("map"));
+    waiting()
+        .until(d -> "loaded".equals(js().executeScript("return document.body.dataset.schools")));
+    new org.openqa.selenium.interactions.Actions(driver).moveToElement(mapPane).click().perform();
+    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-popup-content")).isEmpty());
+    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
+    // Schools placed at their commune share its point: the popup is one of those there.
+    var here = new ArrayList<String>();
+    for (JsonNode s : api("/api/v1/schools?commune=02408&limit=1000").get("schools")) {
+      if (s.get("lat").asDouble() == lat && s.get("lon").asDouble() == lon) {
+        here.add("(" + s.get("uai").asText() + ")");
+      }
+    }
+    assertThat(here).anyMatch(popup::contains);
+    assertThat(popup).contains("Laon").contains("localisation :").contains("Mbit/s");
+    assertThat(popup)
+        .contains(
+            school.get("location").asText().equals("commune")
+                ? "position de la commune"
+                : "position de l'établissement");
+    assertThat(popup).contains("données simulées");
+    // Only collèges: the école is no longer drawn nor clickable; the commune under it answers.
+    new Select(driver.findElement(By.id("school-type"))).selectByValue("college");
+    driver.findElement(By.cssSelector(".leaflet-popup-close-button")).click();
+    new org.openqa.selenium.interactions.Actions(driver).moveToElement(mapPane).click().perform();
+    waiting().until(d -> d.findElements(By.id("panel-title")).size() == 1);
+    assertThat(driver.findElement(By.id("panel-title")).getText()).isEqualTo("Laon");
+    assertThat(driver.getCurrentUrl()).contains("st=college");
+    // Rurality: Laon is urban on the density grid; keeping rural communes greys it out.
+    long before = mapSignature();
+    new Select(driver.findElement(By.id("rurality"))).selectByValue("rural");
+    waiting().until(d -> d.getCurrentUrl().contains("rur=rural"));
+    assertThat(mapSignature()).isNotEqualTo(before);
+    assertThat(driver.findElement(By.id("legend")).getText()).contains("Filtres : ruralité");
+  }
 }
