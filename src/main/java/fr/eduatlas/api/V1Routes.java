@@ -570,10 +570,8 @@ final class V1Routes {
         throw ApiException.badRequest(
             "paramètre 'q' : au moins deux lettres ou chiffres attendus, reçu '" + q + "'");
       }
-      // The name folded as Names.fold does (accents, case, punctuation), or the UAI itself.
-      where.add(
-          "(s.uai = upper(?) OR contains(trim(regexp_replace(replace(replace(lower("
-              + "strip_accents(s.name)), 'œ', 'oe'), 'æ', 'ae'), '[^a-z0-9]+', ' ', 'g')), ?))");
+      // The UAI itself, or part of the name folded at ingest as Names.fold folds the query.
+      where.add("(s.uai = upper(?) OR contains(s.name_folded, ?))");
       args.add(q.strip());
       args.add(folded);
     }

@@ -83,13 +83,22 @@ public final class ModelBuilder {
   /** Counts of one source's rows moved by the model stages. */
   public record Remap(long unmapped, long remapped) {}
 
+  /**
+   * {@code fold(s)}: a name folded as {@link fr.eduatlas.territory.Names#fold} folds a search query
+   * (accents, ligatures, case, punctuation), for the {@code name_folded} columns.
+   */
+  static final String FOLD_MACRO =
+      """
+      CREATE TEMP MACRO fold(s) AS
+        trim(lower(regexp_replace(
+          replace(replace(replace(replace(strip_accents(s), 'œ', 'oe'), 'Œ', 'OE'), 'æ', 'ae'),
+            'Æ', 'AE'),
+          '[^A-Za-z0-9]+', ' ', 'g')))
+      """;
+
   /** The COG 2026 map from every known commune code to the current commune it now belongs to. */
   public void buildCodeMap() throws SQLException {
-    exec(
-        """
-        CREATE TEMP MACRO fold(s) AS
-          trim(lower(regexp_replace(strip_accents(s), '[^A-Za-z0-9]+', ' ', 'g')))
-        """);
+    exec(FOLD_MACRO);
     exec(
         """
         CREATE TABLE commune_code_map AS
@@ -304,6 +313,9 @@ public final class ModelBuilder {
         LEFT JOIN territory_geometry tg ON tg.level = 'commune' AND tg.code = d._commune
         ORDER BY d.uai
         """);
+    // Folded once here, as territory names are, for the search by name (territory.Names.fold).
+    exec("ALTER TABLE school ADD COLUMN name_folded VARCHAR");
+    exec("UPDATE school SET name_folded = fold(name)");
   }
 
   /** Commune facts per year, summed onto current communes (ratios are computed from sums later). */
