@@ -10,14 +10,29 @@ import java.net.URI;
 public record WebConfig(String basemapUrl, String basemapAttribution) {
   public WebConfig {
     if (basemapUrl != null && !basemapUrl.isBlank()) {
-      URI u = URI.create(basemapUrl.replace("{", "%7B").replace("}", "%7D"));
-      if (!"https".equals(u.getScheme()) && !"http".equals(u.getScheme())) {
-        throw new IllegalArgumentException(
-            "fond de carte : adresse http(s) attendue, reçu '" + basemapUrl + "'");
-      }
+      uri(basemapUrl);
     } else {
       basemapUrl = null;
     }
+  }
+
+  /**
+   * The template as a URI (its {z}-style placeholders escaped); refused unless http(s) with a host.
+   */
+  private static URI uri(String template) {
+    URI u;
+    try {
+      u = new URI(template.replace("{", "%7B").replace("}", "%7D"));
+    } catch (java.net.URISyntaxException e) {
+      throw new IllegalArgumentException(
+          "fond de carte : adresse mal formée '" + template + "' (" + e.getReason() + ")");
+    }
+    if (!("https".equals(u.getScheme()) || "http".equals(u.getScheme()))
+        || u.getRawAuthority() == null) {
+      throw new IllegalArgumentException(
+          "fond de carte : adresse http(s) avec un hôte attendue, reçu '" + template + "'");
+    }
+    return u;
   }
 
   /** From EDUATLAS_BASEMAP_URL and EDUATLAS_BASEMAP_ATTRIBUTION, when set. */
@@ -34,7 +49,7 @@ public record WebConfig(String basemapUrl, String basemapAttribution) {
     if (basemapUrl == null) {
       return null;
     }
-    URI u = URI.create(basemapUrl.replace("{", "%7B").replace("}", "%7D"));
+    URI u = uri(basemapUrl);
     return u.getScheme() + "://" + u.getRawAuthority().replace("%7B", "{").replace("%7D", "}");
   }
 }

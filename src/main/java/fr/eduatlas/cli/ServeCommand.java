@@ -70,8 +70,16 @@ public final class ServeCommand implements Callable<Integer> {
     return run(warehouse, host, port, web);
   }
 
+  /** Serves with the map settings of the environment (the default command). */
   public static int run(Path warehouse, String host, int port) {
-    return run(warehouse, host, port, WebConfig.fromEnvironment());
+    WebConfig web;
+    try {
+      web = WebConfig.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.err.println("Erreur : EDUATLAS_BASEMAP_URL : " + e.getMessage());
+      return 2;
+    }
+    return run(warehouse, host, port, web);
   }
 
   public static int run(Path warehouse, String host, int port, WebConfig web) {

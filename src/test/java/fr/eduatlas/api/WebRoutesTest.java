@@ -36,6 +36,12 @@ class WebRoutesTest {
     assertThatThrownBy(() -> new WebConfig("file:///etc/passwd", null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("http(s)");
+    assertThatThrownBy(() -> new WebConfig("https:///tuiles/{z}/{x}/{y}.png", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("hôte");
+    assertThatThrownBy(() -> new WebConfig("https://exemple.fr/a b/{z}.png", null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("mal formée");
     assertThat(new WebConfig("  ", null).basemapUrl()).isNull();
   }
 }
