@@ -675,8 +675,7 @@ async function main() {
     status(`Le service ne répond pas : ${e.message}`);
     return;
   }
-  if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
-  if (!LEVELS[state.level] && state.level !== 'auto') state.level = 'auto';
+  normalizeState();
   map = L.map('map', { zoomControl: true, minZoom: 3, maxZoom: 18, keyboard: true, attributionControl: true });
   map.attributionControl.setPrefix('');
   map.attributionControl.addAttribution('IGN Admin Express, Insee, DEPP, Arcep ; EduAtlas');
@@ -691,25 +690,35 @@ async function main() {
   // history entry and fires no hashchange).
   window.addEventListener('hashchange', () => {
     readHash();
-    if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
+    normalizeState();
     syncControls();
     if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z);
     refresh();
-    if (state.sel) {
-      const [level, code] = state.sel.split(':');
-      if (LEVELS[level]) openPanel(level, code);
-    } else {
-      $('panel').hidden = true;
-    }
+    openSelection();
   });
   map.on('zoomend', refresh);
   map.on('moveend', writeHash);
   map.on('mousemove', onMove);
   map.on('click', onClick);
   await refresh();
-  if (state.sel) {
-    const [level, code] = state.sel.split(':');
-    if (LEVELS[level]) openPanel(level, code);
+  openSelection();
+}
+
+/** Values a permalink may carry that this page does not know fall back to the defaults. */
+function normalizeState() {
+  if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
+  if (!LEVELS[state.level] || state.level === 'france') state.level = 'auto';
+  if (!['seuils', 'quantiles', 'intervalles'].includes(state.method)) state.method = 'seuils';
+  if (!PALETTES[state.palette]) state.palette = 'viridis';
+}
+
+/** The panel of the territory the permalink selects, or none. */
+function openSelection() {
+  const [level, code] = (state.sel || '').split(':');
+  if (LEVELS[level] && code) {
+    openPanel(level, code);
+  } else {
+    $('panel').hidden = true;
   }
 }
 
