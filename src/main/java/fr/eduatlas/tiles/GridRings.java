@@ -91,9 +91,7 @@ final class GridRings {
           int hi = Math.max(ia, ib);
           if (hi - lo == 1 || (lo == 0 && hi == n - 1)) {
             // Consecutive segments share a vertex; they must not fold back over each other.
-            int[] first = hi - lo == 1 ? seg(ra, lo) : seg(ra, hi);
-            int[] second = hi - lo == 1 ? seg(ra, hi) : seg(ra, lo);
-            if (foldsBack(first, second)) {
+            if (hi - lo == 1 ? foldsBack(ra, lo, hi) : foldsBack(ra, hi, lo)) {
               return false;
             }
             continue;
@@ -128,16 +126,15 @@ final class GridRings {
     return true;
   }
 
-  private static int[] seg(int[] r, int i) {
-    return new int[] {r[2 * i], r[2 * i + 1], r[2 * i + 2], r[2 * i + 3]};
-  }
-
-  /** Whether segment 2 (starting where 1 ends) runs back along segment 1. */
-  private static boolean foldsBack(int[] s1, int[] s2) {
-    long dx1 = s1[2] - s1[0];
-    long dy1 = s1[3] - s1[1];
-    long dx2 = s2[2] - s2[0];
-    long dy2 = s2[3] - s2[1];
+  /**
+   * Whether segment {@code second} of a ring (starting where {@code first} ends) runs back along
+   * it.
+   */
+  private static boolean foldsBack(int[] r, int first, int second) {
+    long dx1 = r[2 * first + 2] - r[2 * first];
+    long dy1 = r[2 * first + 3] - r[2 * first + 1];
+    long dx2 = r[2 * second + 2] - r[2 * second];
+    long dy2 = r[2 * second + 3] - r[2 * second + 1];
     return dx1 * dy2 - dy1 * dx2 == 0 && dx1 * dx2 + dy1 * dy2 < 0;
   }
 

@@ -44,6 +44,11 @@ class GridRingsTest {
             GridRings.provablyValid(
                 polys(new int[][] {ring(0, 0, 10, 0, 10, 10, 10, 20, 10, 10, 0, 10, 0, 0)})))
         .isFalse();
+    // The same spike where the ring closes (last segment, then the first).
+    assertThat(
+            GridRings.provablyValid(
+                polys(new int[][] {ring(10, 20, 10, 10, 0, 10, 0, 0, 10, 0, 10, 10, 10, 20)})))
+        .isFalse();
     // Hole outside its shell; hole touching the shell (valid, but left to JTS).
     int[] outside = ring(20, 2, 20, 4, 22, 4, 22, 2, 20, 2);
     assertThat(GridRings.provablyValid(polys(new int[][] {SQUARE, outside}))).isFalse();
