@@ -249,13 +249,18 @@ public final class Tiles {
     var tree = new STRtree();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT g.code, t.name, ST_AsWKB(g.geom_3857), d.density_level, c.departement_code"
-                + " FROM territory_geometry_zoom g JOIN territory t ON t.level = g.level AND t.code"
-                + " = g.code LEFT JOIN commune c ON g.level = 'commune' AND c.code = g.code LEFT"
-                + " JOIN (SELECT commune_code, density_level FROM commune_density QUALIFY"
-                + " row_number() OVER (PARTITION BY commune_code ORDER BY year DESC) = 1) d ON"
-                + " g.level = 'commune' AND d.commune_code = g.code WHERE g.level = ? AND"
-                + " g.min_zoom = ? ORDER BY g.code")) {
+            level.equals("commune")
+                // Communes with their latest density level and their département (for tne).
+                ? "WITH a AS (SELECT c.code, c.departement_code, d.density_level FROM commune c"
+                    + " LEFT JOIN (SELECT commune_code, arg_max(density_level, year) AS"
+                    + " density_level FROM commune_density GROUP BY commune_code) d ON"
+                    + " d.commune_code = c.code) SELECT g.code, t.name, ST_AsWKB(g.geom_3857),"
+                    + " a.density_level, a.departement_code FROM territory_geometry_zoom g JOIN"
+                    + " territory t ON t.level = g.level AND t.code = g.code LEFT JOIN a ON a.code"
+                    + " = g.code WHERE g.level = ? AND g.min_zoom = ? ORDER BY g.code"
+                : "SELECT g.code, t.name, ST_AsWKB(g.geom_3857), NULL, NULL FROM"
+                    + " territory_geometry_zoom g JOIN territory t ON t.level = g.level AND t.code"
+                    + " = g.code WHERE g.level = ? AND g.min_zoom = ? ORDER BY g.code")) {
       ps.setString(1, level);
       ps.setInt(2, band.minZoom());
       // Packed coordinates: one array per ring rather than an object per vertex, which keeps the
