@@ -9,6 +9,7 @@
 #  - a school search.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 jar=target/eduatlas.jar
 data=${EDUATLAS_DATA:-../shared/data}
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
@@ -20,7 +21,7 @@ if [ -z "$wh" ]; then
   java -XX:+UseParallelGC -jar "$jar" ingest --data "$data" --warehouse "$wh" \
     --simulated "$work/sim" >/dev/null 2>&1
 fi
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 java -XX:+UseParallelGC -jar "$jar" serve --warehouse "$wh" --port "$port" >"$work/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; rm -rf "$work"' EXIT
@@ -43,15 +44,7 @@ paths += [f"/api/v1/territories/commune/{x['code']}" for x in random.sample(comm
 open(out, "w").write("\n".join(paths) + "\n")
 print(f"{len(paths)} profile paths")
 PY
-cat >"$work/profiles.lua" <<LUA
-local paths = {}
-for line in io.lines("$work/paths.txt") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
+wrk_cycle "$work/paths.txt" "$work/profiles.lua"
 
 echo "# API benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk $(wrk -v 2>&1 | head -1 | cut -d' ' -f2)"
 python3 - "$base" "$work/paths.txt" <<'PY'

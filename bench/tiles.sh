@@ -7,6 +7,7 @@
 # wrk). Method and latest figures: docs/BENCHMARKS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 jar=target/eduatlas.jar
 data=${EDUATLAS_DATA:-../shared/data}
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
@@ -29,7 +30,6 @@ if [ -z "$wh" ]; then
   java -XX:+UseParallelGC -jar "$jar" ingest --data "$data" --warehouse "$wh" \
     --simulated "$work/sim" >/dev/null 2>&1
 fi
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 echo "# Tile benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
 
 java -XX:+UseParallelGC -cp "$jar" fr.eduatlas.bench.TileBench "$wh" "$work/out"
@@ -142,15 +142,7 @@ NGINX
 nginx -c "$work/nginx.conf" -g 'daemon off;' &
 pids+=($!)
 sleep 1
-cat >"$work/tiles.lua" <<LUA
-local paths = {}
-for line in io.lines("$work/paths.txt") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i % #paths + 1
-  return wrk.format("GET", paths[i])
-end
-LUA
+wrk_cycle "$work/paths.txt" "$work/tiles.lua"
 for target in "eduatlas $base" "nginx http://127.0.0.1:$ngport"; do
   set -- $target
   wrk -t2 -c16 -d5s -s "$work/tiles.lua" "$2" >/dev/null

@@ -1,0 +1,20 @@
+# Helpers shared by the benchmark scripts (sourced, not run).
+
+# A free TCP port on loopback.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wrk_cycle PATHS_FILE LUA_FILE: writes a wrk script that requests the paths of PATHS_FILE (one per
+# line) in turn, so that a server's response cache does not answer one URL over and over.
+wrk_cycle() {
+  cat >"$2" <<LUA
+local paths = {}
+for line in io.lines("$1") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i])
+end
+LUA
+}
