@@ -1,0 +1,121 @@
+package fr.eduatlas.selection;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A selection's result, as served and stored: what went in, what came out, and why.
+ *
+ * @param id stable: a hash of the data version and the criteria with every default written out
+ * @param criteria the criteria with every default written out and the year resolved
+ */
+public record Selection(
+    String id,
+    String dataVersion,
+    ObjectNode criteria,
+    Summary summary,
+    List<Explained> selected,
+    List<Explained> nearMisses,
+    List<QuotaStatus> quotas,
+    Sensitivity sensitivity,
+    Method method,
+    Provenance provenance) {
+
+  /** Counts: communes read, eligible, selected; exclusions by rule. */
+  public record Summary(
+      int communes,
+      int eligible,
+      int selected,
+      int target,
+      Map<String, Integer> excludedByRule,
+      Double lowestSelectedScore,
+      Double highestNotSelectedScore,
+      long pupilsAffected,
+      int schoolsWeak) {}
+
+  /**
+   * One criterion's part in a commune's score: {@code contribution = 100 × weight × normalised}.
+   */
+  public record Contribution(
+      String criterion,
+      String label,
+      String unit,
+      Double raw,
+      double normalised,
+      boolean imputed,
+      double weight,
+      double contribution) {}
+
+  /**
+   * A commune with its score explained.
+   *
+   * @param rank position among eligible communes by score (ties broken as documented), 1 = most
+   *     need; null for an excluded commune
+   * @param status {@code retenue}, {@code non-retenue} (eligible) or {@code exclue}
+   * @param reason why it was not selected or excluded; null when selected
+   * @param selectedShare the share of sensitivity runs that selected it, null without runs
+   */
+  public record Explained(
+      Integer rank,
+      String code,
+      String name,
+      TerritoryRef departement,
+      TerritoryRef academie,
+      TerritoryRef region,
+      String status,
+      String reason,
+      Double score,
+      Integer population,
+      Integer densityLevel,
+      int schools,
+      int schoolsKnown,
+      int schoolsWeak,
+      long pupils,
+      long pupilsAffected,
+      boolean simulated,
+      List<Contribution> criteria,
+      Double selectedShare) {}
+
+  public record TerritoryRef(String code, String name) {}
+
+  /** A quota as applied to one territory, with the number selected there. */
+  public record QuotaStatus(
+      String level,
+      String code,
+      String name,
+      Integer min,
+      Integer max,
+      int eligible,
+      int selected) {}
+
+  /**
+   * @param meanOverlap mean share of the shortlist found again in a run's shortlist
+   * @param stable communes selected in at least 95 % of the runs
+   * @param communes every commune selected in at least one run, most often first
+   */
+  public record Sensitivity(
+      int runs,
+      double perturbation,
+      long seed,
+      Double meanOverlap,
+      int stable,
+      List<Share> communes) {}
+
+  public record Share(String code, String name, boolean selected, double share) {}
+
+  /** How the shortlist was computed, in words, for the decision file. */
+  public record Method(
+      String optimisation, String tieBreak, String normalisation, String missingValues) {}
+
+  /** The sources and years of the facts, and whether some are simulated. */
+  public record Provenance(
+      int connectivityYear,
+      String schoolYear,
+      Integer densityGridYear,
+      Integer populationYear,
+      Integer fibreCoverageYear,
+      boolean simulated,
+      List<String> sources,
+      String note) {}
+}

@@ -1,0 +1,847 @@
+package fr.eduatlas.selection;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.selection.Selection.Contribution;
+import fr.eduatlas.selection.Selection.Explained;
+import fr.eduatlas.selection.Selection.TerritoryRef;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * One selection computed over a warehouse's facts: eligibility, normalisation, scores, the exact
+ * optimisation under quotas ({@link QuotaTree}), the explanations and the sensitivity runs. Pure
+ * computation: the facts come from {@link NeedsQuery}, so tests can give their own.
+ *
+ * <p>Order of communes: score descending; scores equal to 10⁻⁹ point are tied, and ties go to more
+ * pupils affected, then to the lower INSEE code. Every run, baseline or perturbed, uses that order.
+ */
+public final class SelectionRun {
+  static final String SELECTED = "retenue";
+  static final String NOT_SELECTED = "non-retenue";
+  static final String EXCLUDED = "exclue";
+
+  /** The eligibility rules, in the order they are tested; the first failed one is reported. */
+  static final List<String> RULES =
+      List.of("perimetre", "densite", "population", "etablissements", "connectivite");
+
+  private static final int C = Criterion.values().length;
+  private static final long SCORE_SCALE = 1_000_000_000L; // 10⁻⁹ point
+  private static final long SCORE_MAX = 100L * SCORE_SCALE + 1;
+  private static final int TIE_BITS = 24;
+
+  private final NeedsQuery.Facts facts;
+  private final Criteria criteria;
+  private final String id;
+  private final String[] exclusion; // per commune (facts order): rule, null if eligible
+  private final String[] exclusionDetail;
+  private final int[] eligible; // eligible communes' indices in facts order
+  private final Map<String, Integer> eligibleIndex = new HashMap<>();
+  private final Map<String, Integer> communeIndex = new HashMap<>();
+  private final double[] norm; // eligible × criteria
+  private final boolean[] imputed;
+  private final double[] weights;
+  private final double[] score;
+  private final int[] tieRank; // eligible index → its rank among ties' order
+  private final int[] byTieRank;
+  private final QuotaTree tree;
+  private final List<String> nodeKey = new ArrayList<>(); // node → territory key ("" = root)
+  private final Map<String, Integer> nodeOf = new HashMap<>();
+  private final int[] nodeMin;
+  private final int[] nodeMax;
+  private final int[] order;
+  private final int[] blockedBy;
+  private final int[] taken;
+  private final int[] rankOf; // eligible index → 1-based rank
+  private final boolean[] isTaken;
+  private final int[] selectedRuns; // eligible index → runs that selected it
+  private final double meanOverlap;
+
+  private SelectionRun(NeedsQuery.Facts facts, Criteria criteria) {
+    this.facts = facts;
+    this.criteria = criteria;
+    this.id = id(facts.dataVersion(), criteria);
+    var communes = facts.communes();
+    int n = communes.size();
+    exclusion = new String[n];
+    exclusionDetail = new String[n];
+    var perimeter = perimeter(criteria, facts);
+    var el = new ArrayList<Integer>();
+    for (int i = 0; i < n; i++) {
+      communeIndex.put(communes.get(i).code(), i);
+      String[] why = exclude(communes.get(i), criteria, perimeter);
+      if (why == null) {
+        eligibleIndex.put(communes.get(i).code(), el.size());
+        el.add(i);
+      } else {
+        exclusion[i] = why[0];
+        exclusionDetail[i] = why[1];
+      }
+    }
+    eligible = el.stream().mapToInt(Integer::intValue).toArray();
+    int m = eligible.length;
+    norm = new double[m * C];
+    imputed = new boolean[m * C];
+    normalise();
+    weights = criteria.normalisedWeights();
+    score = new double[m];
+    for (int e = 0; e < m; e++) {
+      score[e] = score(e, weights);
+    }
+    // Ties: more pupils affected first, then the lower code (facts are in code order).
+    Integer[] ties = new Integer[m];
+    for (int e = 0; e < m; e++) {
+      ties[e] = e;
+    }
+    Arrays.sort(
+        ties,
+        (a, b) -> {
+          int c =
+              Long.compare(
+                  communes.get(eligible[b]).pupilsAffected(),
+                  communes.get(eligible[a]).pupilsAffected());
+          return c != 0 ? c : Integer.compare(a, b);
+        });
+    tieRank = new int[m];
+    byTieRank = new int[m];
+    for (int r = 0; r < m; r++) {
+      tieRank[ties[r]] = r;
+      byTieRank[r] = ties[r];
+    }
+    if (m >= 1 << TIE_BITS) {
+      throw new IllegalStateException("too many communes for the sort key: " + m);
+    }
+    // The quota tree.
+    int[][] bounds = buildTree();
+    nodeMin = bounds[0];
+    nodeMax = bounds[1];
+    int[] parent = bounds[2];
+    int[] leaf = new int[m];
+    for (int e = 0; e < m; e++) {
+      leaf[e] = leafNode(communes.get(eligible[e]));
+    }
+    tree = new QuotaTree(parent, nodeMin, nodeMax, leaf);
+    int bad = tree.infeasibleNode();
+    if (bad >= 0) {
+      throw new UnsatisfiableException(unsatisfiable(bad, m));
+    }
+    order = order(score, new long[m]);
+    rankOf = new int[m];
+    for (int r = 0; r < m; r++) {
+      rankOf[order[r]] = r + 1;
+    }
+    blockedBy = new int[m];
+    taken = tree.run(order, blockedBy);
+    isTaken = new boolean[m];
+    for (int e : taken) {
+      isTaken[e] = true;
+    }
+    selectedRuns = new int[m];
+    meanOverlap = sensitivity();
+  }
+
+  /**
+   * Computes a selection.
+   *
+   * @throws InvalidCriteriaException if a perimeter or quota names an unknown territory
+   * @throws UnsatisfiableException if the quotas cannot be met with the eligible communes
+   */
+  public static SelectionRun compute(NeedsQuery.Facts facts, Criteria criteria) {
+    return new SelectionRun(facts, criteria.withYear(facts.year()));
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Criteria criteria() {
+    return criteria;
+  }
+
+  public NeedsQuery.Facts facts() {
+    return facts;
+  }
+
+  /** The stable id: the data version and the criteria with every default written out. */
+  static String id(String dataVersion, Criteria c) {
+    try {
+      var md = MessageDigest.getInstance("SHA-256");
+      md.update(String.valueOf(dataVersion).getBytes(StandardCharsets.UTF_8));
+      md.update((byte) '\n');
+      md.update(c.toJson(new ObjectMapper()).toString().getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(md.digest(), 0, 10);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  // ---- eligibility --------------------------------------------------------------------------
+
+  private static Map<String, List<String>> perimeter(Criteria c, NeedsQuery.Facts f) {
+    var out = new HashMap<String, List<String>>();
+    var unknown = new ArrayList<String>();
+    for (String p : c.eligibility().perimeter()) {
+      if (!f.territories().containsKey(p)) {
+        unknown.add("eligibility.perimeter : territoire inconnu « " + p + " »");
+      }
+      String[] lc = p.split(":", 2);
+      out.computeIfAbsent(lc[0], k -> new ArrayList<>()).add(lc[1]);
+    }
+    if (!unknown.isEmpty()) {
+      throw new InvalidCriteriaException(unknown);
+    }
+    return out;
+  }
+
+  /** The first rule that excludes the commune, with its detail, or null if eligible. */
+  private static String[] exclude(CommuneNeeds x, Criteria c, Map<String, List<String>> perimeter) {
+    var e = c.eligibility();
+    if (!perimeter.isEmpty()
+        && !(perimeter.getOrDefault("region", List.of()).contains(x.regionCode())
+            || perimeter.getOrDefault("academie", List.of()).contains(x.academieCode())
+            || perimeter.getOrDefault("departement", List.of()).contains(x.departementCode()))) {
+      return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
+    }
+    if (x.densityLevel() == null) {
+      return new String[] {"densite", "niveau de la grille de densité inconnu"};
+    }
+    if (!e.densityLevels().contains(x.densityLevel())) {
+      return new String[] {
+        "densite",
+        "niveau de densité " + x.densityLevel() + " hors des niveaux retenus " + e.densityLevels()
+      };
+    }
+    if (e.maxPopulation() != null) {
+      if (x.population() == null) {
+        return new String[] {"population", "population municipale inconnue"};
+      }
+      if (x.population() >= e.maxPopulation()) {
+        return new String[] {
+          "population",
+          "population municipale "
+              + x.population()
+              + " habitants, plafond "
+              + e.maxPopulation()
+              + " (exclu)"
+        };
+      }
+    }
+    if (x.schools() < e.minSchools()) {
+      return new String[] {
+        "etablissements",
+        x.schools()
+            + " établissement(s) de type "
+            + String.join(", ", e.schoolTypes())
+            + ", minimum "
+            + e.minSchools()
+      };
+    }
+    if (x.schoolsKnown() == 0) {
+      return new String[] {
+        "connectivite",
+        "connectivité d'aucun établissement connue pour l'année scolaire "
+            + (c.year() - 1)
+            + "-"
+            + c.year()
+      };
+    }
+    return null;
+  }
+
+  // ---- scores -------------------------------------------------------------------------------
+
+  /**
+   * Each criterion's need, scaled to [0, 1] over the eligible communes: by percentile rank (ties
+   * share their mean rank) or by min-max. A missing value takes the median of the others' scaled
+   * values, flagged as imputed; a criterion equal everywhere scales to 0.5.
+   */
+  private void normalise() {
+    int m = eligible.length;
+    var communes = facts.communes();
+    for (Criterion k : Criterion.values()) {
+      int c = k.ordinal();
+      double[] need = new double[m];
+      int known = 0;
+      for (int e = 0; e < m; e++) {
+        double raw = communes.get(eligible[e]).raw(k);
+        need[e] = Double.isNaN(raw) ? Double.NaN : (k.higherIsNeed() ? raw : -raw);
+        if (!Double.isNaN(raw)) {
+          known++;
+        }
+      }
+      double[] sorted = new double[known];
+      int j = 0;
+      for (double v : need) {
+        if (!Double.isNaN(v)) {
+          sorted[j++] = v;
+        }
+      }
+      Arrays.sort(sorted);
+      double[] scaled = new double[m];
+      for (int e = 0; e < m; e++) {
+        double v = need[e];
+        if (Double.isNaN(v)) {
+          continue;
+        }
+        if (known < 2 || sorted[0] == sorted[known - 1]) {
+          scaled[e] = 0.5;
+        } else if (criteria.normalisation() == Criteria.Normalisation.MINMAX) {
+          scaled[e] = (v - sorted[0]) / (sorted[known - 1] - sorted[0]);
+        } else {
+          int below = lowerBound(sorted, v);
+          int upTo = upperBound(sorted, v);
+          scaled[e] = ((below + upTo - 1) / 2.0) / (known - 1);
+        }
+      }
+      double median = 0.5;
+      if (known > 0) {
+        double[] s = new double[known];
+        j = 0;
+        for (int e = 0; e < m; e++) {
+          if (!Double.isNaN(need[e])) {
+            s[j++] = scaled[e];
+          }
+        }
+        Arrays.sort(s);
+        median = known % 2 == 1 ? s[known / 2] : (s[known / 2 - 1] + s[known / 2]) / 2;
+      }
+      for (int e = 0; e < m; e++) {
+        boolean missing = Double.isNaN(need[e]);
+        norm[e * C + c] = missing ? median : scaled[e];
+        imputed[e * C + c] = missing;
+      }
+    }
+  }
+
+  private static int lowerBound(double[] a, double v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] < v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  private static int upperBound(double[] a, double v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** 100 × Σ weight × scaled need, summed in the criteria's order (as the explanation adds). */
+  private double score(int e, double[] w) {
+    double s = 0;
+    for (int c = 0; c < C; c++) {
+      s += 100 * w[c] * norm[e * C + c];
+    }
+    return s;
+  }
+
+  /** Eligible indices, best first, in the documented order; {@code keys} is scratch space. */
+  private int[] order(double[] s, long[] keys) {
+    int m = s.length;
+    for (int e = 0; e < m; e++) {
+      long q = Math.round(s[e] * SCORE_SCALE);
+      keys[e] = ((SCORE_MAX - q) << TIE_BITS) | tieRank[e];
+    }
+    Arrays.sort(keys, 0, m);
+    int[] o = new int[m];
+    for (int r = 0; r < m; r++) {
+      o[r] = byTieRank[(int) (keys[r] & ((1 << TIE_BITS) - 1))];
+    }
+    return o;
+  }
+
+  // ---- quotas -------------------------------------------------------------------------------
+
+  /** {min, max, parent} per node: root, régions, académies, départements, quotas applied. */
+  private int[][] buildTree() {
+    nodeKey.add("");
+    nodeOf.put("", 0);
+    var parents = new ArrayList<Integer>();
+    parents.add(-1);
+    for (String level : List.of("region", "academie", "departement")) {
+      for (var t : facts.territories().values()) {
+        if (t.level().equals(level)) {
+          nodeOf.put(t.key(), nodeKey.size());
+          nodeKey.add(t.key());
+          Integer p = t.parent() == null ? null : nodeOf.get(t.parent());
+          parents.add(p == null ? 0 : p);
+        }
+      }
+    }
+    int nodes = nodeKey.size();
+    int[] min = new int[nodes];
+    int[] max = new int[nodes];
+    Arrays.fill(max, QuotaTree.UNBOUNDED);
+    min[0] = criteria.count();
+    max[0] = criteria.count();
+    var problems = new ArrayList<String>();
+    int qi = 0;
+    for (Criteria.Quota q : criteria.quotas()) {
+      var keys = new ArrayList<String>();
+      if (q.code().equals("*")) {
+        for (var t : facts.territories().values()) {
+          if (t.level().equals(q.level())) {
+            keys.add(t.key());
+          }
+        }
+      } else if (nodeOf.containsKey(q.level() + ":" + q.code())) {
+        keys.add(q.level() + ":" + q.code());
+      } else {
+        problems.add(
+            "quotas["
+                + qi
+                + "] : territoire inconnu : "
+                + levelLabel(q.level())
+                + " de code « "
+                + q.code()
+                + " »");
+      }
+      for (String k : keys) {
+        int v = nodeOf.get(k);
+        if (q.min() != null) {
+          min[v] = Math.max(min[v], q.min());
+        }
+        if (q.max() != null) {
+          max[v] = Math.min(max[v], q.max());
+        }
+      }
+      qi++;
+    }
+    if (!problems.isEmpty()) {
+      throw new InvalidCriteriaException(problems);
+    }
+    return new int[][] {min, max, parents.stream().mapToInt(Integer::intValue).toArray()};
+  }
+
+  private int leafNode(CommuneNeeds x) {
+    for (String k :
+        new String[] {
+          "departement:" + x.departementCode(),
+          "academie:" + x.academieCode(),
+          "region:" + x.regionCode()
+        }) {
+      Integer v = nodeOf.get(k);
+      if (v != null) {
+        return v;
+      }
+    }
+    return 0;
+  }
+
+  private String unsatisfiable(int v, int m) {
+    int[][] iv = tree.intervals();
+    int lo = iv[0][v];
+    int hi = iv[1][v];
+    if (v == 0) {
+      return lo > criteria.count()
+          ? "les quotas minimaux demandent au moins "
+              + lo
+              + " communes, plus que les "
+              + criteria.count()
+              + " à retenir"
+          : "au plus "
+              + hi
+              + " communes peuvent être retenues ("
+              + m
+              + " communes éligibles, quotas maximaux compris), moins que les "
+              + criteria.count()
+              + " demandées";
+    }
+    return territoryLabel(v)
+        + " : quota minimal de "
+        + nodeMin[v]
+        + " commune(s), mais au plus "
+        + hi
+        + " possible(s) (communes éligibles et quotas maximaux des territoires qu'il contient)";
+  }
+
+  private String territoryLabel(int v) {
+    if (v == 0) {
+      return "France";
+    }
+    var t = facts.territories().get(nodeKey.get(v));
+    return levelLabel(t.level()) + " " + t.name() + " (" + t.code() + ")";
+  }
+
+  static String levelLabel(String level) {
+    return switch (level) {
+      case "region" -> "région";
+      case "academie" -> "académie";
+      case "departement" -> "département";
+      default -> level;
+    };
+  }
+
+  // ---- sensitivity --------------------------------------------------------------------------
+
+  /** Runs the perturbed selections in parallel chunks; returns the mean overlap. */
+  private double sensitivity() {
+    var s = criteria.sensitivity();
+    int runs = s.runs();
+    if (runs == 0) {
+      return Double.NaN;
+    }
+    int chunks = Math.min(runs, Runtime.getRuntime().availableProcessors() * 4);
+    int m = eligible.length;
+    long[] overlaps = new long[chunks];
+    int[][] counts =
+        IntStream.range(0, chunks)
+            .parallel()
+            .mapToObj(
+                ch -> {
+                  int[] cnt = new int[m];
+                  QuotaTree t = tree.copy();
+                  double[] sc = new double[m];
+                  long[] keys = new long[m];
+                  double[] w = new double[C];
+                  for (int r = ch; r < runs; r += chunks) {
+                    perturbed(r, w);
+                    for (int e = 0; e < m; e++) {
+                      sc[e] = score(e, w);
+                    }
+                    for (int e : t.run(order(sc, keys), null)) {
+                      cnt[e]++;
+                      if (isTaken[e]) {
+                        overlaps[ch]++;
+                      }
+                    }
+                  }
+                  return cnt;
+                })
+            .toArray(int[][]::new);
+    for (int[] cnt : counts) {
+      for (int e = 0; e < m; e++) {
+        selectedRuns[e] += cnt[e];
+      }
+    }
+    return (double) Arrays.stream(overlaps).sum() / ((double) runs * criteria.count());
+  }
+
+  /** Run {@code r}'s weights: each multiplied by 1 ± perturbation (uniform), then rescaled. */
+  private void perturbed(int r, double[] w) {
+    var rng = new SplittableRandom(criteria.sensitivity().seed() * 0x9E3779B97F4A7C15L + r);
+    double p = criteria.sensitivity().perturbation();
+    double sum = 0;
+    for (int c = 0; c < C; c++) {
+      w[c] = weights[c] * (1 + p * (2 * rng.nextDouble() - 1));
+      sum += w[c];
+    }
+    for (int c = 0; c < C; c++) {
+      w[c] /= sum;
+    }
+  }
+
+  // ---- explanations -------------------------------------------------------------------------
+
+  /** The explanation of any commune by code, or null if the warehouse has no such commune. */
+  public Explained explain(String code) {
+    Integer e = eligibleIndex.get(code);
+    if (e != null) {
+      return explained(e);
+    }
+    Integer i = communeIndex.get(code);
+    return i == null ? null : excluded(i);
+  }
+
+  private Explained excluded(int i) {
+    var x = facts.communes().get(i);
+    return new Explained(
+        null,
+        x.code(),
+        x.name(),
+        ref("departement", x.departementCode()),
+        ref("academie", x.academieCode()),
+        ref("region", x.regionCode()),
+        EXCLUDED,
+        exclusion[i] + " : " + exclusionDetail[i],
+        null,
+        x.population(),
+        x.densityLevel(),
+        x.schools(),
+        x.schoolsKnown(),
+        x.schoolsWeak(),
+        x.pupils(),
+        x.pupilsAffected(),
+        x.simulated(),
+        List.of(),
+        null);
+  }
+
+  private Explained explained(int e) {
+    var x = facts.communes().get(eligible[e]);
+    var parts = new ArrayList<Contribution>();
+    for (Criterion k : Criterion.values()) {
+      int c = k.ordinal();
+      double raw = x.raw(k);
+      parts.add(
+          new Contribution(
+              k.id(),
+              k.label(),
+              k.unit(),
+              Double.isNaN(raw) ? null : raw,
+              norm[e * C + c],
+              imputed[e * C + c],
+              weights[c],
+              100 * weights[c] * norm[e * C + c]));
+    }
+    return new Explained(
+        rankOf[e],
+        x.code(),
+        x.name(),
+        ref("departement", x.departementCode()),
+        ref("academie", x.academieCode()),
+        ref("region", x.regionCode()),
+        isTaken[e] ? SELECTED : NOT_SELECTED,
+        isTaken[e] ? null : reason(e),
+        score[e],
+        x.population(),
+        x.densityLevel(),
+        x.schools(),
+        x.schoolsKnown(),
+        x.schoolsWeak(),
+        x.pupils(),
+        x.pupilsAffected(),
+        x.simulated(),
+        parts,
+        criteria.sensitivity().runs() == 0
+            ? null
+            : (double) selectedRuns[e] / criteria.sensitivity().runs());
+  }
+
+  private String reason(int e) {
+    int b = blockedBy[e];
+    if (b == Integer.MIN_VALUE) {
+      double last = score[taken[taken.length - 1]];
+      if (Math.round(score[e] * SCORE_SCALE) == Math.round(last * SCORE_SCALE)) {
+        return "à égalité de score avec la dernière commune retenue, départagée par le nombre"
+            + " d'élèves concernés, puis par le code INSEE";
+      }
+      return String.format(
+          Locale.FRANCE,
+          "score de %.2f, sous celui de la dernière commune retenue (%.2f)",
+          score[e],
+          score[taken[taken.length - 1]]);
+    }
+    if (b == 0) {
+      return "les places restantes étaient réservées aux quotas minimaux d'autres territoires";
+    }
+    if (nodeMax[b] < QuotaTree.UNBOUNDED) {
+      return territoryLabel(b) + " : quota maximal de " + nodeMax[b] + " atteint";
+    }
+    return territoryLabel(b)
+        + " : les places restantes étaient réservées aux quotas minimaux d'autres territoires";
+  }
+
+  private TerritoryRef ref(String level, String code) {
+    if (code == null) {
+      return null;
+    }
+    var t = facts.territories().get(level + ":" + code);
+    return new TerritoryRef(code, t == null ? null : t.name());
+  }
+
+  // ---- the result ---------------------------------------------------------------------------
+
+  /** The result as served and stored. */
+  public Selection result() {
+    var json = new ObjectMapper();
+    ObjectNode crit = criteria.toJson(json);
+    var selected = new ArrayList<Explained>();
+    for (int r = 0, found = 0; r < order.length && found < taken.length; r++) {
+      if (isTaken[order[r]]) {
+        selected.add(explained(order[r]));
+        found++;
+      }
+    }
+    var near = new ArrayList<Explained>();
+    for (int r = 0; r < order.length && near.size() < criteria.nearMisses(); r++) {
+      if (!isTaken[order[r]]) {
+        near.add(explained(order[r]));
+      }
+    }
+    var excluded = new LinkedHashMap<String, Integer>();
+    RULES.forEach(rule -> excluded.put(rule, 0));
+    for (String rule : exclusion) {
+      if (rule != null) {
+        excluded.merge(rule, 1, Integer::sum);
+      }
+    }
+    Double lowest = null;
+    long pupils = 0;
+    int weak = 0;
+    for (int e : taken) {
+      lowest = lowest == null ? score[e] : Math.min(lowest, score[e]);
+      pupils += facts.communes().get(eligible[e]).pupilsAffected();
+      weak += facts.communes().get(eligible[e]).schoolsWeak();
+    }
+    Double highestOut = null;
+    for (int e : order) {
+      if (!isTaken[e]) {
+        highestOut = score[e];
+        break;
+      }
+    }
+    var summary =
+        new Selection.Summary(
+            facts.communes().size(),
+            eligible.length,
+            taken.length,
+            criteria.count(),
+            excluded,
+            lowest,
+            highestOut,
+            pupils,
+            weak);
+    return new Selection(
+        id,
+        facts.dataVersion(),
+        crit,
+        summary,
+        selected,
+        near,
+        quotaStatuses(),
+        sensitivityResult(),
+        method(),
+        provenance());
+  }
+
+  private List<Selection.QuotaStatus> quotaStatuses() {
+    int nodes = nodeKey.size();
+    int[] el = new int[nodes];
+    int[] sel = new int[nodes];
+    int[] parent = new int[nodes];
+    // Recover each node's parent from the territories (the tree keeps its own copy).
+    for (int v = 1; v < nodes; v++) {
+      var t = facts.territories().get(nodeKey.get(v));
+      Integer p = t.parent() == null ? null : nodeOf.get(t.parent());
+      parent[v] = p == null ? 0 : p;
+    }
+    parent[0] = -1;
+    for (int e = 0; e < eligible.length; e++) {
+      for (int v = leafNode(facts.communes().get(eligible[e])); v >= 0; v = parent[v]) {
+        el[v]++;
+        if (isTaken[e]) {
+          sel[v]++;
+        }
+      }
+    }
+    var out = new ArrayList<Selection.QuotaStatus>();
+    for (int v = 1; v < nodes; v++) {
+      if (nodeMin[v] > 0 || nodeMax[v] < QuotaTree.UNBOUNDED) {
+        var t = facts.territories().get(nodeKey.get(v));
+        out.add(
+            new Selection.QuotaStatus(
+                t.level(),
+                t.code(),
+                t.name(),
+                nodeMin[v] > 0 ? nodeMin[v] : null,
+                nodeMax[v] < QuotaTree.UNBOUNDED ? nodeMax[v] : null,
+                el[v],
+                sel[v]));
+      }
+    }
+    return out;
+  }
+
+  private Selection.Sensitivity sensitivityResult() {
+    var s = criteria.sensitivity();
+    if (s.runs() == 0) {
+      return new Selection.Sensitivity(0, s.perturbation(), s.seed(), null, 0, List.of());
+    }
+    var shares = new ArrayList<Selection.Share>();
+    int stable = 0;
+    Integer[] ever =
+        IntStream.range(0, eligible.length)
+            .filter(e -> selectedRuns[e] > 0)
+            .boxed()
+            .toArray(Integer[]::new);
+    Arrays.sort(
+        ever,
+        (a, b) ->
+            selectedRuns[a] != selectedRuns[b]
+                ? Integer.compare(selectedRuns[b], selectedRuns[a])
+                : Integer.compare(rankOf[a], rankOf[b]));
+    for (int e : ever) {
+      double share = (double) selectedRuns[e] / s.runs();
+      if (share >= 0.95) {
+        stable++;
+      }
+      var x = facts.communes().get(eligible[e]);
+      shares.add(new Selection.Share(x.code(), x.name(), isTaken[e], share));
+    }
+    return new Selection.Sensitivity(
+        s.runs(), s.perturbation(), s.seed(), meanOverlap, stable, shares);
+  }
+
+  private Selection.Method method() {
+    return new Selection.Method(
+        "exacte : parmi toutes les listes de "
+            + criteria.count()
+            + " communes éligibles qui respectent les quotas, celle dont la somme des scores est"
+            + " maximale. Les quotas portent sur des territoires emboîtés (régions, académies,"
+            + " départements) : les listes admissibles forment alors les bases d'un matroïde, et"
+            + " l'algorithme glouton qui prend les communes par score décroissant en gardant"
+            + " chacune tant que les quotas restent satisfiables est optimal.",
+        "à score égal (à 10⁻⁹ point près), la commune qui compte le plus d'élèves concernés, puis"
+            + " le plus petit code INSEE",
+        criteria.normalisation() == Criteria.Normalisation.RANK
+            ? "rang centile parmi les communes éligibles (0 : besoin le plus faible, 1 : le plus"
+                + " fort ; ex æquo au rang moyen)"
+            : "min-max parmi les communes éligibles (0 : besoin le plus faible, 1 : le plus fort)",
+        "une valeur manquante prend la médiane des valeurs normalisées des autres communes"
+            + " éligibles (signalée « imputée »)");
+  }
+
+  private Selection.Provenance provenance() {
+    boolean simulated = false;
+    for (int e : eligible) {
+      simulated |= facts.communes().get(e).simulated();
+    }
+    int y = facts.year();
+    return new Selection.Provenance(
+        y,
+        (y - 1) + "-" + y,
+        facts.densityYear(),
+        facts.populationYear(),
+        facts.coverageYear(),
+        simulated,
+        List.of(
+            "contributions:connectivite",
+            "depp-ips-ecoles",
+            "depp-ips-colleges",
+            "depp-ips-lycees",
+            "insee-density-grid",
+            "insee-populations",
+            "arcep-coverage"),
+        simulated
+            ? "Connectivité des établissements : données simulées (calibrées), pas des mesures"
+                + " réelles ; la liste illustre la méthode et ne peut fonder une décision."
+            : "Connectivité des établissements : contributions réelles.");
+  }
+}

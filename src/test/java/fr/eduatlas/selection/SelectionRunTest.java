@@ -1,0 +1,346 @@
+package fr.eduatlas.selection;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden tests of the engine on a hand-made set of ten communes whose eligibility, scaled needs,
+ * scores and optimal shortlists under quotas are worked out below.
+ */
+class SelectionRunTest {
+  static final double NA = Double.NaN;
+
+  /** Région 84 > académie 10 > départements 01, 69; région 32 > académie 20 > département 02. */
+  static Map<String, NeedsQuery.Territory> territories() {
+    var t = new LinkedHashMap<String, NeedsQuery.Territory>();
+    for (var x :
+        List.of(
+            new NeedsQuery.Territory("region", "84", "Auvergne-Rhône-Alpes", null),
+            new NeedsQuery.Territory("region", "32", "Hauts-de-France", null),
+            new NeedsQuery.Territory("academie", "10", "Lyon", "region:84"),
+            new NeedsQuery.Territory("academie", "20", "Amiens", "region:32"),
+            new NeedsQuery.Territory("departement", "01", "Ain", "academie:10"),
+            new NeedsQuery.Territory("departement", "69", "Rhône", "academie:10"),
+            new NeedsQuery.Territory("departement", "02", "Aisne", "academie:20"))) {
+      t.put(x.key(), x);
+    }
+    return t;
+  }
+
+  static CommuneNeeds c(
+      String code,
+      Integer level,
+      Integer pop,
+      int schools,
+      int known,
+      int weak,
+      long affected,
+      double fibre,
+      double trend,
+      double ips) {
+    String dep = code.substring(0, 2);
+    String aca = dep.equals("02") ? "20" : "10";
+    String reg = dep.equals("02") ? "32" : "84";
+    return new CommuneNeeds(
+        code,
+        "Commune " + code,
+        dep,
+        aca,
+        reg,
+        level,
+        pop,
+        schools,
+        known,
+        weak,
+        affected * 2,
+        affected,
+        fibre,
+        trend,
+        ips,
+        true);
+  }
+
+  /**
+   * Eligible (default rules): 01001, 01002, 01003, 69001, 02001. Pupils affected 50, 80, 0, 40, 60;
+   * weak shares 100, 100, 0, 50, 100 %.
+   */
+  static NeedsQuery.Facts facts() {
+    var communes =
+        new ArrayList<>(
+            List.of(
+                c("01001", 6, 500, 1, 1, 1, 50, 10, 0.5, 90),
+                c("01002", 6, 800, 1, 1, 1, 80, 0, 0.1, 85),
+                c("01003", 7, 300, 1, 1, 0, 0, 90, 3, 110),
+                c("02001", 6, 900, 1, 1, 1, 60, 20, 0.2, NA),
+                c("02002", 3, 20000, 4, 4, 0, 0, 95, 1, 105),
+                c("02003", 6, 5000, 2, 2, 2, 90, 0, 0, 80),
+                c("02004", 6, 200, 0, 0, 0, 0, 0, NA, NA),
+                c("02005", 6, 200, 1, 0, 0, 0, 0, NA, NA),
+                c("69001", 5, 1500, 2, 2, 1, 40, 50, NA, 100),
+                c("69002", null, 100, 1, 1, 1, 10, 0, 0, 90)));
+    return new NeedsQuery.Facts(
+        2025, List.of(2024, 2025), 2024, 2021, 2024, "v1", communes, territories());
+  }
+
+  static Criteria criteria(String json) throws Exception {
+    return CriteriaSchema.parse(new ObjectMapper().readTree(json));
+  }
+
+  static Selection run(String json) throws Exception {
+    return SelectionRun.compute(facts(), criteria(json)).result();
+  }
+
+  static List<String> codes(List<Selection.Explained> l) {
+    return l.stream().map(Selection.Explained::code).toList();
+  }
+
+  @Test
+  void eachExcludedCommuneNamesTheFirstRuleItFails() throws Exception {
+    var r = SelectionRun.compute(facts(), criteria("{\"count\": 2}"));
+    assertThat(r.result().summary().eligible()).isEqualTo(5);
+    assertThat(r.result().summary().excludedByRule())
+        .containsExactly(
+            Map.entry("perimetre", 0),
+            Map.entry("densite", 2),
+            Map.entry("population", 1),
+            Map.entry("etablissements", 1),
+            Map.entry("connectivite", 1));
+    assertThat(r.explain("02002").reason()).startsWith("densite : niveau de densité 3");
+    assertThat(r.explain("69002").reason())
+        .isEqualTo("densite : niveau de la grille de densité inconnu");
+    assertThat(r.explain("02003").reason())
+        .isEqualTo("population : population municipale 5000 habitants, plafond 3500 (exclu)");
+    assertThat(r.explain("02004").reason()).startsWith("etablissements : 0 établissement(s)");
+    assertThat(r.explain("02005").reason()).startsWith("connectivite : connectivité d'aucun");
+    assertThat(r.explain("02005").status()).isEqualTo("exclue");
+    assertThat(r.explain("99999")).isNull();
+    // Lifting the population ceiling makes 02003 eligible; a perimeter excludes the others.
+    var lifted = run("{\"count\": 1, \"eligibility\": {\"maxPopulation\": null}}");
+    assertThat(lifted.summary().eligible()).as(lifted.summary().toString()).isEqualTo(6);
+    var dep02 = run("{\"count\": 1, \"eligibility\": {\"perimeter\": [\"departement:02\"]}}");
+    assertThat(dep02.summary().eligible()).isEqualTo(1);
+    assertThat(dep02.summary().excludedByRule().get("perimetre")).isEqualTo(5);
+  }
+
+  @Test
+  void minMaxScalingAndContributionsAddUpToTheScore() throws Exception {
+    // One criterion, pupils affected, min-max over 0..80: 50 → 62.5, 80 → 100, 0 → 0, 40 → 50,
+    // 60 → 75 points.
+    var s =
+        run(
+            "{\"count\": 3, \"normalisation\": \"minmax\", \"weights\": {\"pupilsAffected\": 1},"
+                + " \"nearMisses\": 5}");
+    assertThat(codes(s.selected())).containsExactly("01002", "02001", "01001");
+    assertThat(s.selected().stream().map(Selection.Explained::score))
+        .containsExactly(100.0, 75.0, 62.5);
+    assertThat(codes(s.nearMisses())).containsExactly("69001", "01003");
+    assertThat(s.nearMisses().get(0).reason())
+        .isEqualTo("score de 50,00, sous celui de la dernière commune retenue (62,50)");
+    for (var e : s.selected()) {
+      double sum = e.criteria().stream().mapToDouble(Selection.Contribution::contribution).sum();
+      assertThat(sum).isCloseTo(e.score(), within(1e-9));
+      assertThat(e.criteria()).hasSize(5);
+    }
+  }
+
+  @Test
+  void percentileRanksShareTiesAndMissingValuesTakeTheMedian() throws Exception {
+    var s = run("{\"count\": 5, \"weights\": {\"weakShare\": 1, \"trend\": 1, \"ips\": 1}}");
+    Map<String, Selection.Explained> byCode = new LinkedHashMap<>();
+    s.selected().forEach(e -> byCode.put(e.code(), e));
+    // Weak shares 0, 50, 100, 100, 100 %: ranks 0, 1, 3 (mean of 2, 3, 4) over 4.
+    assertThat(part(byCode.get("01003"), "weakShare").normalised()).isEqualTo(0.0);
+    assertThat(part(byCode.get("69001"), "weakShare").normalised()).isEqualTo(0.25);
+    assertThat(part(byCode.get("01002"), "weakShare").normalised()).isEqualTo(0.75);
+    // Trend (lower is more need) known for four: 0.1 → 1, 0.2 → 2/3, 0.5 → 1/3, 3 → 0; 69001
+    // takes the median of those, 0.5, and says so.
+    assertThat(part(byCode.get("01002"), "trend").normalised()).isEqualTo(1.0);
+    assertThat(part(byCode.get("01003"), "trend").normalised()).isEqualTo(0.0);
+    var imputed = part(byCode.get("69001"), "trend");
+    assertThat(imputed.imputed()).isTrue();
+    assertThat(imputed.raw()).isNull();
+    assertThat(imputed.normalised()).isEqualTo(0.5);
+    assertThat(part(byCode.get("01002"), "trend").weight()).isCloseTo(1 / 3.0, within(1e-12));
+    assertThat(part(byCode.get("01002"), "pupilsAffected").weight()).isEqualTo(0.0);
+  }
+
+  @Test
+  void tiesGoToMorePupilsAffectedThenToTheLowerCode() throws Exception {
+    // Weak share alone: 01001, 01002 and 02001 tie at 0.75; pupils affected 50, 80, 60.
+    var s = run("{\"count\": 2, \"weights\": {\"weakShare\": 1}, \"nearMisses\": 1}");
+    assertThat(codes(s.selected())).containsExactly("01002", "02001");
+    assertThat(codes(s.nearMisses())).containsExactly("01001");
+    assertThat(s.nearMisses().get(0).reason()).startsWith("à égalité de score");
+  }
+
+  @Test
+  void quotasGiveTheKnownOptimum() throws Exception {
+    String base = "\"normalisation\": \"minmax\", \"weights\": {\"pupilsAffected\": 1}";
+    // At most one in Ain: 01001 (62.5) gives way to 69001 (50).
+    var s =
+        run(
+            "{\"count\": 3, "
+                + base
+                + ", \"quotas\": [{\"level\": \"departement\", \"code\": \"01\", \"max\": 1}]}");
+    assertThat(codes(s.selected())).containsExactly("01002", "02001", "69001");
+    var blocked = s.nearMisses().stream().filter(e -> e.code().equals("01001")).findFirst();
+    assertThat(blocked.orElseThrow().reason())
+        .isEqualTo("département Ain (01) : quota maximal de 1 atteint");
+    assertThat(s.quotas())
+        .containsExactly(new Selection.QuotaStatus("departement", "01", "Ain", null, 1, 3, 1));
+    // At least two in académie 10 and none in Aisne ("*" on régions caps both at 2).
+    var t =
+        run(
+            "{\"count\": 3, "
+                + base
+                + ", \"quotas\": [{\"level\": \"departement\", \"code\": \"02\", \"max\": 0},"
+                + " {\"level\": \"region\", \"code\": \"*\", \"max\": 3}]}");
+    assertThat(codes(t.selected())).containsExactly("01002", "01001", "69001");
+    // Every quota combination on this fixture against exhaustive search.
+    String[] quotas = {
+      "",
+      "{\"level\": \"departement\", \"code\": \"01\", \"max\": 1}",
+      "{\"level\": \"region\", \"code\": \"32\", \"min\": 1}",
+      "{\"level\": \"academie\", \"code\": \"10\", \"max\": 2}",
+      "{\"level\": \"departement\", \"code\": \"*\", \"max\": 1}",
+      "{\"level\": \"departement\", \"code\": \"69\", \"min\": 1}"
+    };
+    for (int k = 1; k <= 3; k++) {
+      for (int mask = 0; mask < 1 << (quotas.length - 1); mask++) {
+        var qs = new ArrayList<String>();
+        for (int i = 1; i < quotas.length; i++) {
+          if ((mask >> (i - 1) & 1) == 1) {
+            qs.add(quotas[i]);
+          }
+        }
+        String json =
+            "{\"count\": " + k + ", " + base + ", \"quotas\": [" + String.join(", ", qs) + "]}";
+        double best = exhaustive(json);
+        if (Double.isNaN(best)) {
+          assertThatThrownBy(() -> run(json)).as(json).isInstanceOf(UnsatisfiableException.class);
+          continue;
+        }
+        var r = run(json);
+        double total = r.selected().stream().mapToDouble(Selection.Explained::score).sum();
+        assertThat(total).as(json).isCloseTo(best, within(1e-9));
+        assertThat(r.selected()).hasSize(k);
+      }
+    }
+  }
+
+  /** The best total score of any k eligible communes meeting the quotas, NaN if none does. */
+  private static double exhaustive(String json) throws Exception {
+    var crit = criteria(json);
+    var all =
+        run(
+            json.replaceAll("\"quotas\": \\[.*\\]", "\"quotas\": []")
+                .replaceFirst("\"count\": \\d+", "\"count\": 5"));
+    var eligible = all.selected();
+    double best = Double.NaN;
+    for (int mask = 0; mask < 1 << eligible.size(); mask++) {
+      if (Integer.bitCount(mask) != crit.count()) {
+        continue;
+      }
+      var picked = new ArrayList<Selection.Explained>();
+      for (int i = 0; i < eligible.size(); i++) {
+        if ((mask >> i & 1) == 1) {
+          picked.add(eligible.get(i));
+        }
+      }
+      boolean ok = true;
+      for (var q : crit.quotas()) {
+        var terr =
+            territories().values().stream()
+                .filter(
+                    t ->
+                        t.level().equals(q.level())
+                            && (q.code().equals("*") || t.code().equals(q.code())))
+                .toList();
+        for (var t : terr) {
+          long n =
+              picked.stream()
+                  .filter(
+                      e ->
+                          switch (t.level()) {
+                            case "region" -> e.region().code().equals(t.code());
+                            case "academie" -> e.academie().code().equals(t.code());
+                            default -> e.departement().code().equals(t.code());
+                          })
+                  .count();
+          ok &= (q.min() == null || n >= q.min()) && (q.max() == null || n <= q.max());
+        }
+      }
+      double total = picked.stream().mapToDouble(Selection.Explained::score).sum();
+      if (ok && !(total <= best)) {
+        best = total;
+      }
+    }
+    return best;
+  }
+
+  @Test
+  void impossibleQuotasAndUnknownTerritoriesAreClearErrors() {
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"count\": 3, \"quotas\": [{\"level\": \"region\", \"code\": \"84\", \"max\": 1}]}"))
+        .isInstanceOf(UnsatisfiableException.class)
+        .hasMessage(
+            "au plus 2 communes peuvent être retenues (5 communes éligibles, quotas maximaux"
+                + " compris), moins que les 3 demandées");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"count\": 2, \"quotas\": [{\"level\": \"departement\", \"code\": \"02\", \"min\": 2}]}"))
+        .isInstanceOf(UnsatisfiableException.class)
+        .hasMessageStartingWith(
+            "département Aisne (02) : quota minimal de 2 commune(s), mais au plus 1");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"count\": 2, \"quotas\": [{\"level\": \"departement\", \"code\": \"99\", \"max\": 2}]}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("quotas[0] : territoire inconnu : département de code « 99 »");
+    assertThatThrownBy(() -> run("{\"eligibility\": {\"perimeter\": [\"region:99\"]}}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("territoire inconnu « region:99 »");
+  }
+
+  @Test
+  void sensitivityIsReproducibleAndCountsEveryRun() throws Exception {
+    String json = "{\"count\": 2, \"sensitivity\": {\"runs\": 500, \"seed\": 7}}";
+    var a = run(json);
+    var b = run(json);
+    assertThat(a.sensitivity()).isEqualTo(b.sensitivity());
+    assertThat(a.id()).isEqualTo(b.id());
+    assertThat(a.sensitivity().runs()).isEqualTo(500);
+    // Each run selects two communes: the shares add up to two.
+    double total = a.sensitivity().communes().stream().mapToDouble(Selection.Share::share).sum();
+    assertThat(total).isCloseTo(2.0, within(1e-9));
+    for (var e : a.selected()) {
+      var share =
+          a.sensitivity().communes().stream().filter(x -> x.code().equals(e.code())).findFirst();
+      assertThat(share.orElseThrow().share()).isEqualTo(e.selectedShare());
+    }
+    // Without perturbation every run is the baseline.
+    var still = run("{\"count\": 2, \"sensitivity\": {\"runs\": 50, \"perturbation\": 0}}");
+    assertThat(still.sensitivity().meanOverlap()).isEqualTo(1.0);
+    assertThat(still.sensitivity().stable()).isEqualTo(2);
+    var none = run("{\"count\": 2, \"sensitivity\": {\"runs\": 0}}");
+    assertThat(none.sensitivity().meanOverlap()).isNull();
+    assertThat(none.selected().get(0).selectedShare()).isNull();
+    assertThat(none.id()).isNotEqualTo(a.id());
+  }
+
+  private static Selection.Contribution part(Selection.Explained e, String id) {
+    return e.criteria().stream().filter(p -> p.criterion().equals(id)).findFirst().orElseThrow();
+  }
+}
