@@ -2,6 +2,7 @@ package fr.eduatlas;
 
 import fr.eduatlas.cli.ExportCommand;
 import fr.eduatlas.cli.IngestCommand;
+import fr.eduatlas.cli.SelectCommand;
 import fr.eduatlas.cli.ServeCommand;
 import fr.eduatlas.cli.SimulateCommand;
 import fr.eduatlas.ingest.Ingest;
@@ -25,7 +26,8 @@ import picocli.CommandLine.Option;
       IngestCommand.class,
       ServeCommand.class,
       SimulateCommand.class,
-      ExportCommand.class
+      ExportCommand.class,
+      SelectCommand.class
     },
     description = {
       "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",

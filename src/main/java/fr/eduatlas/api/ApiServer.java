@@ -58,10 +58,20 @@ public final class ApiServer implements AutoCloseable {
             SourceManifest.bundled().entries().stream()
                 .map(SourceEntry::id)
                 .collect(java.util.stream.Collectors.toSet()));
-    new V1Routes(warehouse, catalog).register(app);
+    // Selections are kept beside the warehouse (var/selections/ for var/eduatlas.duckdb).
+    var selections =
+        new fr.eduatlas.selection.SelectionService(
+            new fr.eduatlas.selection.SelectionStore(
+                warehouse.file().toAbsolutePath().resolveSibling("selections")));
+    new V1Routes(warehouse, catalog, selections).register(app);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     app.exception(
-        ApiException.class, (e, ctx) -> problem(ctx, e.status(), e.title(), e.getMessage()));
+        ApiException.class,
+        (e, ctx) -> {
+          ctx.status(e.status());
+          ctx.json(Problem.of(e.status(), e.title(), e.getMessage(), ctx.path(), e.errors()));
+          ctx.contentType(Problem.MEDIA_TYPE + "; charset=utf-8");
+        });
     app.exception(
         Exception.class,
         (e, ctx) -> {

@@ -23,7 +23,11 @@ final class OpenApi {
     }
   }
 
-  record Op(String path, String summary, String mediaType, List<Param> params) {}
+  record Op(String method, String path, String summary, String mediaType, List<Param> params) {
+    Op(String path, String summary, String mediaType, List<Param> params) {
+      this("get", path, summary, mediaType, params);
+    }
+  }
 
   static final List<Op> OPS =
       List.of(
@@ -145,7 +149,48 @@ final class OpenApi {
               List.of(
                   Param.path("collectionId", "identifiant de la collection"),
                   Param.path("featureId", "identifiant de l'objet"),
-                  f())));
+                  f())),
+          new Op(
+              "/api/v1/selections/schema",
+              "Schéma JSON (2020-12) des critères d'une sélection de communes",
+              "application/schema+json",
+              List.of()),
+          new Op(
+              "/api/v1/selections/defaults",
+              "Critères par défaut, années disponibles et définition de chaque critère",
+              "application/json",
+              List.of()),
+          new Op(
+              "post",
+              "/api/v1/selections",
+              "Calcule (ou retrouve) la sélection des communes d'un appel à manifestation"
+                  + " d'intérêt : corps JSON conforme au schéma ; 201 avec Location, 200 si"
+                  + " déjà calculée, 400 si les critères sont invalides, 422 si les quotas sont"
+                  + " impossibles",
+              "application/json",
+              List.of()),
+          new Op(
+              "/api/v1/selections/{id}",
+              "Une sélection : liste retenue, suivantes, explications, quotas, sensibilité",
+              "application/json",
+              List.of(
+                  Param.path("id", "identifiant de la sélection"),
+                  Param.query("format", "string", "json (défaut), csv ou geojson"),
+                  Param.query("sep", "string", "séparateur CSV : , (défaut) ou ;"),
+                  Param.query("decimal", "string", "séparateur décimal CSV : . (défaut) ou ,"),
+                  Param.query(
+                      "scope",
+                      "string",
+                      "CSV : liste (retenues et suivantes, défaut) ou toutes (chaque commune,"
+                          + " avec la règle qui l'exclut)"))),
+          new Op(
+              "/api/v1/selections/{id}/communes/{code}",
+              "Explication du sort d'une commune dans une sélection (score détaillé ou règle"
+                  + " d'exclusion)",
+              "application/json",
+              List.of(
+                  Param.path("id", "identifiant de la sélection"),
+                  Param.path("code", "code INSEE de la commune"))));
 
   private static Param f() {
     return Param.query("f", "string", "format : json ou geojson (le seul servi)");
@@ -165,7 +210,7 @@ final class OpenApi {
     d.putArray("servers").addObject().put("url", "/");
     ObjectNode paths = d.putObject("paths");
     for (Op op : OPS) {
-      ObjectNode get = paths.putObject(op.path()).putObject("get");
+      ObjectNode get = paths.putObject(op.path()).putObject(op.method());
       get.put("summary", op.summary());
       get.put("operationId", op.path().replaceAll("[^a-zA-Z]+", "_"));
       ArrayNode params = get.putArray("parameters");
@@ -189,6 +234,19 @@ final class OpenApi {
         }
       }
       ObjectNode responses = get.putObject("responses");
+      if (op.method().equals("post")) {
+        get.putObject("requestBody")
+            .put("required", true)
+            .put("description", "critères, selon le schéma /api/v1/selections/schema")
+            .putObject("content")
+            .putObject("application/json")
+            .putObject("schema")
+            .put("type", "object");
+        responses.putObject("201").put("description", "sélection calculée et enregistrée");
+        ObjectNode problem = json.createObjectNode().put("$ref", "#/components/responses/Problem");
+        responses.set("415", problem);
+        responses.set("422", problem.deepCopy());
+      }
       responses
           .putObject("200")
           .put("description", "succès")
@@ -212,6 +270,7 @@ final class OpenApi {
     for (String s : List.of("type", "title", "detail", "instance")) {
       props.putObject(s).put("type", "string");
     }
+    props.putObject("errors").put("type", "array").putObject("items").put("type", "string");
     props.putObject("status").put("type", "integer");
     return d;
   }
@@ -228,7 +287,11 @@ final class OpenApi {
             + " OpenAPI 3.0 : <a href=\"/api/openapi.json\">/api/openapi.json</a>. Erreurs au"
             + " format <code>application/problem+json</code> (RFC 9457).</p>");
     for (Op op : OPS) {
-      s.append("<h2><code>GET ").append(esc(op.path())).append("</code></h2><p>");
+      s.append("<h2><code>")
+          .append(op.method().toUpperCase(java.util.Locale.ROOT))
+          .append(" ")
+          .append(esc(op.path()))
+          .append("</code></h2><p>");
       s.append(esc(op.summary())).append(" (").append(esc(op.mediaType())).append(")</p>");
       if (!op.params().isEmpty()) {
         s.append("<table><tr><th>paramètre</th><th>où</th><th>type</th><th>rôle</th></tr>");

@@ -7,10 +7,22 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * Titles and details are in French: they are shown to users.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record Problem(String type, String title, int status, String detail, String instance) {
+public record Problem(
+    String type,
+    String title,
+    int status,
+    String detail,
+    String instance,
+    java.util.List<String> errors) {
   public static final String MEDIA_TYPE = "application/problem+json";
 
   public static Problem of(int status, String title, String detail, String instance) {
-    return new Problem("about:blank", title, status, detail, instance);
+    return new Problem("about:blank", title, status, detail, instance, null);
+  }
+
+  /** A problem with the list of every error found (an RFC 9457 extension member). */
+  public static Problem of(
+      int status, String title, String detail, String instance, java.util.List<String> errors) {
+    return new Problem("about:blank", title, status, detail, instance, errors);
   }
 }

@@ -57,9 +57,15 @@ final class V1Routes {
     Body handle(Context ctx, Connection c) throws Exception;
   }
 
-  V1Routes(ServedWarehouse warehouse, Catalog catalog) {
+  private final fr.eduatlas.selection.SelectionService selections;
+
+  V1Routes(
+      ServedWarehouse warehouse,
+      Catalog catalog,
+      fr.eduatlas.selection.SelectionService selections) {
     this.warehouse = warehouse;
     this.v1 = new V1(catalog);
+    this.selections = selections;
   }
 
   void register(Javalin app) {
@@ -118,6 +124,7 @@ final class V1Routes {
     get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
     new OgcRoutes(this).register(app);
     new TileRoutes(this, v1).register(app);
+    new SelectionRoutes(this, warehouse, selections).register(app);
     var openApi = new OpenApi();
     byte[] doc;
     try {
@@ -139,6 +146,11 @@ final class V1Routes {
   /** Each registered read's path and the query parameters it accepts. */
   Map<String, Set<String>> declared() {
     return declared;
+  }
+
+  /** Declares a route registered elsewhere (not a cached read), for the OpenAPI document. */
+  void declare(String path, Set<String> params) {
+    declared.put(path, params);
   }
 
   /** A cached, ETagged read at {@code path} accepting the query parameters {@code params}. */
@@ -305,6 +317,24 @@ final class V1Routes {
             + String.join(", ", allowed));
   }
 
+  /** The CSV separator and decimal mark, {@code sep} and {@code decimal}: {sep, decimal}. */
+  static String[] csvOptions(Context ctx) {
+    String sep = ctx.queryParam("sep") == null ? "," : ctx.queryParam("sep");
+    if (!sep.equals(",") && !sep.equals(";")) {
+      throw ApiException.badRequest("paramètre 'sep' : ',' ou ';' attendu, reçu '" + sep + "'");
+    }
+    String decimal = ctx.queryParam("decimal") == null ? "." : ctx.queryParam("decimal");
+    if (!decimal.equals(".") && !decimal.equals(",")) {
+      throw ApiException.badRequest(
+          "paramètre 'decimal' : '.' ou ',' attendu, reçu '" + decimal + "'");
+    }
+    if (decimal.equals(",") && sep.equals(",")) {
+      throw ApiException.badRequest(
+          "paramètres 'sep' et 'decimal' : la virgule décimale demande le séparateur ';'");
+    }
+    return new String[] {sep, decimal};
+  }
+
   /** {@code level:code}, the territory checked to exist. */
   private V1.Territory within(Context ctx, Connection c) throws SQLException {
     String raw = ctx.queryParam("within");
@@ -332,19 +362,9 @@ final class V1Routes {
     String period = v1.period(c, i, ctx.queryParam("year"));
     V1.Territory within = within(ctx, c);
     Integer zoom = zoom(ctx);
-    String sep = ctx.queryParam("sep") == null ? "," : ctx.queryParam("sep");
-    if (!sep.equals(",") && !sep.equals(";")) {
-      throw ApiException.badRequest("paramètre 'sep' : ',' ou ';' attendu, reçu '" + sep + "'");
-    }
-    String decimal = ctx.queryParam("decimal") == null ? "." : ctx.queryParam("decimal");
-    if (!decimal.equals(".") && !decimal.equals(",")) {
-      throw ApiException.badRequest(
-          "paramètre 'decimal' : '.' ou ',' attendu, reçu '" + decimal + "'");
-    }
-    if (decimal.equals(",") && sep.equals(",")) {
-      throw ApiException.badRequest(
-          "paramètres 'sep' et 'decimal' : la virgule décimale demande le séparateur ';'");
-    }
+    String[] csvOpts = csvOptions(ctx);
+    String sep = csvOpts[0];
+    String decimal = csvOpts[1];
     List<V1.ValueRow> rows = v1.values(c, i, level, period, within);
     Double france = v1.franceValue(c, i.id(), period);
     Map<String, String> headers = new LinkedHashMap<>();

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OpenApiTest {
   @Test
   void everyRouteAndQueryParameterIsDeclaredAndNothingElse() {
-    var routes = new V1Routes(null, Catalog.load(CatalogTest.SOURCES));
+    var routes = new V1Routes(null, Catalog.load(CatalogTest.SOURCES), null);
     routes.register(Javalin.create());
     Map<String, Set<String>> documented = new HashMap<>();
     for (OpenApi.Op op : OpenApi.OPS) {

@@ -1,0 +1,227 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.selection.Criteria;
+import fr.eduatlas.selection.CriteriaSchema;
+import fr.eduatlas.selection.Criterion;
+import fr.eduatlas.selection.InvalidCriteriaException;
+import fr.eduatlas.selection.NeedsQuery;
+import fr.eduatlas.selection.Selection;
+import fr.eduatlas.selection.SelectionFormats;
+import fr.eduatlas.selection.SelectionRun;
+import fr.eduatlas.selection.SelectionService;
+import fr.eduatlas.selection.SelectionStore;
+import fr.eduatlas.selection.UnsatisfiableException;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/selections}: the call-for-interest shortlist. A thin adapter over {@link
+ * SelectionService}; criteria errors become 400 problems listing every error, quotas that no
+ * shortlist can meet a 422.
+ */
+final class SelectionRoutes {
+  static final String BASE = "/api/v1/selections";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final V1Routes reads;
+  private final ServedWarehouse warehouse;
+  private final SelectionService service;
+
+  SelectionRoutes(V1Routes reads, ServedWarehouse warehouse, SelectionService service) {
+    this.reads = reads;
+    this.warehouse = warehouse;
+    this.service = service;
+  }
+
+  void register(Javalin app) {
+    reads.get(
+        app,
+        BASE + "/schema",
+        Set.of(),
+        (ctx, c) ->
+            new V1Routes.Body(
+                JSON.writeValueAsBytes(CriteriaSchema.document()),
+                "application/schema+json",
+                Map.of()));
+    reads.get(app, BASE + "/defaults", Set.of(), (ctx, c) -> json(defaults(c)));
+    reads.declare(BASE, Set.of());
+    app.post(BASE, this::create);
+    reads.get(app, BASE + "/{id}", Set.of("format", "sep", "decimal", "scope"), this::selection);
+    reads.get(app, BASE + "/{id}/communes/{code}", Set.of(), this::commune);
+  }
+
+  private static V1Routes.Body json(Object o) throws Exception {
+    return new V1Routes.Body(JSON.writeValueAsBytes(o), "application/json", Map.of());
+  }
+
+  /** The default criteria, the years that can be chosen, and each criterion's definition. */
+  private ObjectNode defaults(Connection c) throws Exception {
+    ObjectNode n = JSON.createObjectNode();
+    var years = NeedsQuery.years(c);
+    n.set("criteria", Criteria.fromJson(JSON.createObjectNode()).toJson(JSON));
+    years.forEach(n.putArray("years")::add);
+    var defs = n.putArray("criteriaDefinitions");
+    for (Criterion k : Criterion.values()) {
+      defs.addObject()
+          .put("id", k.id())
+          .put("label", k.label())
+          .put("unit", k.unit())
+          .put("definition", k.definition())
+          .put(
+              "direction",
+              k.higherIsNeed() ? "plus-haut-plus-de-besoin" : "plus-bas-plus-de-besoin");
+    }
+    return n;
+  }
+
+  private void create(Context ctx) throws Exception {
+    for (String p : ctx.queryParamMap().keySet()) {
+      throw ApiException.badRequest(
+          "paramètre '" + p + "' inconnu ici : cette adresse n'en accepte aucun");
+    }
+    String type = ctx.contentType() == null ? "" : ctx.contentType();
+    if (!type.startsWith("application/json")) {
+      throw new ApiException(
+          415,
+          "Type de contenu non pris en charge",
+          "les critères s'envoient en JSON (Content-Type: application/json), reçu '" + type + "'");
+    }
+    JsonNode body;
+    try {
+      body = JSON.readTree(ctx.bodyAsBytes());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      var at = e.getLocation();
+      throw ApiException.badRequest(
+          "corps JSON illisible"
+              + (at == null ? "" : ", ligne " + at.getLineNr() + ", colonne " + at.getColumnNr())
+              + " : "
+              + e.getOriginalMessage().replaceAll("\\s+", " "));
+    }
+    if (body == null || body.isMissingNode()) {
+      throw ApiException.badRequest(
+          "corps vide : envoyez les critères en JSON ({} pour les valeurs par défaut)");
+    }
+    try (var lease = warehouse.lease()) {
+      SelectionService.Created created;
+      try {
+        created = service.create(lease.connection(), lease.dataVersion(), body);
+      } catch (InvalidCriteriaException e) {
+        throw new ApiException(
+            400,
+            "Critères invalides",
+            e.problems().size() == 1
+                ? e.problems().get(0)
+                : e.problems().size() + " erreurs dans les critères (voir errors)",
+            e.problems());
+      } catch (UnsatisfiableException e) {
+        throw new ApiException(422, "Quotas impossibles à respecter", e.getMessage());
+      }
+      Selection s = created.selection();
+      ctx.status(created.created() ? 201 : 200);
+      ctx.header("Location", BASE + "/" + s.id());
+      ctx.contentType("application/json");
+      ctx.result(SelectionFormats.json(s, false));
+    }
+  }
+
+  private Selection stored(Context ctx) {
+    String id = ctx.pathParam("id");
+    Selection s = SelectionStore.validId(id) ? service.get(id) : null;
+    if (s == null) {
+      throw ApiException.notFound("aucune sélection « " + id + " »");
+    }
+    return s;
+  }
+
+  private V1Routes.Body selection(Context ctx, Connection c) throws Exception {
+    Selection s = stored(ctx);
+    String format = V1Routes.format(ctx, "json", "csv", "geojson");
+    String scope = ctx.queryParam("scope") == null ? "liste" : ctx.queryParam("scope");
+    if (!scope.equals("liste") && !scope.equals("toutes")) {
+      throw ApiException.badRequest(
+          "paramètre 'scope' : 'liste' (retenues et suivantes) ou 'toutes' (chaque commune),"
+              + " reçu '"
+              + scope
+              + "'");
+    }
+    if (!format.equals("csv")
+        && (ctx.queryParam("sep") != null
+            || ctx.queryParam("decimal") != null
+            || !scope.equals("liste"))) {
+      throw ApiException.badRequest(
+          "paramètres 'sep', 'decimal' et 'scope' : pour format=csv seulement");
+    }
+    String disposition = "attachment; filename=\"selection-" + s.id() + "." + format + "\"";
+    return switch (format) {
+      case "csv" -> {
+        String[] o = V1Routes.csvOptions(ctx);
+        var rows = scope.equals("toutes") ? everyCommune(c, s) : SelectionFormats.shortlist(s);
+        yield new V1Routes.Body(
+            SelectionFormats.csv(s, rows, o[0].charAt(0), o[1].charAt(0)),
+            "text/csv; charset=utf-8",
+            Map.of("Content-Disposition", disposition));
+      }
+      case "geojson" ->
+          new V1Routes.Body(
+              SelectionFormats.geojson(s, c),
+              "application/geo+json",
+              Map.of("Content-Disposition", disposition));
+      default -> new V1Routes.Body(SelectionFormats.json(s, false), "application/json", Map.of());
+    };
+  }
+
+  private java.util.List<Selection.Explained> everyCommune(Connection c, Selection s)
+      throws Exception {
+    SelectionRun run = run(c, s.id());
+    var rows = new ArrayList<>(SelectionFormats.shortlist(s));
+    var seen = new java.util.HashSet<String>();
+    rows.forEach(r -> seen.add(r.code()));
+    var rest = new ArrayList<Selection.Explained>();
+    for (var x : run.facts().communes()) {
+      if (!seen.contains(x.code())) {
+        rest.add(run.explain(x.code()));
+      }
+    }
+    rest.sort(
+        java.util.Comparator.comparing(
+                (Selection.Explained r) -> r.rank() == null ? Integer.MAX_VALUE : r.rank())
+            .thenComparing(Selection.Explained::code));
+    rows.addAll(rest);
+    return rows;
+  }
+
+  private SelectionRun run(Connection c, String id) throws Exception {
+    try {
+      return service.run(c, currentVersion(c), id);
+    } catch (SelectionService.StaleException e) {
+      throw new ApiException(409, "Données remplacées depuis la sélection", e.getMessage());
+    }
+  }
+
+  private static String currentVersion(Connection c) throws Exception {
+    return fr.eduatlas.warehouse.WarehouseStats.meta(c).get("data_version");
+  }
+
+  private V1Routes.Body commune(Context ctx, Connection c) throws Exception {
+    Selection s = stored(ctx);
+    String code = ctx.pathParam("code");
+    for (var r : SelectionFormats.shortlist(s)) {
+      if (r.code().equals(code)) {
+        return json(r);
+      }
+    }
+    var e = run(c, s.id()).explain(code);
+    if (e == null) {
+      throw ApiException.notFound("aucune commune de code « " + code + " »");
+    }
+    return json(e);
+  }
+}
