@@ -467,9 +467,10 @@ public final class SelectionRun {
               + " à retenir"
           : "au plus "
               + hi
-              + " communes peuvent être retenues ("
+              + (hi > 1 ? " communes peuvent être retenues (" : " commune peut être retenue (")
               + m
-              + " communes éligibles, quotas maximaux compris), moins que les "
+              + (m > 1 ? " communes éligibles" : " commune éligible")
+              + ", quotas maximaux compris), moins que les "
               + criteria.count()
               + " demandées";
     }

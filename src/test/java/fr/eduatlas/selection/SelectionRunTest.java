@@ -340,6 +340,22 @@ class SelectionRunTest {
     assertThat(none.id()).isNotEqualTo(a.id());
   }
 
+  @Test
+  void criteriaWrittenOutReadBackTheSame() throws Exception {
+    var c =
+        criteria(
+            "{\"count\": 7, \"eligibility\": {\"maxPopulation\": null, \"perimeter\":"
+                + " [\"region:84\"]}, \"weights\": {\"ips\": 2}, \"quotas\": [{\"level\":"
+                + " \"region\", \"code\": \"*\", \"min\": 1}]}");
+    var json = new ObjectMapper();
+    assertThat(Criteria.fromJson(c.toJson(json))).isEqualTo(c);
+    assertThat(CriteriaSchema.violations(c.toJson(json))).isEmpty();
+    var d = criteria("{}");
+    assertThat(d.count()).isEqualTo(40);
+    assertThat(d.eligibility().maxPopulation()).isEqualTo(3500);
+    assertThat(d.weights()).isEqualTo(Criteria.DEFAULT_WEIGHTS);
+  }
+
   private static Selection.Contribution part(Selection.Explained e, String id) {
     return e.criteria().stream().filter(p -> p.criterion().equals(id)).findFirst().orElseThrow();
   }

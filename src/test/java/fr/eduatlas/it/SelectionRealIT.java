@@ -1,0 +1,201 @@
+package fr.eduatlas.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import de.siegmar.fastcsv.reader.CsvReader;
+import fr.eduatlas.selection.CriteriaSchema;
+import fr.eduatlas.selection.NeedsQuery;
+import fr.eduatlas.selection.Selection;
+import fr.eduatlas.selection.SelectionRun;
+import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.testing.RealWarehouse;
+import fr.eduatlas.testing.WarehouseQuery;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The selection on the real warehouse: every selected commune meets the eligibility rules as the
+ * raw INSEE files state them (density grid, legal populations) and has a school in the raw DEPP
+ * list; count and quotas hold; contributions add up to scores; the same criteria give the same
+ * shortlist in process and from the {@code select} command.
+ */
+class SelectionRealIT {
+  static final String CRITERIA =
+      "{\"count\": 40, \"eligibility\": {\"maxPopulation\": 2000},"
+          + " \"quotas\": [{\"level\": \"departement\", \"code\": \"*\", \"max\": 2},"
+          + " {\"level\": \"region\", \"code\": \"32\", \"min\": 4},"
+          + " {\"level\": \"academie\", \"code\": \"20\", \"max\": 3}]}";
+
+  @TempDir static Path tmp;
+  static Path warehouse;
+  static Selection selection;
+  static Map<String, String> current = new HashMap<>();
+
+  @BeforeAll
+  static void select() throws Exception {
+    warehouse = RealWarehouse.get();
+    try (var q = WarehouseQuery.open(warehouse)) {
+      var crit = CriteriaSchema.parse(new ObjectMapper().readTree(CRITERIA));
+      String version = q.string("SELECT value FROM ingest_meta WHERE key = 'data_version'");
+      selection =
+          SelectionRun.compute(NeedsQuery.load(q.connection(), crit, version), crit).result();
+      try (var st = q.connection().createStatement();
+          var rs = st.executeQuery("SELECT code, current_code FROM commune_code_map")) {
+        while (rs.next()) {
+          current.put(rs.getString(1), rs.getString(2));
+        }
+      }
+    }
+  }
+
+  @Test
+  void everySelectedCommuneIsEligibleInTheRawFiles() throws Exception {
+    Path data = Fixtures.realData();
+    // Density: a merged commune takes the level of its most populous former commune.
+    Map<String, Integer> level = new HashMap<>();
+    Map<String, Long> levelPop = new HashMap<>();
+    try (var csv =
+        CsvReader.builder()
+            .fieldSeparator(';')
+            .ofNamedCsvRecord(data.resolve("referentials/grille_densite_7_niveaux_2024.csv"))) {
+      for (var r : csv) {
+        String code = current.get(r.getField("CODGEO"));
+        long pop = Long.parseLong(r.getField("PMUN21"));
+        if (code != null && pop >= levelPop.getOrDefault(code, -1L)) {
+          if (pop > levelPop.getOrDefault(code, -1L) || !level.containsKey(code)) {
+            level.put(code, Integer.parseInt(r.getField("DENS")));
+          }
+          levelPop.put(code, Math.max(pop, levelPop.getOrDefault(code, -1L)));
+        }
+      }
+    }
+    Map<String, Long> population = new HashMap<>();
+    try (var csv =
+        CsvReader.builder()
+            .fieldSeparator(';')
+            .ofNamedCsvRecord(data.resolve("referentials/insee-populations-legales-2021.csv"))) {
+      for (var r : csv) {
+        String com = r.getField("COM");
+        String code = current.get("0".repeat(Math.max(0, 5 - com.length())) + com);
+        if (code != null) {
+          population.merge(code, Long.parseLong(r.getField("PMUN")), Long::sum);
+        }
+      }
+    }
+    Set<String> withSchool = new HashSet<>();
+    try (var csv =
+        CsvReader.builder()
+            .fieldSeparator(';')
+            .ofNamedCsvRecord(data.resolve("schools/fr-en-ips-ecoles-ap2022.csv"))) {
+      for (var r : csv) {
+        String code = current.get(r.getField("code_insee_de_la_commune"));
+        if (code != null) {
+          withSchool.add(code);
+        }
+      }
+    }
+    assertThat(selection.selected()).hasSize(40);
+    for (var e : selection.selected()) {
+      assertThat(level.get(e.code())).as("density level of " + e.code()).isBetween(5, 7);
+      assertThat(population.get(e.code())).as("population of " + e.code()).isLessThan(2000L);
+      assertThat(withSchool).as("a primary school in " + e.code()).contains(e.code());
+      assertThat(e.densityLevel()).isEqualTo(level.get(e.code()));
+      assertThat(e.population().longValue()).isEqualTo(population.get(e.code()));
+    }
+  }
+
+  @Test
+  void countQuotasAndContributionsHold() {
+    Map<String, Integer> perDep = new HashMap<>();
+    int hautsDeFrance = 0;
+    int amiens = 0;
+    for (var e : selection.selected()) {
+      perDep.merge(e.departement().code(), 1, Integer::sum);
+      hautsDeFrance += e.region().code().equals("32") ? 1 : 0;
+      amiens += e.academie().code().equals("20") ? 1 : 0;
+      double sum = e.criteria().stream().mapToDouble(Selection.Contribution::contribution).sum();
+      assertThat(sum).as(e.code()).isCloseTo(e.score(), within(1e-9));
+      assertThat(e.criteria().stream().mapToDouble(Selection.Contribution::weight).sum())
+          .isCloseTo(1.0, within(1e-12));
+      assertThat(e.selectedShare()).isBetween(0.0, 1.0);
+    }
+    assertThat(perDep.values()).allMatch(n -> n <= 2);
+    assertThat(hautsDeFrance).isGreaterThanOrEqualTo(4);
+    assertThat(amiens).isLessThanOrEqualTo(3);
+    assertThat(selection.nearMisses()).hasSize(10).allMatch(e -> e.reason() != null);
+    assertThat(selection.sensitivity().runs()).isEqualTo(1000);
+    assertThat(selection.provenance().simulated()).isTrue();
+    // The shortlist is optimal for its quotas, so no near miss outranks a selected commune unless
+    // a quota stopped it.
+    double lowest = selection.summary().lowestSelectedScore();
+    for (var e : selection.nearMisses()) {
+      if (e.score() > lowest) {
+        assertThat(e.reason()).contains("quota");
+      }
+    }
+  }
+
+  @Test
+  void theSelectCommandGivesTheSameShortlist() throws Exception {
+    Path criteria = tmp.resolve("criteria.json");
+    Files.writeString(criteria, CRITERIA, StandardCharsets.UTF_8);
+    Path out = tmp.resolve("selection.json");
+    var r =
+        JarProcess.run(
+            tmp,
+            "select",
+            "--warehouse",
+            warehouse.toString(),
+            "--criteria",
+            criteria.toString(),
+            "--out",
+            out.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("40 communes retenues");
+    JsonNode json = new ObjectMapper().readTree(out.toFile());
+    assertThat(json.get("id").asText()).isEqualTo(selection.id());
+    var codes = new java.util.ArrayList<String>();
+    json.get("selected").forEach(e -> codes.add(e.get("code").asText()));
+    assertThat(codes)
+        .isEqualTo(selection.selected().stream().map(Selection.Explained::code).toList());
+    // The decision file's CSV: French separators, one line per selected and near-miss commune.
+    Path csv = tmp.resolve("selection.csv");
+    var c =
+        JarProcess.run(
+            tmp,
+            "select",
+            "--warehouse",
+            warehouse.toString(),
+            "--criteria",
+            criteria.toString(),
+            "--out",
+            csv.toString());
+    assertThat(c.exitCode()).as(c.output()).isZero();
+    assertThat(Files.readAllLines(csv)).hasSize(1 + 40 + 10);
+    // Bad criteria: exit 2 with the errors listed.
+    Files.writeString(criteria, "{\"count\": \"beaucoup\"}");
+    var bad =
+        JarProcess.run(
+            tmp,
+            "select",
+            "--warehouse",
+            warehouse.toString(),
+            "--criteria",
+            criteria.toString(),
+            "--out",
+            out.toString());
+    assertThat(bad.exitCode()).isEqualTo(2);
+    assertThat(bad.output()).contains("critères invalides").contains("/count");
+  }
+}
