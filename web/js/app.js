@@ -3,6 +3,7 @@
 // downloads and PNG export. No third-party request unless a basemap is configured.
 /* global L */
 import { MvtLayer } from './mvt.js';
+import { setupSelection } from './selection.js';
 
 const LEVELS = {
   region: { layer: 'regions', minZoom: 0, label: 'Région', plural: 'Régions' },
@@ -43,8 +44,9 @@ const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const state = {
   indicator: null, level: 'auto', period: null, method: 'seuils', palette: 'viridis',
-  tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null,
+  tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null, ami: null,
 };
+let selectionPanel;
 let catalog = [];
 let config = {};
 let map;
@@ -118,6 +120,7 @@ function readHash() {
   state.schoolType = get('st', '');
   state.schoolSector = get('ss', '');
   state.sel = get('sel', null);
+  state.ami = get('ami', null);
   const z = parseFloat(get('z', ''));
   const lat = parseFloat(get('lat', ''));
   const lon = parseFloat(get('lon', ''));
@@ -137,6 +140,7 @@ function writeHash() {
   if (state.schoolType) h.set('st', state.schoolType);
   if (state.schoolSector) h.set('ss', state.schoolSector);
   if (state.sel) h.set('sel', state.sel);
+  if (state.ami) h.set('ami', state.ami);
   h.set('z', String(map.getZoom()));
   h.set('lat', c.lat.toFixed(4));
   h.set('lon', c.lng.toFixed(4));
@@ -686,6 +690,10 @@ async function main() {
   else map.fitBounds(VIEWS.metropole);
   setupControls();
   setupSearch();
+  selectionPanel = setupSelection({
+    map, el, getJson, status,
+    onChange: (id) => { state.ami = id; writeHash(); },
+  });
   // A permalink pasted or edited in the address bar of an open page (writeHash itself replaces the
   // history entry and fires no hashchange).
   window.addEventListener('hashchange', () => {
@@ -695,6 +703,8 @@ async function main() {
     if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z);
     refresh();
     openSelection();
+    if (state.ami) selectionPanel.open(state.ami);
+    else selectionPanel.hide();
   });
   map.on('zoomend', refresh);
   map.on('moveend', writeHash);
@@ -702,6 +712,7 @@ async function main() {
   map.on('click', onClick);
   await refresh();
   openSelection();
+  if (state.ami) selectionPanel.open(state.ami);
 }
 
 /** Values a permalink may carry that this page does not know fall back to the defaults. */
@@ -710,6 +721,7 @@ function normalizeState() {
   if (!LEVELS[state.level] || state.level === 'france') state.level = 'auto';
   if (!['seuils', 'quantiles', 'intervalles'].includes(state.method)) state.method = 'seuils';
   if (!PALETTES[state.palette]) state.palette = 'viridis';
+  if (state.ami && !/^[0-9a-f]{20}$/.test(state.ami)) state.ami = null;
 }
 
 /** The panel of the territory the permalink selects, or none. */

@@ -1,0 +1,246 @@
+// The call-for-interest panel: criteria form, shortlist on the map, explanations and exports.
+// Talks to /api/v1/selections only; the shortlist's id goes in the permalink (ami=ID).
+/* global L */
+
+const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
+const pct = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
+const DENSITY = {
+  1: 'grands centres urbains', 2: 'centres urbains intermédiaires', 3: 'ceintures urbaines',
+  4: 'petites villes', 5: 'bourgs ruraux', 6: 'rural à habitat dispersé', 7: 'rural à habitat très dispersé',
+};
+const TYPES = { ecole: 'Écoles', college: 'Collèges', lycee: 'Lycées' };
+const LEVEL_NAMES = { region: 'région', academie: 'académie', departement: 'département' };
+
+function quotaText(q) {
+  const where = q.code === '*' ? `chaque ${LEVEL_NAMES[q.level]}` : `${LEVEL_NAMES[q.level]} ${q.code}`;
+  const bounds = [q.min !== undefined ? `au moins ${q.min}` : null, q.max !== undefined ? `au plus ${q.max}` : null];
+  return `${where} : ${bounds.filter(Boolean).join(' et ')}`;
+}
+
+/**
+ * Wires the panel. ctx: { map, el, getJson, status, onChange(id) } — onChange records the shown
+ * selection in the permalink.
+ */
+export function setupSelection(ctx) {
+  const { map, el } = ctx;
+  const $ = (id) => document.getElementById(id);
+  let defaults = null;
+  let overlay = null;
+  let current = null;
+
+  async function ensureForm() {
+    if (defaults) return;
+    defaults = await ctx.getJson('/api/v1/selections/defaults');
+    const c = defaults.criteria;
+    const form = $('ami-form');
+    const years = el('select', { id: 'ami-year', name: 'year' });
+    for (const y of defaults.years.slice().reverse()) years.append(el('option', { value: String(y), text: `${y - 1}-${y}` }));
+    const density = el('fieldset', {}, el('legend', { text: 'Grille de densité (Insee)' }));
+    for (const [k, label] of Object.entries(DENSITY)) {
+      density.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'density', value: k, checked: c.eligibility.densityLevels.includes(Number(k)) }), ` ${k} — ${label}`));
+    }
+    const types = el('fieldset', {}, el('legend', { text: 'Établissements pris en compte' }));
+    for (const [k, label] of Object.entries(TYPES)) {
+      types.append(el('label', { class: 'check' }, el('input', { type: 'checkbox', name: 'type', value: k, checked: c.eligibility.schoolTypes.includes(k) }), ` ${label}`));
+    }
+    const weights = el('fieldset', {}, el('legend', { text: 'Poids des critères de besoin' }));
+    for (const d of defaults.criteriaDefinitions) {
+      weights.append(
+        el('label', { for: `ami-w-${d.id}`, title: d.definition, text: `${d.label} (${d.unit})` }),
+        el('input', { id: `ami-w-${d.id}`, name: `w-${d.id}`, type: 'number', min: '0', max: '1000', step: 'any', value: String(c.weights[d.id]) }),
+      );
+    }
+    form.replaceChildren(
+      el('label', { for: 'ami-count', text: 'Nombre de communes à retenir' }),
+      el('input', { id: 'ami-count', name: 'count', type: 'number', min: '1', max: '500', value: String(c.count), required: true }),
+      el('label', { for: 'ami-year', text: 'Année scolaire des données de connectivité' }), years,
+      density,
+      el('label', { for: 'ami-pop', text: 'Population municipale inférieure à (vide : sans plafond)' }),
+      el('input', { id: 'ami-pop', name: 'maxPopulation', type: 'number', min: '1', value: c.eligibility.maxPopulation ?? '' }),
+      types,
+      el('label', { for: 'ami-threshold', text: 'Débit faible : sous (Mbit/s)' }),
+      el('input', { id: 'ami-threshold', name: 'bandwidthThreshold', type: 'number', min: '0.1', step: 'any', value: String(c.bandwidthThreshold) }),
+      weights,
+      el('label', { for: 'ami-norm', text: 'Mise à l\'échelle des critères' }),
+      el('select', { id: 'ami-norm', name: 'normalisation' },
+        el('option', { value: 'rank', text: 'Rang centile (robuste aux valeurs extrêmes)' }),
+        el('option', { value: 'minmax', text: 'Min-max' })),
+      el('label', { for: 'ami-dep-max', text: 'Au plus, par département (vide : sans quota)' }),
+      el('input', { id: 'ami-dep-max', name: 'depMax', type: 'number', min: '0', value: '' }),
+      el('label', { for: 'ami-reg-min', text: 'Au moins, par région (vide : sans quota)' }),
+      el('input', { id: 'ami-reg-min', name: 'regMin', type: 'number', min: '0', value: '' }),
+      el('button', { type: 'submit', id: 'ami-submit', text: 'Calculer la sélection' }),
+    );
+  }
+
+  function criteriaFromForm() {
+    const f = $('ami-form');
+    const num = (id) => (f.querySelector(`#${id}`).value === '' ? null : Number(f.querySelector(`#${id}`).value));
+    const checked = (name) => [...f.querySelectorAll(`input[name=${name}]:checked`)].map((i) => i.value);
+    const weights = {};
+    for (const d of defaults.criteriaDefinitions) weights[d.id] = num(`ami-w-${d.id}`) ?? 0;
+    const quotas = [];
+    if (num('ami-dep-max') !== null) quotas.push({ level: 'departement', code: '*', max: num('ami-dep-max') });
+    if (num('ami-reg-min') !== null) quotas.push({ level: 'region', code: '*', min: num('ami-reg-min') });
+    return {
+      count: num('ami-count'),
+      year: num('ami-year'),
+      eligibility: {
+        densityLevels: checked('density').map(Number),
+        maxPopulation: num('ami-pop'),
+        schoolTypes: checked('type'),
+      },
+      bandwidthThreshold: num('ami-threshold'),
+      weights,
+      normalisation: f.querySelector('#ami-norm').value,
+      quotas,
+    };
+  }
+
+  async function submit(ev) {
+    ev.preventDefault();
+    const out = $('ami-result');
+    out.replaceChildren(el('p', { text: 'Calcul en cours (sélection optimale et 1 000 tirages de sensibilité)…' }));
+    const r = await fetch('/api/v1/selections', {
+      method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+      body: JSON.stringify(criteriaFromForm()),
+    });
+    const body = await r.json();
+    if (!r.ok) {
+      const list = el('ul', { class: 'errors' });
+      for (const e of body.errors || [body.detail]) list.append(el('li', { text: e }));
+      out.replaceChildren(el('p', { class: 'error', role: 'alert', text: `${body.title} : ${body.detail}` }), list);
+      return;
+    }
+    show(body);
+  }
+
+  /** The form shows the criteria of the selection on display. */
+  function fillForm(c) {
+    const f = $('ami-form');
+    const set = (id, v) => { f.querySelector(`#${id}`).value = v === null || v === undefined ? '' : String(v); };
+    set('ami-count', c.count);
+    set('ami-year', c.year);
+    set('ami-pop', c.eligibility.maxPopulation);
+    set('ami-threshold', c.bandwidthThreshold);
+    set('ami-norm', c.normalisation);
+    for (const i of f.querySelectorAll('input[name=density]')) i.checked = c.eligibility.densityLevels.includes(Number(i.value));
+    for (const i of f.querySelectorAll('input[name=type]')) i.checked = c.eligibility.schoolTypes.includes(i.value);
+    for (const d of defaults.criteriaDefinitions) set(`ami-w-${d.id}`, c.weights[d.id]);
+    const dep = c.quotas.find((q) => q.level === 'departement' && q.code === '*' && q.max !== undefined);
+    const reg = c.quotas.find((q) => q.level === 'region' && q.code === '*' && q.min !== undefined);
+    set('ami-dep-max', dep ? dep.max : null);
+    set('ami-reg-min', reg ? reg.min : null);
+  }
+
+  async function show(s) {
+    current = s;
+    ctx.onChange(s.id);
+    fillForm(s.criteria);
+    const out = $('ami-result');
+    const base = `/api/v1/selections/${s.id}`;
+    const p = s.provenance;
+    const summary = el('p', { id: 'ami-summary' },
+      `${s.summary.selected} communes retenues sur ${s.summary.eligible.toLocaleString('fr-FR')} éligibles`,
+      ` · année scolaire ${p.schoolYear} · ${s.sensitivity.runs ? `${s.sensitivity.stable} retenues dans au moins 95 % des ${s.sensitivity.runs.toLocaleString('fr-FR')} tirages (poids ±${Math.round(s.sensitivity.perturbation * 100)} %)` : 'sans tirage de sensibilité'} `,
+      p.simulated ? el('span', { class: 'simulated', text: 'données simulées' }) : null);
+    const note = el('p', { class: 'meta', text: `${p.note} Sources : grille de densité ${p.densityGridYear}, populations légales ${p.populationYear}, couverture fibre ${p.fibreCoverageYear}. Sélection ${s.id}, données ${s.dataVersion}.` });
+    const exports = el('p', { class: 'exports' },
+      el('a', { href: `${base}?format=csv&sep=;&decimal=,`, download: `selection-${s.id}.csv`, text: 'CSV' }), ' · ',
+      el('a', { href: `${base}?format=csv&sep=;&decimal=,&scope=toutes`, download: `selection-${s.id}-toutes.csv`, text: 'CSV de toutes les communes (motifs d\'exclusion)' }), ' · ',
+      el('a', { href: base, download: `selection-${s.id}.json`, text: 'JSON' }), ' · ',
+      el('a', { href: `${base}?format=geojson`, download: `selection-${s.id}.geojson`, text: 'GeoJSON' }));
+    const table = el('table', { id: 'ami-table', 'aria-label': 'Communes retenues' },
+      el('thead', {}, el('tr', {}, el('th', { text: 'Rang' }), el('th', { text: 'Commune' }), el('th', { text: 'Score' }), el('th', { text: 'Tirages' }))));
+    const tbody = el('tbody');
+    for (const e of s.selected) tbody.append(row(e));
+    table.append(tbody);
+    const near = el('details', {}, el('summary', { text: `Communes suivantes non retenues (${s.nearMisses.length})` }));
+    const nearList = el('ol', { class: 'near' });
+    for (const e of s.nearMisses) nearList.append(el('li', {}, el('a', { href: '#', text: `${e.name} (${e.departement.code}) — ${fmt.format(e.score)}`, onclick: (ev) => { ev.preventDefault(); explain(e); } }), el('div', { class: 'meta', text: e.reason })));
+    near.append(nearList);
+    const quotas = s.quotas.length
+      ? el('p', { class: 'meta', text: `Quotas : ${s.quotas.filter((q) => q.selected > 0 || q.min).length} territoires concernés, tous respectés (${s.criteria.quotas.map(quotaText).join(' ; ')}).` })
+      : null;
+    out.replaceChildren(summary, note, exports, quotas, table, near, el('div', { id: 'ami-explain' }));
+    out.scrollIntoView({ block: 'start' });
+    await drawOverlay(base);
+  }
+
+  function row(e) {
+    return el('tr', { 'data-code': e.code },
+      el('td', { text: String(e.rank) }),
+      el('td', {}, el('a', { href: '#', text: `${e.name} (${e.departement.code})`, onclick: (ev) => { ev.preventDefault(); explain(e); } })),
+      el('td', { text: fmt.format(e.score) }),
+      el('td', { text: e.selectedShare === null ? '–' : pct.format(e.selectedShare) }));
+  }
+
+  function explain(e) {
+    const box = $('ami-explain');
+    const t = el('table', { 'aria-label': `Score de ${e.name}` },
+      el('thead', {}, el('tr', {}, el('th', { text: 'Critère' }), el('th', { text: 'Valeur' }), el('th', { text: 'Normalisé' }), el('th', { text: 'Poids' }), el('th', { text: 'Points' }))));
+    const tb = el('tbody');
+    for (const c of e.criteria) {
+      tb.append(el('tr', {},
+        el('td', { text: c.label }),
+        el('td', { text: c.raw === null ? 'manquante (médiane imputée)' : `${fmt.format(c.raw)} ${c.unit}` }),
+        el('td', { text: fmt.format(c.normalised) }),
+        el('td', { text: pct.format(c.weight) }),
+        el('td', { text: fmt.format(c.contribution) })));
+    }
+    tb.append(el('tr', {}, el('th', { text: 'Score' }), el('td'), el('td'), el('td'), el('th', { text: fmt.format(e.score) })));
+    t.append(tb);
+    box.replaceChildren(
+      el('h3', { text: `${e.name} (${e.code}), ${e.departement.name}` }),
+      el('p', { class: 'meta', text: `${e.status === 'retenue' ? 'Retenue' : `Non retenue : ${e.reason}`} · ${e.population ?? '?'} habitants · densité ${e.densityLevel} · ${e.schoolsWeak} établissement(s) à débit faible sur ${e.schoolsKnown} · ${e.pupilsAffected} élèves concernés` }),
+      t);
+    if (overlay) {
+      overlay.eachLayer((l) => {
+        if (l.feature && l.feature.id === e.code) map.fitBounds(l.getBounds(), { maxZoom: 11 });
+      });
+    }
+  }
+
+  async function drawOverlay(base) {
+    const fc = await ctx.getJson(`${base}?format=geojson`);
+    if (overlay) overlay.remove();
+    overlay = L.geoJSON(fc, {
+      style: (f) => (f.properties.statut === 'retenue'
+        ? { color: '#ce0500', weight: 2.5, fillColor: '#ce0500', fillOpacity: 0.25, className: 'ami-selected' }
+        : { color: '#b34000', weight: 1.5, dashArray: '4 3', fill: false, className: 'ami-near' }),
+      onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.rang}. ${f.properties.commune}${f.properties.statut === 'retenue' ? '' : ' (non retenue)'}`),
+    }).addTo(map);
+    document.body.dataset.ami = current.id;
+  }
+
+  async function open(id) {
+    $('ami').hidden = false;
+    await ensureForm();
+    if (id && (!current || current.id !== id)) {
+      try {
+        await show(await ctx.getJson(`/api/v1/selections/${encodeURIComponent(id)}`));
+      } catch (e) {
+        ctx.status(`Sélection ${id} : ${e.message}`);
+      }
+    }
+  }
+
+  /** Hides the panel and the shortlist's outlines (a permalink without ami=). */
+  function hide() {
+    $('ami').hidden = true;
+    if (overlay) overlay.remove();
+    overlay = null;
+    current = null;
+    delete document.body.dataset.ami;
+  }
+
+  function close() {
+    hide();
+    ctx.onChange(null);
+  }
+
+  $('ami-open').addEventListener('click', () => open(null).catch((e) => ctx.status(e.message)));
+  $('ami-close').addEventListener('click', close);
+  $('ami-form').addEventListener('submit', (ev) => submit(ev).catch((e) => ctx.status(e.message)));
+  return { open, close, hide };
+}
