@@ -37,13 +37,16 @@ public final class SelectionService {
    */
   public Created create(Connection c, String dataVersion, JsonNode criteria) throws SQLException {
     Criteria crit = CriteriaSchema.parse(criteria);
-    NeedsQuery.Facts facts = NeedsQuery.load(c, crit, dataVersion);
-    String id = SelectionRun.id(dataVersion, crit.withYear(facts.year()));
-    Selection stored = store.load(id);
+    // The id needs only the resolved year: a selection already stored is not computed again.
+    var years = NeedsQuery.years(c);
+    Integer year =
+        crit.year() != null ? crit.year() : years.isEmpty() ? null : years.get(years.size() - 1);
+    Selection stored =
+        year == null ? null : store.load(SelectionRun.id(dataVersion, crit.withYear(year)));
     if (stored != null) {
       return new Created(stored, false);
     }
-    SelectionRun run = SelectionRun.compute(facts, crit);
+    SelectionRun run = SelectionRun.compute(NeedsQuery.load(c, crit, dataVersion), crit);
     Selection s = run.result();
     store.save(s);
     keep(run);
