@@ -318,7 +318,7 @@ final class OgcRoutes {
     }
     String from =
         schools
-            ? " FROM school s JOIN commune c ON c.code = s.commune_code WHERE true"
+            ? V1Routes.SCHOOL_FROM + " WHERE true"
             : " FROM territory t JOIN territory_geometry g ON g.level = t.level AND g.code ="
                 + " t.code WHERE t.level = ?";
     var args = new ArrayList<Object>();
@@ -441,9 +441,7 @@ final class OgcRoutes {
     boolean schools = col.id().equals("etablissements");
     String sql =
         schools
-            ? "SELECT "
-                + V1Routes.SCHOOL_COLUMNS
-                + " FROM school s JOIN commune c ON c.code = s.commune_code WHERE s.uai = ?"
+            ? "SELECT " + V1Routes.SCHOOL_COLUMNS + (V1Routes.SCHOOL_FROM + " WHERE s.uai = ?")
             : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
                 + " ST_AsWKB(g.geom) FROM territory t JOIN territory_geometry g ON g.level ="
                 + " t.level AND g.code = t.code WHERE t.level = ? AND t.code = ?";

@@ -92,6 +92,8 @@ final class OpenApi {
                   Param.query("q", "string", "UAI, ou partie du nom (sans accents ni casse)"),
                   Param.query("bbox", "string", "ouest,sud,est,nord en degrés WGS84"),
                   Param.query("format", "string", "json (défaut), csv ou geojson"),
+                  Param.query("sep", "string", "séparateur CSV : , (défaut) ou ;"),
+                  Param.query("decimal", "string", "séparateur décimal CSV : . (défaut) ou ,"),
                   Param.query("limit", "integer", "taille de page, 100 par défaut, 1000 au plus"),
                   Param.query("offset", "integer", "rang du premier résultat"))),
           new Op(

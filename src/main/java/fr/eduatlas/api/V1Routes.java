@@ -118,6 +118,8 @@ final class V1Routes {
             "q",
             "bbox",
             "format",
+            "sep",
+            "decimal",
             "limit",
             "offset"),
         this::schools);
@@ -549,7 +551,17 @@ final class V1Routes {
   /** A school's columns as {@link #schoolNode} reads them; the commune joined as {@code c}. */
   static final String SCHOOL_COLUMNS =
       "s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, c.name, s.lon, s.lat,"
-          + " s.location_method";
+          + " s.location_method, p.bandwidth_class, p.bandwidth_year, p.simulated,"
+          + " d.density_level";
+
+  /**
+   * The tables {@link #SCHOOL_COLUMNS} come from: the school, its commune, its latest bandwidth
+   * class (as the tiles draw it) and its commune's density grid level.
+   */
+  static final String SCHOOL_FROM =
+      " FROM school s JOIN commune c ON c.code = s.commune_code"
+          + " LEFT JOIN school_point p ON p.uai = s.uai"
+          + " LEFT JOIN commune_density d ON d.commune_code = s.commune_code";
 
   private Body schools(Context ctx, Connection c) throws Exception {
     var where = new ArrayList<String>();
@@ -619,11 +631,7 @@ final class V1Routes {
     var rows = new ArrayList<ObjectNode>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT "
-                + SCHOOL_COLUMNS
-                + " FROM school s JOIN commune c ON c.code = s.commune_code"
-                + cond
-                + " ORDER BY s.uai LIMIT ? OFFSET ?")) {
+            "SELECT " + SCHOOL_COLUMNS + SCHOOL_FROM + cond + " ORDER BY s.uai LIMIT ? OFFSET ?")) {
       bind(ps, args);
       ps.setInt(args.size() + 1, limit.limit());
       ps.setInt(args.size() + 2, offset);
@@ -639,25 +647,50 @@ final class V1Routes {
     }
     switch (format) {
       case "csv" -> {
+        String[] o = csvOptions(ctx);
+        String sep = o[0];
+        String dec = o[1];
         StringBuilder s =
             new StringBuilder(
-                "uai,nom,type,secteur,eleves,ips,commune,nom_commune,lon,lat,localisation\r\n");
+                String.join(
+                        sep,
+                        List.of(
+                            "uai",
+                            "nom",
+                            "type",
+                            "secteur",
+                            "eleves",
+                            "ips",
+                            "commune",
+                            "nom_commune",
+                            "lon",
+                            "lat",
+                            "localisation",
+                            "classe_debit",
+                            "annee_debit",
+                            "simule",
+                            "densite_commune"))
+                    + "\r\n");
         for (ObjectNode r : rows) {
           s.append(
                   String.join(
-                      ",",
+                      sep,
                       List.of(
                           r.get("uai").asText(),
-                          csv(r.get("name").asText(), ","),
+                          csv(r.get("name").asText(), sep),
                           r.get("type").asText(),
                           r.get("sector").asText(),
                           r.get("pupils").asText(""),
-                          r.get("ips").isNull() ? "" : r.get("ips").asText(),
+                          r.get("ips").isNull() ? "" : num(r.get("ips").asDouble(), dec),
                           r.get("commune").asText(),
-                          csv(r.get("communeName").asText(), ","),
-                          r.get("lon").asText(),
-                          r.get("lat").asText(),
-                          r.get("location").asText())))
+                          csv(r.get("communeName").asText(), sep),
+                          num(r.get("lon").asDouble(), dec),
+                          num(r.get("lat").asDouble(), dec),
+                          r.get("location").asText(),
+                          r.path("bandwidthClass").asText(""),
+                          r.path("bandwidthYear").asText(""),
+                          r.has("simulated") ? r.get("simulated").asText() : "",
+                          r.path("communeDensityLevel").asText(""))))
               .append("\r\n");
         }
         return new Body(s.toString().getBytes(StandardCharsets.UTF_8), CSV, headers);
@@ -751,6 +784,15 @@ final class V1Routes {
     return f;
   }
 
+  /** The measured download classes of the school layer (0: none or under 2 Mbit/s). */
+  static final List<String> BANDWIDTH_CLASSES =
+      List.of(
+          "sans connexion ou moins de 2 Mbit/s",
+          "2 à 8 Mbit/s",
+          "8 à 30 Mbit/s",
+          "30 à 100 Mbit/s",
+          "100 Mbit/s et plus");
+
   /** A school as JSON, from a row of {@link #SCHOOL_COLUMNS}: the same in every API. */
   static ObjectNode schoolNode(ResultSet rs) throws SQLException {
     ObjectNode n = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -776,6 +818,21 @@ final class V1Routes {
         "etablissement".equals(rs.getString(11))
             ? "position de l'établissement"
             : "position de la commune (l'établissement n'est pas géolocalisé)");
+    int bandwidth = rs.getInt(12);
+    if (rs.wasNull()) {
+      n.putNull("bandwidthClass");
+    } else {
+      n.put("bandwidthClass", bandwidth);
+      n.put("bandwidthClassLabel", BANDWIDTH_CLASSES.get(bandwidth));
+      n.put("bandwidthYear", rs.getInt(13));
+      n.put("simulated", rs.getBoolean(14));
+    }
+    int density = rs.getInt(15);
+    if (rs.wasNull()) {
+      n.putNull("communeDensityLevel");
+    } else {
+      n.put("communeDensityLevel", density);
+    }
     n.put("href", "/api/v1/schools/" + rs.getString(1));
     return n;
   }
@@ -790,10 +847,7 @@ final class V1Routes {
     }
     ObjectNode n;
     try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT "
-                + SCHOOL_COLUMNS
-                + " FROM school s JOIN commune c ON c.code = s.commune_code WHERE s.uai = ?")) {
+        c.prepareStatement("SELECT " + SCHOOL_COLUMNS + (SCHOOL_FROM + " WHERE s.uai = ?"))) {
       ps.setString(1, uai);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {

@@ -322,6 +322,41 @@ class V1ApiTest {
 
   /** The map's search finds schools by UAI or by a piece of their name, accents and case aside. */
   @Test
+  void schoolsCarryTheirBandwidthClassAndRuralityInFrenchCsvToo() throws Exception {
+    JsonNode page = json("/api/v1/schools?limit=1000");
+    try (var q = WarehouseQuery.open(warehouse)) {
+      for (JsonNode s : page.get("schools")) {
+        String uai = s.get("uai").asText();
+        String cls =
+            q.string(
+                "SELECT coalesce(bandwidth_class::VARCHAR, '') FROM school_point WHERE uai = '"
+                    + uai
+                    + "'");
+        assertThat(s.get("bandwidthClass").isNull() ? "" : s.get("bandwidthClass").asText())
+            .as(uai)
+            .isEqualTo(cls);
+        String level =
+            q.string(
+                "SELECT coalesce(max(d.density_level)::VARCHAR, '') FROM school s LEFT JOIN commune_density d"
+                    + " ON d.commune_code = s.commune_code WHERE s.uai = '"
+                    + uai
+                    + "'");
+        assertThat(
+                s.get("communeDensityLevel").isNull() ? "" : s.get("communeDensityLevel").asText())
+            .isEqualTo(level);
+      }
+    }
+    var csv = get("/api/v1/schools?limit=5&format=csv&sep=;&decimal=,");
+    String[] lines = csv.body().split("\r\n");
+    assertThat(lines[0])
+        .isEqualTo(
+            "uai;nom;type;secteur;eleves;ips;commune;nom_commune;lon;lat;localisation;classe_debit;annee_debit;simule;densite_commune");
+    assertThat(lines[1].split(";", -1)).hasSize(15);
+    assertThat(lines[1].split(";", -1)[8]).contains(",").doesNotContain(".");
+    problem("/api/v1/schools?format=csv&sep=,&decimal=,", 400);
+  }
+
+  @Test
   void schoolsAreFoundByUaiOrFoldedName() throws Exception {
     JsonNode some = json("/api/v1/schools?commune=02408&limit=1").get("schools").get(0);
     String uai = some.get("uai").asText();
