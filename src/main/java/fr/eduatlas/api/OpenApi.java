@@ -97,6 +97,12 @@ final class OpenApi {
                   Param.query("limit", "integer", "taille de page, 100 par défaut, 1000 au plus"),
                   Param.query("offset", "integer", "rang du premier résultat"))),
           new Op(
+              "/api/v1/programmes",
+              "Programmes nationaux et leurs territoires (TNE : départements et première année"
+                  + " scolaire)",
+              "application/json",
+              List.of()),
+          new Op(
               "/api/v1/schools/{uai}",
               "Un établissement et ses données par année",
               "application/json",

@@ -124,6 +124,7 @@ final class V1Routes {
             "offset"),
         this::schools);
     get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
+    get(app, "/api/v1/programmes", Set.of(), (ctx, c) -> json(programmes(c)));
     new OgcRoutes(this).register(app);
     new TileRoutes(this, v1).register(app);
     new SelectionRoutes(this, warehouse, selections).register(app);
@@ -231,6 +232,31 @@ final class V1Routes {
 
   private Body json(JsonNode n) throws Exception {
     return new Body(json.writeValueAsBytes(n), JSON, Map.of());
+  }
+
+  /** National programmes and their territories: today the TNE départements. */
+  private JsonNode programmes(Connection c) throws SQLException {
+    ArrayNode out = json.createArrayNode();
+    ObjectNode tne = out.addObject();
+    tne.put("id", "tne").put("label", "Territoires numériques éducatifs (TNE)");
+    tne.put(
+        "source",
+        "Ministère de l'Éducation nationale, annonces du programme (2020 : Aisne et Val-d'Oise ;"
+            + " extension en 2021)");
+    ArrayNode deps = tne.putArray("departements");
+    var codes = new java.util.TreeMap<>(fr.eduatlas.territory.Programmes.TNE_START);
+    try (PreparedStatement ps = c.prepareStatement("SELECT name FROM departement WHERE code = ?")) {
+      for (var e : codes.entrySet()) {
+        ps.setString(1, e.getKey());
+        try (ResultSet rs = ps.executeQuery()) {
+          deps.addObject()
+              .put("code", e.getKey())
+              .put("name", rs.next() ? rs.getString(1) : null)
+              .put("firstSchoolYear", (e.getValue() - 1) + "-" + e.getValue());
+        }
+      }
+    }
+    return out;
   }
 
   // ---- parameters ---------------------------------------------------------------------------

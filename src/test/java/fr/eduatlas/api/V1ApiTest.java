@@ -357,6 +357,19 @@ class V1ApiTest {
   }
 
   @Test
+  void programmesListTheTneDepartementsWithTheirFirstYear() throws Exception {
+    JsonNode p = json("/api/v1/programmes");
+    assertThat(p.get(0).get("id").asText()).isEqualTo("tne");
+    var codes = new java.util.ArrayList<String>();
+    p.get(0).get("departements").forEach(d -> codes.add(d.get("code").asText()));
+    assertThat(codes)
+        .containsAll(List.of("02", "95"))
+        .hasSize(fr.eduatlas.territory.Programmes.TNE_START.size());
+    assertThat(p.get(0).get("departements").get(0).get("firstSchoolYear").asText())
+        .isEqualTo("2020-2021");
+  }
+
+  @Test
   void schoolsAreFoundByUaiOrFoldedName() throws Exception {
     JsonNode some = json("/api/v1/schools?commune=02408&limit=1").get("schools").get(0);
     String uai = some.get("uai").asText();
