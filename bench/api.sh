@@ -11,16 +11,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 jar=target/eduatlas.jar
-data=${EDUATLAS_DATA:-../shared/data}
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install wrk" >&2; exit 1; }
 work=$(mktemp -d)
-wh=${1:-}
-if [ -z "$wh" ]; then
-  wh="$work/w.duckdb"
-  java -XX:+UseParallelGC -jar "$jar" ingest --data "$data" --warehouse "$wh" \
-    --simulated "$work/sim" >/dev/null 2>&1
-fi
+wh=$(warehouse_or_ingest "${1:-}" "$work")
 port=$(free_port)
 java -XX:+UseParallelGC -jar "$jar" serve --warehouse "$wh" --port "$port" >"$work/serve.log" 2>&1 &
 pid=$!

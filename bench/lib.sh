@@ -18,3 +18,15 @@ request = function()
 end
 LUA
 }
+
+# warehouse_or_ingest GIVEN WORKDIR: prints GIVEN if set, else ingests ../shared/data (or
+# $EDUATLAS_DATA) with the default simulation into WORKDIR and prints the new warehouse's path.
+warehouse_or_ingest() {
+  if [ -n "$1" ]; then
+    echo "$1"
+    return
+  fi
+  java -XX:+UseParallelGC -jar target/eduatlas.jar ingest --data "${EDUATLAS_DATA:-../shared/data}" \
+    --warehouse "$2/w.duckdb" --simulated "$2/sim" >/dev/null 2>&1
+  echo "$2/w.duckdb"
+}

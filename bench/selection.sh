@@ -10,15 +10,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 jar=target/eduatlas.jar
-data=${EDUATLAS_DATA:-../shared/data}
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d)
-wh=${1:-}
-if [ -z "$wh" ]; then
-  wh="$work/w.duckdb"
-  java -XX:+UseParallelGC -jar "$jar" ingest --data "$data" --warehouse "$wh" \
-    --simulated "$work/sim" >/dev/null 2>&1
-fi
+wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "== in process (ms)"
 java -cp "$jar" fr.eduatlas.bench.SelectionBench "$wh" 10
 

@@ -9,7 +9,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 jar=target/eduatlas.jar
-data=${EDUATLAS_DATA:-../shared/data}
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 for c in wrk nginx; do command -v $c >/dev/null || { echo "$c missing (apt-get install $c)" >&2; exit 1; }; done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
@@ -24,12 +23,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-wh=${1:-}
-if [ -z "$wh" ]; then
-  wh="$work/w.duckdb"
-  java -XX:+UseParallelGC -jar "$jar" ingest --data "$data" --warehouse "$wh" \
-    --simulated "$work/sim" >/dev/null 2>&1
-fi
+wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "# Tile benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
 
 java -XX:+UseParallelGC -cp "$jar" fr.eduatlas.bench.TileBench "$wh" "$work/out"

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import fr.eduatlas.ingest.Ingest;
-import fr.eduatlas.simulation.Simulator;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.testing.WarehouseQuery;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -39,16 +35,7 @@ class SelectionApiTest {
 
   @BeforeAll
   static void start() {
-    warehouse = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(
-            new Ingest.Options(
-                Fixtures.miniDir(),
-                warehouse,
-                false,
-                new Ingest.Simulation(
-                    tmp.resolve("simulated"),
-                    new Simulator.Config(Simulator.DEFAULT_SEED, 2019, 2025, 0.05, 1))));
+    warehouse = Fixtures.miniWarehouse(tmp, 2019);
     server = ApiServer.start(new ServedWarehouse(warehouse, 50), "127.0.0.1", 0);
   }
 

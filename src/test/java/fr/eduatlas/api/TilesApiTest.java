@@ -3,16 +3,12 @@ package fr.eduatlas.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import fr.eduatlas.ingest.Ingest;
-import fr.eduatlas.simulation.Simulator;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtReader;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.TagKeyValueMapConverter;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.model.JtsMvt;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,16 +31,7 @@ class TilesApiTest {
 
   @BeforeAll
   static void start() {
-    wh = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(
-            new Ingest.Options(
-                Fixtures.miniDir(),
-                wh,
-                false,
-                new Ingest.Simulation(
-                    tmp.resolve("simulated"),
-                    new Simulator.Config(Simulator.DEFAULT_SEED, 2024, 2025, 0.05, 1))));
+    wh = Fixtures.miniWarehouse(tmp, 2024);
     server = ApiServer.start(new ServedWarehouse(wh, 50), "127.0.0.1", 0);
   }
 

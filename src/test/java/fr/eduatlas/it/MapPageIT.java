@@ -81,19 +81,7 @@ class MapPageIT {
         && Files.isExecutable(Path.of("/usr/bin/chromedriver"))) {
       return;
     }
-    var apt =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
-                    + " chromium chromium-driver")
-            .inheritIO()
-            .start();
-    if (apt.waitFor() != 0) {
-      throw new IllegalStateException(
-          "chromium et chromium-driver absents et non installables (apt-get, droits root) :"
-              + " installez-les avant les tests");
-    }
+    fr.eduatlas.testing.Apt.install(List.of("chromium", "chromium-driver"));
   }
 
   @AfterAll

@@ -68,21 +68,7 @@ class NotebooksIT {
     if (ready) {
       return;
     }
-    var apt =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq"
-                    + " --no-install-recommends "
-                    + String.join(" ", PACKAGES))
-            .inheritIO()
-            .start();
-    if (apt.waitFor() != 0) {
-      throw new IllegalStateException(
-          "Jupyter et les bibliothèques des carnets absents et non installables (apt-get, droits"
-              + " root) : installez "
-              + String.join(" ", PACKAGES));
-    }
+    fr.eduatlas.testing.Apt.install(PACKAGES);
   }
 
   @TestFactory

@@ -65,46 +65,37 @@ class SelectionRealIT {
     // Density: a merged commune takes the level of its most populous former commune.
     Map<String, Integer> level = new HashMap<>();
     Map<String, Long> levelPop = new HashMap<>();
-    try (var csv =
-        CsvReader.builder()
-            .fieldSeparator(';')
-            .ofNamedCsvRecord(data.resolve("referentials/grille_densite_7_niveaux_2024.csv"))) {
-      for (var r : csv) {
-        String code = current.get(r.getField("CODGEO"));
-        long pop = Long.parseLong(r.getField("PMUN21"));
-        if (code != null && pop >= levelPop.getOrDefault(code, -1L)) {
-          if (pop > levelPop.getOrDefault(code, -1L) || !level.containsKey(code)) {
-            level.put(code, Integer.parseInt(r.getField("DENS")));
+    each(
+        data.resolve("referentials/grille_densite_7_niveaux_2024.csv"),
+        r -> {
+          String code = current.get(r.getField("CODGEO"));
+          long pop = Long.parseLong(r.getField("PMUN21"));
+          if (code != null && pop >= levelPop.getOrDefault(code, -1L)) {
+            if (pop > levelPop.getOrDefault(code, -1L) || !level.containsKey(code)) {
+              level.put(code, Integer.parseInt(r.getField("DENS")));
+            }
+            levelPop.put(code, Math.max(pop, levelPop.getOrDefault(code, -1L)));
           }
-          levelPop.put(code, Math.max(pop, levelPop.getOrDefault(code, -1L)));
-        }
-      }
-    }
+        });
     Map<String, Long> population = new HashMap<>();
-    try (var csv =
-        CsvReader.builder()
-            .fieldSeparator(';')
-            .ofNamedCsvRecord(data.resolve("referentials/insee-populations-legales-2021.csv"))) {
-      for (var r : csv) {
-        String com = r.getField("COM");
-        String code = current.get("0".repeat(Math.max(0, 5 - com.length())) + com);
-        if (code != null) {
-          population.merge(code, Long.parseLong(r.getField("PMUN")), Long::sum);
-        }
-      }
-    }
+    each(
+        data.resolve("referentials/insee-populations-legales-2021.csv"),
+        r -> {
+          String com = r.getField("COM");
+          String code = current.get("0".repeat(Math.max(0, 5 - com.length())) + com);
+          if (code != null) {
+            population.merge(code, Long.parseLong(r.getField("PMUN")), Long::sum);
+          }
+        });
     Set<String> withSchool = new HashSet<>();
-    try (var csv =
-        CsvReader.builder()
-            .fieldSeparator(';')
-            .ofNamedCsvRecord(data.resolve("schools/fr-en-ips-ecoles-ap2022.csv"))) {
-      for (var r : csv) {
-        String code = current.get(r.getField("code_insee_de_la_commune"));
-        if (code != null) {
-          withSchool.add(code);
-        }
-      }
-    }
+    each(
+        data.resolve("schools/fr-en-ips-ecoles-ap2022.csv"),
+        r -> {
+          String code = current.get(r.getField("code_insee_de_la_commune"));
+          if (code != null) {
+            withSchool.add(code);
+          }
+        });
     assertThat(selection.selected()).hasSize(40);
     for (var e : selection.selected()) {
       assertThat(level.get(e.code())).as("density level of " + e.code()).isBetween(5, 7);
@@ -112,6 +103,15 @@ class SelectionRealIT {
       assertThat(withSchool).as("a primary school in " + e.code()).contains(e.code());
       assertThat(e.densityLevel()).isEqualTo(level.get(e.code()));
       assertThat(e.population().longValue()).isEqualTo(population.get(e.code()));
+    }
+  }
+
+  /** Each record of a raw INSEE/DEPP CSV file (separator ';'). */
+  private static void each(
+      Path file, java.util.function.Consumer<de.siegmar.fastcsv.reader.NamedCsvRecord> f)
+      throws java.io.IOException {
+    try (var csv = CsvReader.builder().fieldSeparator(';').ofNamedCsvRecord(file)) {
+      csv.forEach(f);
     }
   }
 

@@ -89,4 +89,24 @@ public final class Fixtures {
     String p = System.getProperty("eduatlas.data");
     return Path.of(p != null ? p : "../shared/data").toAbsolutePath().normalize();
   }
+
+  /**
+   * A warehouse ingested from the mini dataset with a small simulation of school years {@code
+   * firstYear} to 2025, at {@code dir/w.duckdb}.
+   */
+  public static java.nio.file.Path miniWarehouse(java.nio.file.Path dir, int firstYear) {
+    java.nio.file.Path wh = dir.resolve("w.duckdb");
+    new fr.eduatlas.ingest.Ingest(
+            miniManifest(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run(
+            new fr.eduatlas.ingest.Ingest.Options(
+                miniDir(),
+                wh,
+                false,
+                new fr.eduatlas.ingest.Ingest.Simulation(
+                    dir.resolve("simulated"),
+                    new fr.eduatlas.simulation.Simulator.Config(
+                        fr.eduatlas.simulation.Simulator.DEFAULT_SEED, firstYear, 2025, 0.05, 1))));
+    return wh;
+  }
 }
