@@ -83,9 +83,11 @@ final class SelectionRoutes {
   }
 
   private void create(Context ctx) throws Exception {
-    for (String p : ctx.queryParamMap().keySet()) {
+    if (!ctx.queryParamMap().isEmpty()) {
       throw ApiException.badRequest(
-          "paramètre '" + p + "' inconnu ici : cette adresse n'en accepte aucun");
+          "paramètre '"
+              + ctx.queryParamMap().keySet().iterator().next()
+              + "' inconnu ici : cette adresse n'en accepte aucun");
     }
     String type = ctx.contentType() == null ? "" : ctx.contentType();
     if (!type.startsWith("application/json")) {
