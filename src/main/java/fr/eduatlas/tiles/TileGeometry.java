@@ -67,15 +67,37 @@ final class TileGeometry {
     if (snapped.isEmpty()) {
       return null;
     }
+    if (GridRings.provablyValid(snapped)) {
+      return geometry(snapped, gf);
+    }
+    // Most invalid cases are a clipped polygon running back and forth along the clip border:
+    // rebuilt on the grid, they are proved valid without JTS' repair.
+    if (cut != g) {
+      var rebuilt = new ArrayList<int[][]>();
+      boolean changed = false;
+      for (int[][] p : snapped) {
+        List<int[][]> r = BorderRings.rebuild(p, -Tiles.BUFFER, Tiles.EXTENT + Tiles.BUFFER);
+        if (r == null) {
+          rebuilt.add(p);
+        } else {
+          rebuilt.addAll(r);
+          changed = true;
+        }
+      }
+      if (changed && !rebuilt.isEmpty() && GridRings.provablyValid(rebuilt)) {
+        return geometry(rebuilt, gf);
+      }
+    }
+    Geometry t = geometry(snapped, gf);
+    return t.isValid() ? t : keepAreas(GeometryFixer.fix(t), gf);
+  }
+
+  private static Geometry geometry(List<int[][]> snapped, GeometryFactory gf) {
     var polygons = new Polygon[snapped.size()];
     for (int i = 0; i < polygons.length; i++) {
       polygons[i] = polygon(snapped.get(i), gf);
     }
-    Geometry t = polygons.length == 1 ? polygons[0] : gf.createMultiPolygon(polygons);
-    if (!GridRings.provablyValid(snapped) && !t.isValid()) {
-      t = keepAreas(GeometryFixer.fix(t), gf);
-    }
-    return t;
+    return polygons.length == 1 ? polygons[0] : gf.createMultiPolygon(polygons);
   }
 
   /** The polygon's rings in tile units on the integer grid; null when its shell collapses. */
