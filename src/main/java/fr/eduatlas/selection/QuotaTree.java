@@ -26,7 +26,6 @@ final class QuotaTree {
   private final int[] min;
   private final int[] max;
   private final int[] leafNode;
-  private final int[] depthOrder;
   // Σ of the children's effective low and high counts; items count as children of their node.
   private final int[] sumLo0;
   private final int[] sumHi0;
@@ -51,20 +50,15 @@ final class QuotaTree {
         throw new IllegalArgumentException("node " + v + ": parent must precede it");
       }
     }
-    depthOrder = new int[n];
-    for (int v = 0; v < n; v++) {
-      depthOrder[v] = n - 1 - v; // children before parents, as parents precede children
-    }
     sumLo0 = new int[n];
     sumHi0 = new int[n];
     for (int node : leafNode) {
       sumHi0[node] += 1;
     }
-    for (int v : depthOrder) {
-      if (v > 0) {
-        sumLo0[parent[v]] += lo(v, sumLo0);
-        sumHi0[parent[v]] += hi(v, sumHi0);
-      }
+    // Children before parents: a parent's index is lower than its children's.
+    for (int v = n - 1; v > 0; v--) {
+      sumLo0[parent[v]] += lo(v, sumLo0);
+      sumHi0[parent[v]] += hi(v, sumHi0);
     }
     sumLo = sumLo0.clone();
     sumHi = sumHi0.clone();
@@ -75,7 +69,6 @@ final class QuotaTree {
     min = t.min;
     max = t.max;
     leafNode = t.leafNode;
-    depthOrder = t.depthOrder;
     sumLo0 = t.sumLo0;
     sumHi0 = t.sumHi0;
     sumLo = t.sumLo0.clone();
@@ -97,7 +90,7 @@ final class QuotaTree {
 
   /** The first node (deepest first) whose interval is empty with every item free, or -1. */
   int infeasibleNode() {
-    for (int v : depthOrder) {
+    for (int v = parent.length - 1; v >= 0; v--) {
       if (lo(v, sumLo0) > hi(v, sumHi0)) {
         return v;
       }

@@ -60,6 +60,8 @@ public final class SelectionRun {
   private final Map<String, Integer> nodeOf = new HashMap<>();
   private final int[] nodeMin;
   private final int[] nodeMax;
+  private final int[] nodeParent;
+  private final int[] leaf; // eligible index → its deepest territory node
   private final int[] order;
   private final int[] blockedBy;
   private final int[] taken;
@@ -126,12 +128,12 @@ public final class SelectionRun {
     int[][] bounds = buildTree();
     nodeMin = bounds[0];
     nodeMax = bounds[1];
-    int[] parent = bounds[2];
-    int[] leaf = new int[m];
+    nodeParent = bounds[2];
+    leaf = new int[m];
     for (int e = 0; e < m; e++) {
       leaf[e] = leafNode(communes.get(eligible[e]));
     }
-    tree = new QuotaTree(parent, nodeMin, nodeMax, leaf);
+    tree = new QuotaTree(nodeParent, nodeMin, nodeMax, leaf);
     int bad = tree.infeasibleNode();
     if (bad >= 0) {
       throw new UnsatisfiableException(unsatisfiable(bad, m));
@@ -571,25 +573,12 @@ public final class SelectionRun {
   }
 
   private Explained excluded(int i) {
-    var x = facts.communes().get(i);
-    return new Explained(
+    return explanation(
+        facts.communes().get(i),
         null,
-        x.code(),
-        x.name(),
-        ref("departement", x.departementCode()),
-        ref("academie", x.academieCode()),
-        ref("region", x.regionCode()),
         EXCLUDED,
         exclusion[i] + " : " + exclusionDetail[i],
         null,
-        x.population(),
-        x.densityLevel(),
-        x.schools(),
-        x.schoolsKnown(),
-        x.schoolsWeak(),
-        x.pupils(),
-        x.pupilsAffected(),
-        x.simulated(),
         List.of(),
         null);
   }
@@ -611,16 +600,37 @@ public final class SelectionRun {
               weights[c],
               100 * weights[c] * norm[e * C + c]));
     }
-    return new Explained(
+    return explanation(
+        x,
         rankOf[e],
+        isTaken[e] ? SELECTED : NOT_SELECTED,
+        isTaken[e] ? null : reason(e),
+        score[e],
+        parts,
+        criteria.sensitivity().runs() == 0
+            ? null
+            : (double) selectedRuns[e] / criteria.sensitivity().runs());
+  }
+
+  /** A commune's facts with what the selection made of it. */
+  private Explained explanation(
+      CommuneNeeds x,
+      Integer rank,
+      String status,
+      String reason,
+      Double score,
+      List<Contribution> parts,
+      Double share) {
+    return new Explained(
+        rank,
         x.code(),
         x.name(),
         ref("departement", x.departementCode()),
         ref("academie", x.academieCode()),
         ref("region", x.regionCode()),
-        isTaken[e] ? SELECTED : NOT_SELECTED,
-        isTaken[e] ? null : reason(e),
-        score[e],
+        status,
+        reason,
+        score,
         x.population(),
         x.densityLevel(),
         x.schools(),
@@ -630,9 +640,7 @@ public final class SelectionRun {
         x.pupilsAffected(),
         x.simulated(),
         parts,
-        criteria.sensitivity().runs() == 0
-            ? null
-            : (double) selectedRuns[e] / criteria.sensitivity().runs());
+        share);
   }
 
   private String reason(int e) {
@@ -736,16 +744,8 @@ public final class SelectionRun {
     int nodes = nodeKey.size();
     int[] el = new int[nodes];
     int[] sel = new int[nodes];
-    int[] parent = new int[nodes];
-    // Recover each node's parent from the territories (the tree keeps its own copy).
-    for (int v = 1; v < nodes; v++) {
-      var t = facts.territories().get(nodeKey.get(v));
-      Integer p = t.parent() == null ? null : nodeOf.get(t.parent());
-      parent[v] = p == null ? 0 : p;
-    }
-    parent[0] = -1;
     for (int e = 0; e < eligible.length; e++) {
-      for (int v = leafNode(facts.communes().get(eligible[e])); v >= 0; v = parent[v]) {
+      for (int v = leaf[e]; v >= 0; v = nodeParent[v]) {
         el[v]++;
         if (isTaken[e]) {
           sel[v]++;
