@@ -165,7 +165,7 @@ final class SelectionRoutes {
     return switch (format) {
       case "csv" -> {
         String[] o = V1Routes.csvOptions(ctx);
-        var rows = scope.equals("toutes") ? everyCommune(c, s) : SelectionFormats.shortlist(s);
+        var rows = scope.equals("toutes") ? everyCommune(ctx, c, s) : SelectionFormats.shortlist(s);
         yield new V1Routes.Body(
             SelectionFormats.csv(s, rows, o[0].charAt(0), o[1].charAt(0)),
             "text/csv; charset=utf-8",
@@ -180,9 +180,9 @@ final class SelectionRoutes {
     };
   }
 
-  private java.util.List<Selection.Explained> everyCommune(Connection c, Selection s)
+  private java.util.List<Selection.Explained> everyCommune(Context ctx, Connection c, Selection s)
       throws Exception {
-    SelectionRun run = run(c, s.id());
+    SelectionRun run = run(ctx, c, s.id());
     var rows = new ArrayList<>(SelectionFormats.shortlist(s));
     var seen = new java.util.HashSet<String>();
     rows.forEach(r -> seen.add(r.code()));
@@ -200,16 +200,13 @@ final class SelectionRoutes {
     return rows;
   }
 
-  private SelectionRun run(Connection c, String id) throws Exception {
+  /** The full run of a stored selection, on the data version the lease serves. */
+  private SelectionRun run(Context ctx, Connection c, String id) throws Exception {
     try {
-      return service.run(c, currentVersion(c), id);
+      return service.run(c, ctx.attribute("dataVersion"), id);
     } catch (SelectionService.StaleException e) {
       throw new ApiException(409, "Données remplacées depuis la sélection", e.getMessage());
     }
-  }
-
-  private static String currentVersion(Connection c) throws Exception {
-    return fr.eduatlas.warehouse.WarehouseStats.meta(c).get("data_version");
   }
 
   private V1Routes.Body commune(Context ctx, Connection c) throws Exception {
@@ -220,7 +217,7 @@ final class SelectionRoutes {
         return json(r);
       }
     }
-    var e = run(c, s.id()).explain(code);
+    var e = run(ctx, c, s.id()).explain(code);
     if (e == null) {
       throw ApiException.notFound("aucune commune de code « " + code + " »");
     }

@@ -59,10 +59,12 @@ public final class SelectionService {
   }
 
   /**
-   * The full run of a stored selection, for explanations of any commune.
+   * The full run of a stored selection, for explanations of any commune: the one kept in memory
+   * (computed on the selection's own data, whatever is served now), else computed again.
    *
    * @return null if no such selection
-   * @throws StaleException if the served data are not those it was computed on
+   * @throws StaleException if it must be computed again and the served data are not those it was
+   *     computed on
    */
   public SelectionRun run(Connection c, String dataVersion, String id) throws SQLException {
     synchronized (runs) {

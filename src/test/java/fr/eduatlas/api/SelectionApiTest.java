@@ -163,6 +163,31 @@ class SelectionApiTest {
   }
 
   @Test
+  void aStoredSelectionIsExplainedAgainOnItsDataAndRefusedOnOthers() throws Exception {
+    String criteria = CRITERIA.replace("\"runs\": 200", "\"runs\": 150");
+    String id = JSON.readTree(post(criteria, "application/json").body()).get("id").asText();
+    var store = new fr.eduatlas.selection.SelectionStore(tmp.resolve("selections"));
+    var stored = store.load(id);
+    String first = stored.selected().get(0).code();
+    try (var q = WarehouseQuery.open(warehouse)) {
+      // A service that never computed it reads the store and computes the run again.
+      var run =
+          new fr.eduatlas.selection.SelectionService(store)
+              .run(q.connection(), stored.dataVersion(), id);
+      assertThat(run.id()).isEqualTo(id);
+      assertThat(run.explain(first)).isEqualTo(stored.selected().get(0));
+      // On other data it cannot: the stored result stays readable, the explanation is refused.
+      var other = new fr.eduatlas.selection.SelectionService(store);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> other.run(q.connection(), "autre-version", id))
+          .isInstanceOf(fr.eduatlas.selection.SelectionService.StaleException.class)
+          .hasMessageContaining("relancez-la");
+      assertThat(other.get(id)).isEqualTo(stored);
+      assertThat(other.run(q.connection(), stored.dataVersion(), "0123456789abcdef0123")).isNull();
+    }
+  }
+
+  @Test
   void badCriteriaAreProblemsThatListEveryError() throws Exception {
     JsonNode p =
         problem(
