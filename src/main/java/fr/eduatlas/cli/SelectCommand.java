@@ -61,6 +61,10 @@ public final class SelectCommand implements Callable<Integer> {
       System.err.println("Erreur : --out " + out + " : extension .json, .csv ou .geojson attendue");
       return 2;
     }
+    if (criteria != null && !Files.isRegularFile(criteria)) {
+      System.err.println("Erreur : --criteria " + criteria + " : fichier introuvable");
+      return 2;
+    }
     JsonNode json;
     try {
       json =

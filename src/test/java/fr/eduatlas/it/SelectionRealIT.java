@@ -151,16 +151,7 @@ class SelectionRealIT {
     Path criteria = tmp.resolve("criteria.json");
     Files.writeString(criteria, CRITERIA, StandardCharsets.UTF_8);
     Path out = tmp.resolve("selection.json");
-    var r =
-        JarProcess.run(
-            tmp,
-            "select",
-            "--warehouse",
-            warehouse.toString(),
-            "--criteria",
-            criteria.toString(),
-            "--out",
-            out.toString());
+    var r = select(criteria, out);
     assertThat(r.exitCode()).as(r.output()).isZero();
     assertThat(r.output()).contains("40 communes retenues");
     JsonNode json = new ObjectMapper().readTree(out.toFile());
@@ -171,31 +162,29 @@ class SelectionRealIT {
         .isEqualTo(selection.selected().stream().map(Selection.Explained::code).toList());
     // The decision file's CSV: French separators, one line per selected and near-miss commune.
     Path csv = tmp.resolve("selection.csv");
-    var c =
-        JarProcess.run(
-            tmp,
-            "select",
-            "--warehouse",
-            warehouse.toString(),
-            "--criteria",
-            criteria.toString(),
-            "--out",
-            csv.toString());
+    var c = select(criteria, csv);
     assertThat(c.exitCode()).as(c.output()).isZero();
     assertThat(Files.readAllLines(csv)).hasSize(1 + 40 + 10);
     // Bad criteria: exit 2 with the errors listed.
     Files.writeString(criteria, "{\"count\": \"beaucoup\"}");
-    var bad =
-        JarProcess.run(
-            tmp,
-            "select",
-            "--warehouse",
-            warehouse.toString(),
-            "--criteria",
-            criteria.toString(),
-            "--out",
-            out.toString());
+    var bad = select(criteria, out);
     assertThat(bad.exitCode()).isEqualTo(2);
     assertThat(bad.output()).contains("critères invalides").contains("/count");
+    var missing = select(tmp.resolve("absent.json"), out);
+    assertThat(missing.exitCode()).isEqualTo(2);
+    assertThat(missing.output()).contains("absent.json : fichier introuvable");
+  }
+
+  /** {@code select} on the real warehouse. */
+  private static JarProcess.Result select(Path criteria, Path out) throws Exception {
+    return JarProcess.run(
+        tmp,
+        "select",
+        "--warehouse",
+        warehouse.toString(),
+        "--criteria",
+        criteria.toString(),
+        "--out",
+        out.toString());
   }
 }
