@@ -280,8 +280,8 @@ final class V1 {
       try (PreparedStatement ps =
           c.prepareStatement(
               "SELECT indicator_id, level, code, period, value, status, simulated,"
-                  + " schools_covered, schools_total, pupils_covered, pupils_total FROM"
-                  + " indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
+                  + " schools_covered, schools_total, pupils_covered, pupils_total, schools_real"
+                  + " FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
                   + " period")) {
         ps.setString(1, x.level());
         ps.setString(2, x.code());
@@ -384,8 +384,19 @@ final class V1 {
       cov.put("schoolsShare", total == 0 ? 0 : round((double) covered / total));
       cov.put("pupils", pc).put("pupilsTotal", pt);
       cov.put("pupilsShare", pt == 0 ? 0 : round((double) pc / pt));
+      realCoverage(cov, covered, rs.getLong(first + 8));
     }
     return v;
+  }
+
+  /**
+   * Of the covered schools, how many have real (contributed, not simulated) data, and their share:
+   * what the simulation still stands in for.
+   */
+  static void realCoverage(ObjectNode cov, long covered, long real) {
+    cov.put("realSchools", real);
+    cov.put("realShare", covered == 0 ? 0 : round((double) real / covered));
+    cov.put("simulatedShare", covered == 0 ? 0 : round((double) (covered - real) / covered));
   }
 
   static double round(double d) {
@@ -584,7 +595,8 @@ final class V1 {
       Long schoolsCovered,
       Long schoolsTotal,
       Long pupilsCovered,
-      Long pupilsTotal) {}
+      Long pupilsTotal,
+      Long schoolsReal) {}
 
   /** The default period: the latest one with values. */
   String period(Connection c, Catalog.Indicator i, String year) throws SQLException {
@@ -613,7 +625,8 @@ final class V1 {
       throws SQLException {
     String sql =
         "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
-            + " pupils_covered, pupils_total FROM indicator_value_by_indicator WHERE indicator_id"
+            + " pupils_covered, pupils_total, schools_real FROM indicator_value_by_indicator WHERE"
+            + " indicator_id"
             + " = ? AND level = ? AND period = ?"
             + (within == null
                 ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
@@ -641,7 +654,8 @@ final class V1 {
                   (Long) rs.getObject(6),
                   (Long) rs.getObject(7),
                   (Long) rs.getObject(8),
-                  (Long) rs.getObject(9)));
+                  (Long) rs.getObject(9),
+                  (Long) rs.getObject(10)));
         }
       }
     }

@@ -420,7 +420,8 @@ final class V1Routes {
                         "etablissements_couverts",
                         "etablissements",
                         "eleves_couverts",
-                        "eleves")))
+                        "eleves",
+                        "etablissements_donnees_reelles")))
             .append("\r\n");
         for (V1.ValueRow r : rows) {
           String v = r.value() == null ? "" : num(V1.round(r.value()), decimal);
@@ -441,7 +442,8 @@ final class V1Routes {
                           str(r.schoolsCovered()),
                           str(r.schoolsTotal()),
                           str(r.pupilsCovered()),
-                          str(r.pupilsTotal()))))
+                          str(r.pupilsTotal()),
+                          str(r.schoolsReal()))))
               .append("\r\n");
         }
         headers.put(
@@ -514,6 +516,12 @@ final class V1Routes {
               g.writeNumberField("schoolsTotal", r.schoolsTotal());
               g.writeNumberField("pupils", r.pupilsCovered());
               g.writeNumberField("pupilsTotal", r.pupilsTotal());
+              long real = r.schoolsReal() == null ? 0 : r.schoolsReal();
+              long cov = r.schoolsCovered() == null ? 0 : r.schoolsCovered();
+              g.writeNumberField("realSchools", real);
+              g.writeNumberField("realShare", cov == 0 ? 0 : V1.round((double) real / cov));
+              g.writeNumberField(
+                  "simulatedShare", cov == 0 ? 0 : V1.round((double) (cov - real) / cov));
               g.writeEndObject();
             }
             g.writeEndObject();
@@ -546,6 +554,10 @@ final class V1Routes {
       ObjectNode cov = p.putObject("coverage");
       cov.put("schools", r.schoolsCovered()).put("schoolsTotal", r.schoolsTotal());
       cov.put("pupils", r.pupilsCovered()).put("pupilsTotal", r.pupilsTotal());
+      V1.realCoverage(
+          cov,
+          r.schoolsCovered() == null ? 0 : r.schoolsCovered(),
+          r.schoolsReal() == null ? 0 : r.schoolsReal());
     }
   }
 
@@ -578,7 +590,7 @@ final class V1Routes {
   static final String SCHOOL_COLUMNS =
       "s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, c.name, s.lon, s.lat,"
           + " s.location_method, p.bandwidth_class, p.bandwidth_year, p.simulated,"
-          + " d.density_level";
+          + " d.density_level, p.contribution_id, cv.hub_id, cv.version, cv.published_at";
 
   /**
    * The tables {@link #SCHOOL_COLUMNS} come from: the school, its commune, its latest bandwidth
@@ -587,7 +599,9 @@ final class V1Routes {
   static final String SCHOOL_FROM =
       " FROM school s JOIN commune c ON c.code = s.commune_code"
           + " LEFT JOIN school_point p ON p.uai = s.uai"
-          + " LEFT JOIN commune_density d ON d.commune_code = s.commune_code";
+          + " LEFT JOIN commune_density d ON d.commune_code = s.commune_code"
+          + " LEFT JOIN contribution_version cv ON cv.contribution_id = p.contribution_id"
+          + " AND cv.dataset = 'connectivite'";
 
   private Body schools(Context ctx, Connection c) throws Exception {
     var where = new ArrayList<String>();
@@ -695,7 +709,11 @@ final class V1Routes {
                             "classe_debit",
                             "annee_debit",
                             "simule",
-                            "densite_commune"))
+                            "densite_commune",
+                            "contribution_debit",
+                            "pole",
+                            "version_pole",
+                            "publie_le"))
                     + "\r\n");
         for (ObjectNode r : rows) {
           s.append(
@@ -716,7 +734,11 @@ final class V1Routes {
                           r.path("bandwidthClass").asText(""),
                           r.path("bandwidthYear").asText(""),
                           r.has("simulated") ? r.get("simulated").asText() : "",
-                          r.path("communeDensityLevel").asText(""))))
+                          r.path("communeDensityLevel").asText(""),
+                          r.path("provenance").path("contribution").asText(""),
+                          r.path("provenance").path("hub").asText(""),
+                          r.path("provenance").path("version").asText(""),
+                          r.path("provenance").path("publishedAt").asText(""))))
               .append("\r\n");
         }
         return new Body(s.toString().getBytes(StandardCharsets.UTF_8), CSV, headers);
@@ -859,6 +881,17 @@ final class V1Routes {
     } else {
       n.put("communeDensityLevel", density);
     }
+    // Where the bandwidth class comes from: the contribution and, for a hub's data, its version.
+    String contribution = rs.getString(16);
+    if (contribution != null) {
+      ObjectNode p = n.putObject("provenance");
+      p.put("contribution", contribution);
+      p.put("simulated", rs.getBoolean(14));
+      String hub = rs.getString(17);
+      if (hub != null) {
+        p.put("hub", hub).put("version", rs.getInt(18)).put("publishedAt", rs.getString(19));
+      }
+    }
     n.put("href", "/api/v1/schools/" + rs.getString(1));
     return n;
   }
@@ -889,19 +922,19 @@ final class V1Routes {
         "connectivity",
         rows(
             c,
-            "SELECT year AS annee, technology AS technologie, down_contracted AS debit_descendant_souscrit, down_measured AS debit_descendant_mesure, up_measured AS debit_montant_mesure, latency_ms AS latence_ms, wifi_share AS part_salles_wifi, simulated AS simule, contribution_id AS contribution FROM school_connectivity WHERE uai = ? ORDER BY year",
+            "SELECT year AS annee, technology AS technologie, down_contracted AS debit_descendant_souscrit, down_measured AS debit_descendant_mesure, up_measured AS debit_montant_mesure, latency_ms AS latence_ms, wifi_share AS part_salles_wifi, simulated AS simule, f.contribution_id AS contribution, cv.hub_id AS pole, cv.version AS version_pole, cv.published_at AS publie_le FROM school_connectivity f LEFT JOIN contribution_version cv ON cv.contribution_id = f.contribution_id AND cv.dataset = 'connectivite' WHERE uai = ? ORDER BY year",
             uai));
     n.set(
         "equipment",
         rows(
             c,
-            "SELECT year AS annee, desktops AS ordinateurs_fixes, laptops AS portables, tablets AS tablettes, interactive_displays AS ecrans_interactifs, lent_devices AS equipements_pretes, average_age_years AS age_moyen, simulated AS simule, contribution_id AS contribution FROM school_equipment WHERE uai = ? ORDER BY year",
+            "SELECT year AS annee, desktops AS ordinateurs_fixes, laptops AS portables, tablets AS tablettes, interactive_displays AS ecrans_interactifs, lent_devices AS equipements_pretes, average_age_years AS age_moyen, simulated AS simule, f.contribution_id AS contribution, cv.hub_id AS pole, cv.version AS version_pole, cv.published_at AS publie_le FROM school_equipment f LEFT JOIN contribution_version cv ON cv.contribution_id = f.contribution_id AND cv.dataset = 'equipement' WHERE uai = ? ORDER BY year",
             uai));
     n.set(
         "speedTests",
         rows(
             c,
-            "SELECT year AS annee, days AS jours, tests, median_down AS debit_descendant_median, p10_down AS debit_descendant_p10, median_latency_ms AS latence_mediane_ms, share_under_8 AS part_sous_8, simulated AS simule FROM school_speedtest_yearly WHERE uai = ? ORDER BY year",
+            "SELECT year AS annee, days AS jours, tests, median_down AS debit_descendant_median, p10_down AS debit_descendant_p10, median_latency_ms AS latence_mediane_ms, share_under_8 AS part_sous_8, simulated AS simule, f.contribution_id AS contribution, cv.hub_id AS pole, cv.version AS version_pole, cv.published_at AS publie_le FROM school_speedtest_yearly f LEFT JOIN contribution_version cv ON cv.contribution_id = f.contribution_id AND cv.dataset = 'tests_debit' WHERE uai = ? ORDER BY year",
             uai));
     n.put("simulatedNote", V1.SIMULATED_NOTE);
     return json(n);

@@ -32,6 +32,7 @@ public final class Facts {
           "pupils_total",
           // Connectivity.
           "connectivity_schools",
+          "connectivity_real_schools",
           "connectivity_pupils",
           "schools_no_connection",
           "schools_measured",
@@ -47,6 +48,7 @@ public final class Facts {
           "schools_contracted_ge100",
           // Equipment.
           "equipment_schools",
+          "equipment_real_schools",
           "equipment_pupils",
           "desktops",
           "laptops",
@@ -55,6 +57,7 @@ public final class Facts {
           "lent_devices",
           // Usage.
           "usage_schools",
+          "usage_real_schools",
           "usage_pupils",
           "teachers",
           "respondents",

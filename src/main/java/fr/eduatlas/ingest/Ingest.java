@@ -295,7 +295,8 @@ public final class Ingest {
                 spec,
                 c.id(),
                 c.simulated(),
-                dataset));
+                dataset,
+                c));
       }
     }
     return staged;

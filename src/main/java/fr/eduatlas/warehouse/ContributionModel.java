@@ -16,7 +16,11 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li>rows of schools absent from the DEPP lists, duplicate speed tests, and speed tests that are
  *       outliers for their school (a value in kbit/s given as Mbit/s) go to the quarantine;
- *   <li>per school and school year, a real contribution prevails over a simulated one;
+ *   <li>per school and school year, one fact is kept, by an explicit precedence: real over
+ *       simulated; among real sources, the hub whose legal competence covers the school and the
+ *       dataset first, then the most recent observation (the connectivity's observation date, else
+ *       the version's publication), then the contribution identifier in alphabetical order; every
+ *       real row set aside is listed in {@code contribution_conflict} with the rule that decided;
  *   <li>{@code school_connectivity}, {@code school_equipment}, {@code school_usage} keep each
  *       fact's contribution and its {@code simulated} flag;
  *   <li>speed tests become {@code school_speedtest_daily} and {@code school_speedtest_yearly}
@@ -34,7 +38,8 @@ public final class ContributionModel {
       TableSpec spec,
       String contributionId,
       boolean simulated,
-      String dataset) {}
+      String dataset,
+      fr.eduatlas.source.contrib.ContributionManifest contribution) {}
 
   /**
    * A speed test above this many times its school's median, and above 100 Mbit/s, is an outlier.
@@ -54,6 +59,7 @@ public final class ContributionModel {
    */
   public Map<String, Long> build(List<Staged> staged, Path speedTestDir) throws SQLException {
     Map<String, Long> moved = new LinkedHashMap<>();
+    sources(staged);
     for (Staged s : staged) {
       if (s.dataset().equals("tests_debit")) {
         moved.put(s.sourceId(), quarantineSpeedTests(s));
@@ -209,14 +215,121 @@ public final class ContributionModel {
           s.simulated(),
           s.sourceId());
     }
+    String observed =
+        dataset.equals("connectivite")
+            ? "coalesce(a.observed_on, v.published_at)"
+            : "v.published_at";
+    String ranked = factTable + "_ranked";
+    update(
+        "CREATE TEMP TABLE "
+            + ranked
+            + " AS SELECT *, row_number() OVER (PARTITION BY uai, year ORDER BY simulated,"
+            + " competent DESC, observed DESC NULLS LAST, contribution_id) AS rank FROM (SELECT a.*, "
+            + COMPETENT
+            + " AS competent, "
+            + observed
+            + " AS observed FROM "
+            + all
+            + " a JOIN school s USING (uai) JOIN commune m ON m.code = s.commune_code LEFT JOIN"
+            + " contribution_source cs USING (contribution_id) LEFT JOIN contribution_version v ON"
+            + " v.contribution_id = a.contribution_id AND v.dataset = ?)",
+        dataset,
+        dataset);
     exec(
         "CREATE TABLE "
             + factTable
-            + " AS SELECT * EXCLUDE (rank) FROM (SELECT *, row_number() OVER (PARTITION BY uai,"
-            + " year ORDER BY simulated, contribution_id) AS rank FROM "
-            + all
-            + ") WHERE rank = 1 ORDER BY uai, year");
+            + " AS SELECT * EXCLUDE (rank, competent, observed) FROM "
+            + ranked
+            + " WHERE rank = 1 ORDER BY uai, year");
+    String values =
+        spec.columns().stream()
+            .map(Column::name)
+            .filter(c -> !c.equals("uai") && !c.equals("year"))
+            .map(c -> c + " := %s." + c)
+            .collect(Collectors.joining(", "));
+    update(
+        "INSERT INTO contribution_conflict SELECT ?, o.uai, o.year, k.contribution_id,"
+            + " k.competent, k.observed, o.contribution_id, o.competent, o.observed, CASE WHEN"
+            + " k.competent AND NOT o.competent THEN 'competence' WHEN k.observed IS DISTINCT FROM"
+            + " o.observed THEN 'observation-plus-recente' ELSE 'identifiant' END,"
+            + " to_json(struct_pack("
+            + values.replace("%s", "k")
+            + "))::VARCHAR, to_json(struct_pack("
+            + values.replace("%s", "o")
+            + "))::VARCHAR FROM "
+            + ranked
+            + " o JOIN "
+            + ranked
+            + " k ON k.uai = o.uai AND k.year = o.year AND k.rank = 1 WHERE o.rank > 1 AND NOT"
+            + " o.simulated",
+        dataset);
+    exec("DROP TABLE " + ranked);
     exec("DROP TABLE " + all);
+  }
+
+  /**
+   * Whether a row's contribution comes from a hub whose legal competence covers the row's school
+   * (its territory and type) and dataset; {@code a} the row with its dataset bound where used,
+   * {@code s} its school, {@code m} its commune, {@code cs} its contribution.
+   */
+  private static final String COMPETENT =
+      "coalesce(cs.hub_id IS NOT NULL AND list_contains(cs.competence_datasets, ?) AND"
+          + " list_contains(cs.competence_types, s.type) AND CASE cs.competence_level WHEN"
+          + " 'commune' THEN s.commune_code WHEN 'epci' THEN m.epci_code WHEN 'departement' THEN"
+          + " s.departement_code WHEN 'academie' THEN s.academie_code WHEN 'region' THEN"
+          + " s.region_code WHEN 'france' THEN 'FR' END = cs.competence_code, false)";
+
+  /**
+   * {@code contribution_source} (each contribution: producer, licence, simulated, its hub and the
+   * hub's competence), {@code contribution_version} (each hub dataset's published version and date:
+   * the provenance of the figures), and the empty {@code contribution_conflict}.
+   */
+  private void sources(List<Staged> staged) throws SQLException {
+    exec(
+        "CREATE TABLE contribution_source (contribution_id VARCHAR PRIMARY KEY, producer VARCHAR,"
+            + " licence VARCHAR, simulated BOOLEAN, hub_id VARCHAR, competence_level VARCHAR,"
+            + " competence_code VARCHAR, competence_types VARCHAR[], competence_datasets"
+            + " VARCHAR[])");
+    exec(
+        "CREATE TABLE contribution_version (contribution_id VARCHAR, hub_id VARCHAR, dataset"
+            + " VARCHAR, version INTEGER, published_at VARCHAR)");
+    exec(
+        "CREATE TABLE contribution_conflict (dataset VARCHAR, uai VARCHAR, year INTEGER,"
+            + " kept_contribution VARCHAR, kept_competent BOOLEAN, kept_observed VARCHAR,"
+            + " overridden_contribution VARCHAR, overridden_competent BOOLEAN,"
+            + " overridden_observed VARCHAR, rule VARCHAR, kept_values VARCHAR, overridden_values"
+            + " VARCHAR)");
+    var seen = new java.util.HashSet<String>();
+    for (Staged s : staged) {
+      var c = s.contribution();
+      if (c == null || !seen.add(c.id())) {
+        continue;
+      }
+      var p = c.pole();
+      update(
+          "INSERT INTO contribution_source VALUES (?, ?, ?, ?, ?, ?, ?, string_split(?, ','),"
+              + " string_split(?, ','))",
+          c.id(),
+          c.producer(),
+          c.licence(),
+          c.simulated(),
+          p == null ? null : p.id(),
+          p == null ? null : p.level(),
+          p == null ? null : p.code(),
+          p == null ? "" : String.join(",", p.types()),
+          p == null ? "" : String.join(",", p.datasets()));
+      if (p != null) {
+        for (var v : p.versions().entrySet()) {
+          update(
+              "INSERT INTO contribution_version VALUES (?, ?, ?, ?, ?)",
+              c.id(),
+              p.id(),
+              v.getKey(),
+              v.getValue(),
+              p.publishedAt().get(v.getKey()));
+        }
+      }
+    }
   }
 
   /**
@@ -246,21 +359,41 @@ public final class ContributionModel {
     }
     String all = String.join(" UNION ALL ", parts);
     String year = SCHOOL_YEAR;
-    boolean mixed = files.stream().map(Staged::simulated).distinct().count() > 1;
-    if (mixed) {
-      exec(
-          "CREATE OR REPLACE TEMP TABLE real_test_years AS SELECT DISTINCT uai, "
-              + year
-              + " AS year FROM ("
-              + all
-              + ") WHERE NOT simulated");
-      return "SELECT * FROM ("
-          + all
-          + ") a WHERE NOT (simulated AND (uai, "
-          + year
-          + ") IN (SELECT (uai, year) FROM real_test_years))";
+    boolean several = files.stream().map(Staged::contributionId).distinct().count() > 1;
+    if (!several) {
+      return all;
     }
-    return all;
+    // Per school and school year, the tests of one contribution are kept, by the same precedence
+    // as the yearly facts (the latest test standing for the observation date).
+    exec(
+        "CREATE OR REPLACE TEMP TABLE test_source AS SELECT uai, "
+            + year
+            + " AS year, contribution_id, bool_and(simulated) AS simulated, max(tested_at) AS"
+            + " latest, count(*) AS tests FROM ("
+            + all
+            + ") GROUP BY 1, 2, 3");
+    update(
+        "CREATE OR REPLACE TEMP TABLE test_ranked AS SELECT *, row_number() OVER (PARTITION BY"
+            + " uai, year ORDER BY simulated, competent DESC, latest DESC, contribution_id) AS rank"
+            + " FROM (SELECT t.*, "
+            + COMPETENT
+            + " AS competent FROM test_source t JOIN school s USING (uai) JOIN commune m ON m.code"
+            + " = s.commune_code LEFT JOIN contribution_source cs USING (contribution_id))",
+        "tests_debit");
+    exec(
+        "INSERT INTO contribution_conflict SELECT 'tests_debit', o.uai, o.year, k.contribution_id,"
+            + " k.competent, k.latest, o.contribution_id, o.competent, o.latest, CASE WHEN"
+            + " k.competent AND NOT o.competent THEN 'competence' WHEN k.latest IS DISTINCT FROM"
+            + " o.latest THEN 'observation-plus-recente' ELSE 'identifiant' END,"
+            + " to_json(struct_pack(tests := k.tests))::VARCHAR, to_json(struct_pack(tests :="
+            + " o.tests))::VARCHAR FROM test_ranked o JOIN test_ranked k ON k.uai = o.uai AND"
+            + " k.year = o.year AND k.rank = 1 WHERE o.rank > 1 AND NOT o.simulated");
+    return "SELECT a.* FROM ("
+        + all
+        + ") a JOIN (SELECT contribution_id AS kept_id, uai AS kept_uai, year AS kept_year FROM"
+        + " test_ranked WHERE rank = 1) r ON r.kept_id = a.contribution_id AND r.kept_uai = a.uai"
+        + " AND r.kept_year = "
+        + year.replace("tested_at", "a.tested_at");
   }
 
   /** The school year (its end year) of a test, from its local date as written. */
@@ -329,7 +462,8 @@ public final class ContributionModel {
         exec("DROP TABLE " + x);
       }
     }
-    exec("DROP TABLE IF EXISTS real_test_years");
+    exec("DROP TABLE IF EXISTS test_ranked");
+    exec("DROP TABLE IF EXISTS test_source");
     exec("DROP TABLE IF EXISTS speedtest_files");
   }
 

@@ -92,7 +92,7 @@ public final class IndicatorBuilder {
           indicator_id VARCHAR NOT NULL, level VARCHAR NOT NULL, code VARCHAR NOT NULL,
           period VARCHAR NOT NULL, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
           schools_covered BIGINT, schools_total BIGINT, pupils_covered BIGINT, pupils_total BIGINT,
-          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL)
+          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL, schools_real BIGINT)
         """);
     for (Catalog.Indicator i : catalog.all()) {
       insertValues(i);
@@ -112,7 +112,8 @@ public final class IndicatorBuilder {
     exec(
         "CREATE TABLE indicator_value_by_indicator AS SELECT v.indicator_id, v.level, v.period,"
             + " v.code, t.name, v.value, v.status, v.simulated, v.schools_covered,"
-            + " v.schools_total, v.pupils_covered, v.pupils_total FROM indicator_value v JOIN"
+            + " v.schools_total, v.pupils_covered, v.pupils_total, v.schools_real FROM"
+            + " indicator_value v JOIN"
             + " territory t USING (level, code) ORDER BY v.indicator_id, v.level, v.period,"
             + " v.code");
     return secret;
@@ -141,6 +142,7 @@ public final class IndicatorBuilder {
           // No connection counts as a measured and contracted 0 Mbit/s.
           """
           SELECT s.commune_code, c.year::VARCHAR AS period, count(*) AS connectivity_schools,
+            count(*) FILTER (WHERE NOT c.simulated) AS connectivity_real_schools,
             sum(s.pupils) AS connectivity_pupils,
             count(*) FILTER (WHERE c.technology = 'aucune') AS schools_no_connection,
             count(c.m) AS schools_measured, sum(s.pupils) FILTER (WHERE c.m IS NOT NULL)
@@ -165,6 +167,7 @@ public final class IndicatorBuilder {
           """,
           """
           SELECT s.commune_code, e.year::VARCHAR AS period, count(*) AS equipment_schools,
+            count(*) FILTER (WHERE NOT e.simulated) AS equipment_real_schools,
             sum(s.pupils) AS equipment_pupils, sum(e.desktops) AS desktops,
             sum(e.laptops) AS laptops, sum(e.tablets) AS tablets,
             sum(e.interactive_displays) AS interactive_displays,
@@ -173,6 +176,7 @@ public final class IndicatorBuilder {
           """,
           """
           SELECT s.commune_code, u.year::VARCHAR AS period, count(*) AS usage_schools,
+            count(*) FILTER (WHERE NOT u.simulated) AS usage_real_schools,
             sum(s.pupils) AS usage_pupils, sum(u.teachers) AS teachers,
             sum(u.respondents) AS respondents, sum(u.teachers_weekly_use) AS teachers_weekly_use,
             sum(u.teachers_ent) AS teachers_ent, sum(u.teachers_resources) AS teachers_resources,
@@ -263,6 +267,8 @@ public final class IndicatorBuilder {
     String total = cov == null ? "NULL" : "coalesce(t.schools_total, 0)";
     String totalPupils = cov == null ? "NULL" : "coalesce(t.pupils_total, 0)";
     String simulated = cov == null ? "false" : "coalesce(t." + cov + "_simulated, false)";
+    // Of the covered schools, those whose fact comes from a real (not simulated) source.
+    String real = cov == null ? "NULL" : "coalesce(t." + cov + "_real_schools, 0)";
     String has =
         cov == null
             ? num + " IS NOT NULL"
@@ -287,6 +293,8 @@ public final class IndicatorBuilder {
             + value
             + ") IS NULL THEN 'sans-donnees' ELSE 'publie' END, "
             + simulated
+            + ", "
+            + real
             + " FROM territory_fact t WHERE "
             + has,
         i.id(),

@@ -439,6 +439,15 @@ public final class ModelBuilder {
             "communes-sans-couverture",
             "SELECT string_agg(code, ', ' ORDER BY code) FROM commune WHERE zone <> 'com'"
                 + " AND code NOT IN (SELECT commune_code FROM commune_coverage)"));
+    // Real rows set aside by the precedence among contributions (ContributionModel): reported,
+    // never silent; the full list with both values is the contribution_conflict table.
+    out.add(
+        check(
+            "conflits-entre-contributions",
+            "SELECT string_agg(dataset || ' ' || uai || ' ' || year || ' : ' || kept_contribution"
+                + " || ' retenue sur ' || overridden_contribution || ' (' || rule || ')', ', '"
+                + " ORDER BY dataset, uai, year, overridden_contribution) FROM"
+                + " contribution_conflict"));
     return out;
   }
 

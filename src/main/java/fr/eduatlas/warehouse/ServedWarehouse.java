@@ -65,12 +65,25 @@ public final class ServedWarehouse implements AutoCloseable {
         return;
       }
       lastCheck = now;
-      Object key = fileKey();
-      if (key != null && !key.equals(current.key)) {
-        Opened old = current;
-        current = open();
-        old.retire();
-      }
+      swapIfChanged();
+    }
+  }
+
+  /**
+   * Looks for a swapped file now, whatever the check interval: after a rebuild installed by this
+   * process, so that the next request is served from it.
+   */
+  public synchronized void refresh() {
+    lastCheck = System.nanoTime();
+    swapIfChanged();
+  }
+
+  private void swapIfChanged() {
+    Object key = fileKey();
+    if (key != null && !key.equals(current.key)) {
+      Opened old = current;
+      current = open();
+      old.retire();
     }
   }
 

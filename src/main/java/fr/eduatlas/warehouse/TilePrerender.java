@@ -33,7 +33,8 @@ final class TilePrerender {
                WHEN k.technology = 'aucune' OR k.down_measured < 2 THEN 0
                WHEN k.down_measured < 8 THEN 1 WHEN k.down_measured < 30 THEN 2
                WHEN k.down_measured < 100 THEN 3 ELSE 4 END AS bandwidth_class,
-          k.year AS bandwidth_year, coalesce(k.simulated, false) AS simulated
+          k.year AS bandwidth_year, coalesce(k.simulated, false) AS simulated,
+          k.contribution_id
         FROM school s
         LEFT JOIN (SELECT * FROM school_connectivity
                    QUALIFY row_number() OVER (PARTITION BY uai ORDER BY year DESC) = 1) k

@@ -337,8 +337,8 @@ class V1ApiTest {
     String[] lines = csv.body().split("\r\n");
     assertThat(lines[0])
         .isEqualTo(
-            "uai;nom;type;secteur;eleves;ips;commune;nom_commune;lon;lat;localisation;classe_debit;annee_debit;simule;densite_commune");
-    assertThat(lines[1].split(";", -1)).hasSize(15);
+            "uai;nom;type;secteur;eleves;ips;commune;nom_commune;lon;lat;localisation;classe_debit;annee_debit;simule;densite_commune;contribution_debit;pole;version_pole;publie_le");
+    assertThat(lines[1].split(";", -1)).hasSize(19);
     assertThat(lines[1].split(";", -1)[8]).contains(",").doesNotContain(".");
     problem("/api/v1/schools?format=csv&sep=,&decimal=,", 400);
   }

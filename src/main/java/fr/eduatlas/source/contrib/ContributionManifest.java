@@ -21,13 +21,35 @@ public record ContributionManifest(
     String producer,
     String licence,
     boolean simulated,
-    String description) {
+    String description,
+    Pole pole) {
   public static final String FILE = "contribution.json";
   static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,40}");
 
   /** The datasets a contribution may hold, by file name, in reading order. */
   public static final List<String> DATASETS =
       List.of("connectivite", "equipement", "usages", "tests_debit");
+
+  /**
+   * The hub a contribution comes from (its optional {@code pole} member, written by EduAtlas when
+   * it exports a hub's published versions for a build): its legal competence decides precedence
+   * among real sources, its versions are the provenance of each figure.
+   *
+   * @param level the competence's territory level
+   * @param code the competence's territory code
+   * @param types the school types of its competence
+   * @param datasets the datasets of its competence
+   * @param versions per dataset, the published version number
+   * @param publishedAt per dataset, the publication instant (ISO 8601)
+   */
+  public record Pole(
+      String id,
+      String level,
+      String code,
+      List<String> types,
+      List<String> datasets,
+      java.util.Map<String, Integer> versions,
+      java.util.Map<String, String> publishedAt) {}
 
   public static ContributionManifest read(Path dir) throws IOException {
     Path f = dir.resolve(FILE);
@@ -58,7 +80,7 @@ public record ContributionManifest(
       throw new SourceException(f, "« simule » doit valoir true ou false");
     }
     return new ContributionManifest(
-        dir, id, producer, licence, sim.asBoolean(), text(n, "description"));
+        dir, id, producer, licence, sim.asBoolean(), text(n, "description"), pole(f, n));
   }
 
   /**
@@ -81,6 +103,35 @@ public record ContributionManifest(
       }
     }
     return out;
+  }
+
+  private static Pole pole(Path f, JsonNode n) {
+    JsonNode p = n.get("pole");
+    if (p == null || p.isNull()) {
+      return null;
+    }
+    JsonNode c = p.path("competence");
+    String id = text(p, "id");
+    String level = text(c, "niveau");
+    String code = text(c, "code");
+    if (id == null || level == null || code == null) {
+      throw new SourceException(f, "« pole » : « id » et « competence » (niveau, code) attendus");
+    }
+    var types = new ArrayList<String>();
+    c.path("types").forEach(t -> types.add(t.asText()));
+    var datasets = new ArrayList<String>();
+    c.path("jeux").forEach(t -> datasets.add(t.asText()));
+    var versions = new java.util.TreeMap<String, Integer>();
+    var published = new java.util.TreeMap<String, String>();
+    p.path("versions")
+        .properties()
+        .forEach(
+            e -> {
+              versions.put(e.getKey(), e.getValue().path("numero").asInt());
+              published.put(e.getKey(), e.getValue().path("publie_le").asText(null));
+            });
+    return new Pole(
+        id, level, code, List.copyOf(types), List.copyOf(datasets), versions, published);
   }
 
   private static String text(JsonNode n, String field) {
