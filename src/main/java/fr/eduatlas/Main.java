@@ -1,6 +1,7 @@
 package fr.eduatlas;
 
 import fr.eduatlas.cli.ExportCommand;
+import fr.eduatlas.cli.HubCommand;
 import fr.eduatlas.cli.IngestCommand;
 import fr.eduatlas.cli.SelectCommand;
 import fr.eduatlas.cli.ServeCommand;
@@ -27,7 +28,8 @@ import picocli.CommandLine.Option;
       ServeCommand.class,
       SimulateCommand.class,
       ExportCommand.class,
-      SelectCommand.class
+      SelectCommand.class,
+      HubCommand.class
     },
     description = {
       "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",
@@ -88,7 +90,7 @@ public final class Main implements Callable<Integer> {
         return rc;
       }
     }
-    return ServeCommand.run(warehouse, host, port);
+    return ServeCommand.run(warehouse, host, port, data);
   }
 
   /** The version from the jar's manifest, or "dev" when run from classes. */

@@ -20,10 +20,12 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final ServedWarehouse warehouse;
+  private final fr.eduatlas.hub.HubService hubs;
 
-  private ApiServer(Javalin app, ServedWarehouse warehouse) {
+  private ApiServer(Javalin app, ServedWarehouse warehouse, fr.eduatlas.hub.HubService hubs) {
     this.app = app;
     this.warehouse = warehouse;
+    this.hubs = hubs;
   }
 
   /** Starts serving {@code warehouse} on {@code host:port} (port 0 picks a free one). */
@@ -34,6 +36,19 @@ public final class ApiServer implements AutoCloseable {
   /** Starts serving {@code warehouse} and the map page with its settings. */
   public static ApiServer start(
       ServedWarehouse warehouse, String host, int port, WebConfig webConfig) {
+    return start(warehouse, host, port, webConfig, null);
+  }
+
+  /**
+   * Starts serving {@code warehouse}, the map page, and the local data hubs when {@code hubs} is
+   * not null.
+   */
+  public static ApiServer start(
+      ServedWarehouse warehouse,
+      String host,
+      int port,
+      WebConfig webConfig,
+      fr.eduatlas.hub.HubService hubs) {
     var web = new WebRoutes(webConfig);
     Javalin app =
         Javalin.create(
@@ -65,6 +80,22 @@ public final class ApiServer implements AutoCloseable {
                 warehouse.file().toAbsolutePath().resolveSibling("selections")));
     new V1Routes(warehouse, catalog, selections).register(app);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
+    if (hubs != null) {
+      new HubRoutes(hubs, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
+    }
+    app.exception(
+        fr.eduatlas.hub.HubException.class,
+        (e, ctx) -> {
+          ctx.header("Cache-Control", "no-store");
+          problem(ctx, e.status(), e.title(), e.getMessage());
+        });
+    app.exception(
+        fr.eduatlas.hub.HubStore.HubStoreException.class,
+        (e, ctx) -> {
+          LOG.error("hub store failed on {}", ctx.path(), e);
+          ctx.header("Retry-After", "5");
+          problem(ctx, 503, "Base des pôles indisponible", "réessayez dans quelques secondes");
+        });
     app.exception(
         ApiException.class,
         (e, ctx) -> {
@@ -91,7 +122,7 @@ public final class ApiServer implements AutoCloseable {
         405,
         ctx -> problem(ctx, 405, "Méthode non permise", ctx.method() + " n'est pas accepté ici"));
     app.start(host, port);
-    return new ApiServer(app, warehouse);
+    return new ApiServer(app, warehouse, hubs);
   }
 
   public int port() {
@@ -128,6 +159,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     app.stop();
+    if (hubs != null) {
+      hubs.close();
+    }
     warehouse.close();
   }
 }

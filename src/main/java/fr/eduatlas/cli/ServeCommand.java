@@ -58,6 +58,35 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Attribution du fond de carte (défaut : EDUATLAS_BASEMAP_ATTRIBUTION).")
   String basemapAttribution;
 
+  @Option(
+      names = "--hub-store",
+      paramLabel = "JDBC",
+      defaultValue = "${env:EDUATLAS_HUB_STORE}",
+      description = {
+        "Base des pôles de données : jdbc:sqlite:FICHIER ou jdbc:postgresql://… (défaut :",
+        "EDUATLAS_HUB_STORE, sinon hubs.sqlite à côté de l'entrepôt, sans installation)."
+      })
+  String hubStore;
+
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description = {
+        "Données ouvertes, pour reconstruire l'entrepôt quand un pôle publie (défaut :",
+        "$EDUATLAS_DATA, sinon ../shared/data)."
+      })
+  Path data;
+
+  @Option(
+      names = "--simulated",
+      paramLabel = "DIR",
+      defaultValue = IngestCommand.DEFAULT_SIMULATED,
+      description = "Contribution simulée des reconstructions (défaut : ${DEFAULT-VALUE}).")
+  Path simulated;
+
+  /** What the hubs need: where their store is, and how to rebuild. */
+  public record Hubs(String storeUrl, Path data, Path simulated) {}
+
   @Override
   public Integer call() {
     WebConfig web;
@@ -67,11 +96,11 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 2;
     }
-    return run(warehouse, host, port, web);
+    return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated));
   }
 
   /** Serves with the map settings of the environment (the default command). */
-  public static int run(Path warehouse, String host, int port) {
+  public static int run(Path warehouse, String host, int port, Path data) {
     WebConfig web;
     try {
       web = WebConfig.fromEnvironment();
@@ -79,10 +108,16 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : EDUATLAS_BASEMAP_URL : " + e.getMessage());
       return 2;
     }
-    return run(warehouse, host, port, web);
+    return run(
+        warehouse,
+        host,
+        port,
+        web,
+        new Hubs(
+            System.getenv("EDUATLAS_HUB_STORE"), data, Path.of(IngestCommand.DEFAULT_SIMULATED)));
   }
 
-  public static int run(Path warehouse, String host, int port, WebConfig web) {
+  public static int run(Path warehouse, String host, int port, WebConfig web, Hubs hubs) {
     ServedWarehouse served;
     try {
       served = new ServedWarehouse(warehouse, SWAP_CHECK_MILLIS);
@@ -90,7 +125,16 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 1;
     }
-    ApiServer server = ApiServer.start(served, host, port, web);
+    fr.eduatlas.hub.HubService hubService;
+    try {
+      hubService =
+          HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated());
+    } catch (RuntimeException e) {
+      System.err.println("Erreur : base des pôles : " + e.getMessage());
+      served.close();
+      return 1;
+    }
+    ApiServer server = ApiServer.start(served, host, port, web, hubService);
     System.err.println(
         "EduAtlas sert "
             + warehouse.toAbsolutePath()

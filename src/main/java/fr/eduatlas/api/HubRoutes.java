@@ -1,0 +1,548 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import fr.eduatlas.hub.Hub;
+import fr.eduatlas.hub.HubException;
+import fr.eduatlas.hub.HubService;
+import fr.eduatlas.hub.HubStore;
+import fr.eduatlas.hub.Principal;
+import fr.eduatlas.hub.UploadFiles;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import jakarta.servlet.MultipartConfigElement;
+import jakarta.servlet.http.Part;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code /api/v1/hubs}: the local data hubs over HTTP, a thin adapter over {@link HubService}.
+ * Every route needs a bearer token ({@code Authorization: Bearer eat_…}); answers are never cached
+ * ({@code Cache-Control: no-store}); errors are problem+json in French. Repeated authentication
+ * failures from one address are refused for a while (429 with {@code Retry-After}).
+ */
+final class HubRoutes {
+  static final String BASE = "/api/v1/hubs";
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .registerModule(
+              new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+
+  /** The routes and their query parameters, as the OpenAPI document declares them. */
+  static final Map<String, Set<String>> DECLARED = new LinkedHashMap<>();
+
+  private final HubService service;
+  private final UploadFiles.Limits limits;
+  private final AuthThrottle throttle = new AuthThrottle(10, 300_000);
+
+  HubRoutes(HubService service, UploadFiles.Limits limits) {
+    this.service = service;
+    this.limits = limits;
+  }
+
+  void register(Javalin app) {
+    route(app, "get", BASE, Set.of(), this::hubs);
+    route(app, "get", BASE + "/{hub}", Set.of(), this::hub);
+    route(app, "post", BASE + "/{hub}/uploads", Set.of("jeu", "format"), this::upload);
+    route(app, "get", BASE + "/{hub}/uploads/{upload}", Set.of("format"), this::uploadReport);
+    route(app, "get", BASE + "/{hub}/versions", Set.of("jeu"), this::versions);
+    route(
+        app,
+        "get",
+        BASE + "/{hub}/versions/{jeu}/{numero}",
+        Set.of("limit", "offset"),
+        this::version);
+    route(
+        app, "post", BASE + "/{hub}/versions/{jeu}/{numero}/publication", Set.of(), this::publish);
+    route(app, "get", BASE + "/{hub}/diff/{jeu}", Set.of("de", "a"), this::diff);
+    route(app, "get", BASE + "/{hub}/publications", Set.of(), this::publications);
+    route(app, "get", BASE + "/{hub}/conflicts", Set.of(), this::conflicts);
+    route(app, "get", BASE + "/{hub}/audit", Set.of("limit"), this::audit);
+    route(app, "get", BASE + "/{hub}/completeness", Set.of(), this::completeness);
+    route(app, "get", BASE + "/{hub}/templates/{jeu}", Set.of(), this::template);
+    route(app, "get", "/api/v1/rebuilds", Set.of(), this::rebuilds);
+    route(app, "get", "/api/v1/rebuilds/{id}", Set.of(), this::rebuild);
+    route(app, "get", "/api/v1/audit", Set.of("limit"), this::auditAll);
+  }
+
+  /** An authenticated handler. */
+  @FunctionalInterface
+  interface Authed {
+    void handle(Context ctx, Principal p, String address) throws Exception;
+  }
+
+  private void route(Javalin app, String method, String path, Set<String> params, Authed h) {
+    DECLARED.put(method.toUpperCase(java.util.Locale.ROOT) + " " + path, params);
+    Handler handler =
+        ctx -> {
+          ctx.header("Cache-Control", "no-store");
+          for (String q : ctx.queryParamMap().keySet()) {
+            if (!params.contains(q)) {
+              throw ApiException.badRequest(
+                  "paramètre '"
+                      + q
+                      + "' inconnu ici"
+                      + (params.isEmpty()
+                          ? ""
+                          : " (acceptés : " + String.join(", ", params) + ")"));
+            }
+          }
+          for (var e : ctx.queryParamMap().entrySet()) {
+            if (e.getValue().size() > 1) {
+              throw ApiException.badRequest("paramètre '" + e.getKey() + "' répété");
+            }
+          }
+          String address = ctx.req().getRemoteAddr();
+          h.handle(ctx, authenticate(ctx, address), address);
+        };
+    if (method.equals("post")) {
+      app.post(path, handler);
+    } else {
+      app.get(path, handler);
+    }
+  }
+
+  private Principal authenticate(Context ctx, String address) {
+    long wait = throttle.blockedFor(address);
+    if (wait > 0) {
+      ctx.header("Retry-After", String.valueOf((wait + 999) / 1000));
+      throw new ApiException(
+          429,
+          "Trop d'échecs d'authentification",
+          "trop de jetons refusés depuis cette adresse : réessayez dans "
+              + ((wait + 999) / 1000)
+              + " s");
+    }
+    String h = ctx.header("Authorization");
+    if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      ctx.header("WWW-Authenticate", "Bearer realm=\"eduatlas\"");
+      throw new ApiException(
+          401,
+          "Authentification requise",
+          "cette adresse demande un jeton : en-tête « Authorization: Bearer eat_… » (eduatlas"
+              + " hub token)");
+    }
+    var a = service.store().authenticate(h.substring(7).trim(), address);
+    if (a.principal() == null) {
+      throttle.fail(address);
+      service
+          .store()
+          .audit(
+              new HubStore.AuditEntry(
+                  null, null, "authentification", null, address, "refuse", a.refusal().text));
+      ctx.header("WWW-Authenticate", "Bearer realm=\"eduatlas\", error=\"invalid_token\"");
+      throw new ApiException(401, "Authentification refusée", a.refusal().text);
+    }
+    if (a.firstUseThisHour()) {
+      service
+          .store()
+          .audit(
+              new HubStore.AuditEntry(
+                  a.principal().member(),
+                  a.principal().onlyHub(),
+                  "utilisation-jeton",
+                  null,
+                  address,
+                  "ok",
+                  a.principal().tokenId()));
+    }
+    return a.principal();
+  }
+
+  // ---- handlers -----------------------------------------------------------------------------
+
+  private void hubs(Context ctx, Principal p, String address) throws Exception {
+    ArrayNode out = JSON.createArrayNode();
+    for (Hub h : service.hubs(p)) {
+      out.add(hubNode(h, p));
+    }
+    json(ctx, 200, JSON.createObjectNode().put("member", p.member()).set("hubs", out));
+  }
+
+  private ObjectNode hubNode(Hub h, Principal p) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", h.id()).put("name", h.name()).put("kind", h.kind().code());
+    n.set("scope", scopeNode(h.scope()));
+    n.set("competence", scopeNode(h.competence()));
+    ArrayNode roles = n.putArray("roles");
+    p.roles().getOrDefault(h.id(), Set.of()).stream()
+        .map(r -> r.code())
+        .sorted()
+        .forEach(roles::add);
+    n.put("href", BASE + "/" + h.id());
+    return n;
+  }
+
+  private static ObjectNode scopeNode(Hub.Scope s) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("level", s.level()).put("code", s.code());
+    s.types().stream().sorted().forEach(n.putArray("schoolTypes")::add);
+    s.datasets().stream().sorted().forEach(n.putArray("datasets")::add);
+    return n;
+  }
+
+  private void hub(Context ctx, Principal p, String address) throws Exception {
+    Hub h = service.readable(p, ctx.pathParam("hub"), address);
+    ObjectNode n = hubNode(h, p);
+    n.set("published", JSON.valueToTree(service.store().currentPublications(h.id())));
+    n.set("members", JSON.valueToTree(service.store().members(h.id())));
+    json(ctx, 200, n);
+  }
+
+  private void upload(Context ctx, Principal p, String address) throws Exception {
+    String hubId = ctx.pathParam("hub");
+    service.readable(p, hubId, address);
+    String format = format(ctx);
+    String jeu = ctx.queryParam("jeu");
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+    HubService.UploadResult r;
+    try (var files = new UploadFiles(limits)) {
+      try {
+        if (type.startsWith("multipart/form-data")) {
+          ctx.req()
+              .setAttribute(
+                  "org.eclipse.jetty.multipartConfig",
+                  new MultipartConfigElement(
+                      System.getProperty("java.io.tmpdir"),
+                      limits.maxBytes(),
+                      limits.maxBytes(),
+                      1 << 20));
+          for (Part part : ctx.req().getParts()) {
+            if (part.getSubmittedFileName() == null) {
+              continue; // a plain form field
+            }
+            try (var in = part.getInputStream()) {
+              files.add(part.getSubmittedFileName(), in, false, jeu);
+            }
+          }
+        } else if (type.startsWith("text/csv")
+            || type.startsWith("application/csv")
+            || type.startsWith("application/zip")
+            || type.startsWith("application/x-zip-compressed")) {
+          boolean zip = type.contains("zip");
+          if (!zip && jeu == null) {
+            throw HubException.invalid(
+                "un fichier CSV envoyé seul précise son jeu : ?jeu=connectivite, equipement,"
+                    + " usages ou tests_debit");
+          }
+          files.add(null, ctx.req().getInputStream(), zip, jeu);
+        } else {
+          throw new ApiException(
+              415,
+              "Type de contenu non pris en charge",
+              "envoyez un fichier CSV (text/csv), une archive zip (application/zip) ou un"
+                  + " formulaire multipart/form-data ; reçu '"
+                  + type
+                  + "'");
+        }
+      } catch (IllegalStateException e) {
+        // Jetty's multipart parser: the request is larger than the limit.
+        throw new HubException(
+            413,
+            "Envoi trop volumineux",
+            "envoi refusé au-delà de " + (limits.maxBytes() >> 20) + " Mio");
+      }
+      r = service.upload(p, hubId, files.files(), address);
+    }
+    if (!r.versions().isEmpty()) {
+      ctx.header("Location", BASE + "/" + hubId + "/uploads/" + r.uploadId());
+    }
+    int status = r.versions().isEmpty() ? 200 : 201;
+    if (format.equals("csv")) {
+      csvReport(ctx, status, r.uploadId(), reportOf(r));
+      return;
+    }
+    ObjectNode n = JSON.createObjectNode();
+    n.put("upload", r.uploadId());
+    n.set("versions", JSON.valueToTree(r.versions()));
+    n.set("report", JSON.readTree(reportOf(r)));
+    n.put("href", BASE + "/" + hubId + "/uploads/" + r.uploadId());
+    json(ctx, status, n);
+  }
+
+  private static String reportOf(HubService.UploadResult r) throws Exception {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("read", r.validation().read());
+    m.put("accepted", r.validation().accepted());
+    m.put("rejected", r.validation().rejected());
+    m.put("outOfScope", r.validation().outOfScope());
+    m.put("files", r.validation().files());
+    return JSON.writeValueAsString(m);
+  }
+
+  private static String format(Context ctx) {
+    String f = ctx.queryParam("format");
+    if (f != null && !f.equals("json") && !f.equals("csv")) {
+      throw ApiException.badRequest(
+          "paramètre 'format' : 'json' ou 'csv' attendu, reçu '" + f + "'");
+    }
+    return f == null ? "json" : f;
+  }
+
+  private void csvReport(Context ctx, int status, String uploadId, String report) {
+    ctx.status(status);
+    ctx.header("Content-Disposition", "attachment; filename=\"rapport-" + uploadId + ".csv\"");
+    ctx.contentType("text/csv; charset=utf-8");
+    ctx.result(HubService.reportCsv(report));
+  }
+
+  private void uploadReport(Context ctx, Principal p, String address) throws Exception {
+    String id = ctx.pathParam("upload");
+    if (!id.matches("[0-9a-f]{20}")) {
+      throw HubException.notFound("aucun envoi « " + id + " »");
+    }
+    String report = service.uploadReport(p, ctx.pathParam("hub"), id, address);
+    if (format(ctx).equals("csv")) {
+      csvReport(ctx, 200, id, report);
+    } else {
+      json(ctx, 200, JSON.readTree(report));
+    }
+  }
+
+  private void versions(Context ctx, Principal p, String address) throws Exception {
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set(
+                "versions",
+                JSON.valueToTree(
+                    service.versions(p, ctx.pathParam("hub"), ctx.queryParam("jeu"), address))));
+  }
+
+  private static int intParam(String name, String raw, int min, int max, int dflt) {
+    if (raw == null) {
+      return dflt;
+    }
+    if (!raw.matches("\\d{1,9}")) {
+      throw ApiException.badRequest(
+          "paramètre '" + name + "' : entier attendu, reçu '" + raw + "'");
+    }
+    int v = Integer.parseInt(raw);
+    if (v < min || v > max) {
+      throw ApiException.badRequest(
+          "paramètre '" + name + "' : entre " + min + " et " + max + ", reçu " + v);
+    }
+    return v;
+  }
+
+  private void version(Context ctx, Principal p, String address) throws Exception {
+    String hub = ctx.pathParam("hub");
+    String jeu = ctx.pathParam("jeu");
+    int n = intParam("numero", ctx.pathParam("numero"), 1, Integer.MAX_VALUE, 1);
+    int limit = intParam("limit", ctx.queryParam("limit"), 1, 10_000, 1000);
+    int offset = intParam("offset", ctx.queryParam("offset"), 0, Integer.MAX_VALUE, 0);
+    var v = service.version(p, hub, jeu, n, address);
+    ObjectNode out = JSON.valueToTree(v);
+    ArrayNode rows = out.putArray("rows");
+    service.store().rows(hub, jeu, n).values().stream()
+        .skip(offset)
+        .limit(limit)
+        .forEach(
+            r -> {
+              try {
+                rows.add(JSON.readTree(r.payload()));
+              } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    out.put("offset", offset).put("limit", limit);
+    json(ctx, 200, out);
+  }
+
+  private void publish(Context ctx, Principal p, String address) throws Exception {
+    int n = intParam("numero", ctx.pathParam("numero"), 1, Integer.MAX_VALUE, 1);
+    var r = service.publish(p, ctx.pathParam("hub"), ctx.pathParam("jeu"), n, address);
+    ObjectNode out = JSON.createObjectNode();
+    out.set("publication", JSON.valueToTree(r.publication()));
+    out.put("rollback", r.rollback());
+    if (r.rebuild() != null) {
+      out.set("rebuild", rebuildNode(r.rebuild()));
+      ctx.header("Location", "/api/v1/rebuilds/" + r.rebuild().id());
+    }
+    json(ctx, 202, out);
+  }
+
+  private void diff(Context ctx, Principal p, String address) throws Exception {
+    String de = ctx.queryParam("de");
+    String a = ctx.queryParam("a");
+    if (de == null || a == null) {
+      throw ApiException.badRequest("paramètres 'de' et 'a' : les deux numéros de version");
+    }
+    var d =
+        service.diff(
+            p,
+            ctx.pathParam("hub"),
+            ctx.pathParam("jeu"),
+            intParam("de", de, 1, Integer.MAX_VALUE, 1),
+            intParam("a", a, 1, Integer.MAX_VALUE, 1),
+            address);
+    json(ctx, 200, JSON.valueToTree(d));
+  }
+
+  private void publications(Context ctx, Principal p, String address) throws Exception {
+    String hub = ctx.pathParam("hub");
+    service.readable(p, hub, address);
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set("publications", JSON.valueToTree(service.store().publicationHistory(hub))));
+  }
+
+  private void conflicts(Context ctx, Principal p, String address) throws Exception {
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set(
+                "conflicts",
+                JSON.valueToTree(service.conflicts(p, ctx.pathParam("hub"), address))));
+  }
+
+  private void audit(Context ctx, Principal p, String address) throws Exception {
+    int limit = intParam("limit", ctx.queryParam("limit"), 1, 10_000, 200);
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set(
+                "audit", JSON.valueToTree(service.audit(p, ctx.pathParam("hub"), limit, address))));
+  }
+
+  private void auditAll(Context ctx, Principal p, String address) throws Exception {
+    int limit = intParam("limit", ctx.queryParam("limit"), 1, 10_000, 200);
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set("audit", JSON.valueToTree(service.auditAll(p, limit, address))));
+  }
+
+  private void completeness(Context ctx, Principal p, String address) throws Exception {
+    json(
+        ctx,
+        200,
+        JSON.createObjectNode()
+            .set(
+                "datasets",
+                JSON.valueToTree(service.completeness(p, ctx.pathParam("hub"), address))));
+  }
+
+  private void template(Context ctx, Principal p, String address) throws Exception {
+    String hub = ctx.pathParam("hub");
+    String jeu = ctx.pathParam("jeu").replaceFirst("\\.csv$", "");
+    byte[] body = service.template(p, hub, jeu, address);
+    ctx.header("Content-Disposition", "attachment; filename=\"" + hub + "-" + jeu + ".csv\"");
+    ctx.contentType("text/csv; charset=utf-8");
+    ctx.result(body);
+  }
+
+  private void rebuilds(Context ctx, Principal p, String address) throws Exception {
+    ArrayNode a = JSON.createArrayNode();
+    service.rebuilds(p).forEach(r -> a.add(rebuildNode(r)));
+    json(ctx, 200, JSON.createObjectNode().set("rebuilds", a));
+  }
+
+  private void rebuild(Context ctx, Principal p, String address) throws Exception {
+    String id = ctx.pathParam("id");
+    if (!id.matches("[0-9a-f]{20}")) {
+      throw HubException.notFound("aucune reconstruction « " + id + " »");
+    }
+    json(ctx, 200, rebuildNode(service.rebuild(p, id)));
+  }
+
+  private static ObjectNode rebuildNode(HubStore.Rebuild r) {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("id", r.id()).put("status", r.status());
+    n.put(
+        "statusLabel",
+        switch (r.status()) {
+          case "queued" -> "en attente";
+          case "building" -> "en construction";
+          case "served" -> "servie";
+          default -> "échec";
+        });
+    n.put("requestedAt", r.requestedAt().toString()).put("requestedBy", r.requestedBy());
+    n.put("startedAt", r.startedAt() == null ? null : r.startedAt().toString());
+    n.put("finishedAt", r.finishedAt() == null ? null : r.finishedAt().toString());
+    n.put("detail", r.detail());
+    if (r.report() != null) {
+      try {
+        n.set("report", JSON.readTree(r.report()));
+      } catch (java.io.IOException e) {
+        n.put("report", r.report());
+      }
+    }
+    n.put("href", "/api/v1/rebuilds/" + r.id());
+    return n;
+  }
+
+  private static void json(Context ctx, int status, JsonNode body) throws Exception {
+    ctx.status(status);
+    ctx.contentType("application/json");
+    ctx.result(JSON.writeValueAsBytes(body));
+  }
+
+  /**
+   * Failed authentications per address in a sliding window: past {@code max}, the address is
+   * refused until its oldest failure leaves the window. Bounded: at most 10,000 addresses kept.
+   */
+  static final class AuthThrottle {
+    private final int max;
+    private final long windowMillis;
+    private final Map<String, ArrayDeque<Long>> failures =
+        new java.util.LinkedHashMap<>(16, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Long>> e) {
+            return size() > 10_000;
+          }
+        };
+
+    AuthThrottle(int max, long windowMillis) {
+      this.max = max;
+      this.windowMillis = windowMillis;
+    }
+
+    synchronized void fail(String address) {
+      failures
+          .computeIfAbsent(address, k -> new ArrayDeque<>())
+          .addLast(System.currentTimeMillis());
+    }
+
+    /** How long the address is still refused, in milliseconds (0: not refused). */
+    synchronized long blockedFor(String address) {
+      ArrayDeque<Long> q = failures.get(address);
+      if (q == null) {
+        return 0;
+      }
+      long now = System.currentTimeMillis();
+      while (!q.isEmpty() && q.peekFirst() <= now - windowMillis) {
+        q.pollFirst();
+      }
+      if (q.isEmpty()) {
+        failures.remove(address);
+        return 0;
+      }
+      return q.size() >= max ? q.peekFirst() + windowMillis - now : 0;
+    }
+  }
+
+  static List<String> routes() {
+    return List.copyOf(DECLARED.keySet());
+  }
+
+  static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+}

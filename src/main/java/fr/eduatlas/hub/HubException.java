@@ -1,0 +1,36 @@
+package fr.eduatlas.hub;
+
+/**
+ * A refused hub operation, with the HTTP status that says why (401, 403, 404, 409, 413, 415, 422…)
+ * and a French message for the user. The command line prints the message.
+ */
+public class HubException extends RuntimeException {
+  private final int status;
+  private final String title;
+
+  public HubException(int status, String title, String detail) {
+    super(detail);
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  public static HubException notFound(String detail) {
+    return new HubException(404, "Ressource introuvable", detail);
+  }
+
+  public static HubException forbidden(String detail) {
+    return new HubException(403, "Action non autorisée", detail);
+  }
+
+  public static HubException invalid(String detail) {
+    return new HubException(400, "Requête invalide", detail);
+  }
+}
