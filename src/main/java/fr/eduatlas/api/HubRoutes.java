@@ -17,11 +17,9 @@ import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.Part;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -39,7 +37,7 @@ final class HubRoutes {
               new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
 
   /** The routes and their query parameters, as the OpenAPI document declares them. */
-  static final Map<String, Set<String>> DECLARED = new LinkedHashMap<>();
+  static final Map<String, Set<String>> DECLARED = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final HubService service;
   private final UploadFiles.Limits limits;
@@ -536,13 +534,5 @@ final class HubRoutes {
       }
       return q.size() >= max ? q.peekFirst() + windowMillis - now : 0;
     }
-  }
-
-  static List<String> routes() {
-    return List.copyOf(DECLARED.keySet());
-  }
-
-  static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
   }
 }

@@ -200,6 +200,154 @@ final class OpenApi {
                   Param.path("id", "identifiant de la sélection"),
                   Param.path("code", "code INSEE de la commune"))));
 
+  /** A route of the local data hubs: authenticated by a bearer token, never cached. */
+  record HubOp(
+      String method,
+      String path,
+      String summary,
+      String mediaType,
+      String requestBody,
+      List<Param> params) {}
+
+  private static final Param HUB = Param.path("hub", "identifiant du pôle");
+  private static final Param JEU =
+      Param.path("jeu", "jeu de données : connectivite, equipement, usages ou tests_debit");
+
+  static final List<HubOp> HUB_OPS =
+      List.of(
+          new HubOp(
+              "get",
+              "/api/v1/hubs",
+              "Les pôles du membre authentifié",
+              "application/json",
+              null,
+              List.of()),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}",
+              "Un pôle : périmètre, compétence, versions publiées, membres",
+              "application/json",
+              null,
+              List.of(HUB)),
+          new HubOp(
+              "post",
+              "/api/v1/hubs/{hub}/uploads",
+              "Dépôt validé de fichiers de contribution (CSV seul, zip d'un dossier, ou"
+                  + " formulaire multipart) : rapport par fichier et versions brouillon créées",
+              "application/json",
+              "text/csv, application/zip ou multipart/form-data ; 64 Mio au plus",
+              List.of(
+                  HUB,
+                  Param.query("jeu", "string", "jeu d'un CSV envoyé seul"),
+                  Param.query("format", "string", "rapport : json (défaut) ou csv"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/uploads/{upload}",
+              "Rapport de validation d'un dépôt",
+              "application/json",
+              null,
+              List.of(
+                  HUB,
+                  Param.path("upload", "identifiant du dépôt"),
+                  Param.query("format", "string", "json (défaut) ou csv"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/versions",
+              "Versions du pôle, la plus récente" + " d'abord, avec leur état de publication",
+              "application/json",
+              null,
+              List.of(HUB, Param.query("jeu", "string", "un seul jeu de données"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/versions/{jeu}/{numero}",
+              "Une version et ses lignes",
+              "application/json",
+              null,
+              List.of(
+                  HUB,
+                  JEU,
+                  Param.path("numero", "numéro de version"),
+                  Param.query("limit", "integer", "lignes, 1000 par défaut, 10000 au plus"),
+                  Param.query("offset", "integer", "lignes à sauter"))),
+          new HubOp(
+              "post",
+              "/api/v1/hubs/{hub}/versions/{jeu}/{numero}/publication",
+              "Publie une version (une version antérieure : retour arrière) et demande la"
+                  + " reconstruction de l'entrepôt (rôle valideur)",
+              "application/json",
+              null,
+              List.of(HUB, JEU, Param.path("numero", "numéro de version"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/diff/{jeu}",
+              "Différences entre deux versions : lignes ajoutées, modifiées (ancienne et"
+                  + " nouvelle valeur), retirées",
+              "application/json",
+              null,
+              List.of(
+                  HUB,
+                  JEU,
+                  Param.query("de", "integer", "version de départ"),
+                  Param.query("a", "integer", "version d'arrivée"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/publications",
+              "Historique des publications",
+              "application/json",
+              null,
+              List.of(HUB)),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/conflicts",
+              "Conflits avec d'autres sources dans l'entrepôt servi (ligne retenue, ligne"
+                  + " écartée, règle)",
+              "application/json",
+              null,
+              List.of(HUB)),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/audit",
+              "Journal des actions du pôle",
+              "application/json",
+              null,
+              List.of(HUB, Param.query("limit", "integer", "entrées, 200 par défaut"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/completeness",
+              "Complétude par jeu : établissements du périmètre, couverts par la version"
+                  + " publiée, dernière observation",
+              "application/json",
+              null,
+              List.of(HUB)),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/templates/{jeu}",
+              "Modèle CSV prérempli avec les établissements du périmètre",
+              "text/csv",
+              null,
+              List.of(HUB, JEU)),
+          new HubOp(
+              "get",
+              "/api/v1/rebuilds",
+              "Dernières reconstructions de l'entrepôt",
+              "application/json",
+              null,
+              List.of()),
+          new HubOp(
+              "get",
+              "/api/v1/rebuilds/{id}",
+              "État d'une reconstruction : queued, building, served ou failed, avec le rapport",
+              "application/json",
+              null,
+              List.of(Param.path("id", "identifiant"))),
+          new HubOp(
+              "get",
+              "/api/v1/audit",
+              "Journal de tous les pôles (administrateurs)",
+              "application/json",
+              null,
+              List.of(Param.query("limit", "integer", "entrées, 200 par défaut"))));
+
   private static Param f() {
     return Param.query("f", "string", "format : json ou geojson (le seul servi)");
   }
@@ -266,7 +414,59 @@ final class OpenApi {
       responses.set("400", problem);
       responses.set("404", problem.deepCopy());
     }
-    ObjectNode problem = d.putObject("components").putObject("responses").putObject("Problem");
+    for (HubOp op : HUB_OPS) {
+      ObjectNode o = paths.withObjectProperty(op.path()).putObject(op.method());
+      o.put("summary", op.summary());
+      o.put("operationId", op.method() + op.path().replaceAll("[^a-zA-Z]+", "_"));
+      o.putArray("tags").add("pôles de données");
+      o.putArray("security").addObject().putArray("jeton");
+      ArrayNode params = o.putArray("parameters");
+      for (Param p : op.params()) {
+        ObjectNode n = params.addObject();
+        n.put("name", p.name()).put("in", p.in()).put("required", p.required());
+        n.put("description", p.description());
+        n.putObject("schema").put("type", p.type());
+      }
+      if (op.requestBody() != null) {
+        ObjectNode content =
+            o.putObject("requestBody")
+                .put("required", true)
+                .put("description", op.requestBody())
+                .putObject("content");
+        for (String t : List.of("text/csv", "application/zip", "multipart/form-data")) {
+          content.putObject(t).putObject("schema").put("type", "string").put("format", "binary");
+        }
+      }
+      ObjectNode responses = o.putObject("responses");
+      responses
+          .putObject(
+              op.method().equals("post") && op.requestBody() != null
+                  ? "201"
+                  : op.method().equals("post") ? "202" : "200")
+          .put("description", "succès")
+          .putObject("content")
+          .putObject(op.mediaType())
+          .putObject("schema")
+          .put("type", op.mediaType().equals("text/csv") ? "string" : "object");
+      for (String code :
+          op.requestBody() != null
+              ? List.of("400", "401", "403", "404", "413", "415", "429")
+              : List.of("400", "401", "403", "404", "429")) {
+        responses.set(code, json.createObjectNode().put("$ref", "#/components/responses/Problem"));
+      }
+    }
+    ObjectNode components = d.putObject("components");
+    components
+        .putObject("securitySchemes")
+        .putObject("jeton")
+        .put("type", "http")
+        .put("scheme", "bearer")
+        .put("bearerFormat", "eat_…")
+        .put(
+            "description",
+            "jeton d'accès d'un membre de pôle, créé par « eduatlas hub token create » : affiché"
+                + " une seule fois, conservé haché, révocable, avec une date d'expiration");
+    ObjectNode problem = components.putObject("responses").putObject("Problem");
     problem.put("description", "erreur (RFC 9457)");
     ObjectNode schema =
         problem
@@ -316,6 +516,18 @@ final class OpenApi {
         }
         s.append("</table>");
       }
+    }
+    s.append(
+        "<h2>Pôles de données (jeton requis)</h2><p>En-tête <code>Authorization: Bearer"
+            + " eat_…</code> ; réponses jamais mises en cache.</p>");
+    for (HubOp op : HUB_OPS) {
+      s.append("<h3><code>")
+          .append(op.method().toUpperCase(java.util.Locale.ROOT))
+          .append(" ")
+          .append(esc(op.path()))
+          .append("</code></h3><p>")
+          .append(esc(op.summary()))
+          .append("</p>");
     }
     return s.append("</body></html>").toString();
   }

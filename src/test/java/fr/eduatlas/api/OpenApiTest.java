@@ -30,10 +30,31 @@ class OpenApiTest {
   }
 
   @Test
+  void everyHubRouteAndItsQueryParametersAreDeclared() {
+    new HubRoutes(null, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(Javalin.create());
+    Map<String, Set<String>> documented = new HashMap<>();
+    for (OpenApi.HubOp op : OpenApi.HUB_OPS) {
+      documented.put(
+          op.method().toUpperCase(java.util.Locale.ROOT) + " " + op.path(),
+          op.params().stream()
+              .filter(p -> p.in().equals("query"))
+              .map(OpenApi.Param::name)
+              .collect(Collectors.toSet()));
+    }
+    assertThat(documented).isEqualTo(HubRoutes.DECLARED);
+  }
+
+  @Test
   void theDocumentIsOpenApi30WithAPathPerRoute() {
     var d = new OpenApi().document();
     assertThat(d.get("openapi").asText()).startsWith("3.0");
-    assertThat(d.get("paths").size()).isEqualTo(OpenApi.OPS.size());
+    assertThat(d.get("paths").size())
+        .isEqualTo(
+            OpenApi.OPS.size()
+                + (int) OpenApi.HUB_OPS.stream().map(OpenApi.HubOp::path).distinct().count());
+    assertThat(d.at("/components/securitySchemes/jeton/scheme").asText()).isEqualTo("bearer");
+    assertThat(d.at("/paths/~1api~1v1~1hubs~1{hub}~1uploads/post/security/0").has("jeton"))
+        .isTrue();
     assertThat(new OpenApi().html()).contains("/ogc/collections/{collectionId}/items");
   }
 }
