@@ -199,7 +199,8 @@ final class HubRoutes {
 
   private void upload(Context ctx, Principal p, String address) throws Exception {
     String hubId = ctx.pathParam("hub");
-    service.readable(p, hubId, address);
+    // Who may upload is settled before a byte of the body is read.
+    service.require(p, hubId, fr.eduatlas.hub.Role.CONTRIBUTEUR, "depot", address);
     String format = format(ctx);
     String jeu = ctx.queryParam("jeu");
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
@@ -249,6 +250,10 @@ final class HubRoutes {
             413,
             "Envoi trop volumineux",
             "envoi refusé au-delà de " + (limits.maxBytes() >> 20) + " Mio");
+      } catch (java.io.IOException e) {
+        // The client went away or sent a broken body: nothing was stored.
+        throw new HubException(
+            400, "Envoi interrompu", "le corps de la requête n'a pas pu être lu en entier");
       }
       r = service.upload(p, hubId, files.files(), address);
     }

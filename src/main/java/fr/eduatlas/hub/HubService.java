@@ -102,7 +102,11 @@ public final class HubService implements AutoCloseable {
     return h;
   }
 
-  private Hub require(Principal p, String hubId, Role role, String action, String address) {
+  /**
+   * The hub, when the principal holds {@code role} in it (403 otherwise, audited as a refused
+   * {@code action}): checked before an upload's body is read.
+   */
+  public Hub require(Principal p, String hubId, Role role, String action, String address) {
     Hub h = readable(p, hubId, address);
     if (!p.has(hubId, role)) {
       deny(p, hubId, action, address, "rôle « " + role.code() + " » requis");

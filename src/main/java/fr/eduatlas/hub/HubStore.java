@@ -255,17 +255,7 @@ public final class HubStore implements AutoCloseable {
   }
 
   public List<Hub> hubs() {
-    return tx(
-        c -> {
-          var out = new ArrayList<Hub>();
-          try (var ps = c.prepareStatement("SELECT * FROM hub ORDER BY id");
-              var rs = ps.executeQuery()) {
-            while (rs.next()) {
-              out.add(hubOf(rs));
-            }
-          }
-          return out;
-        });
+    return tx(c -> query(c, "SELECT * FROM hub ORDER BY id", HubStore::hubOf));
   }
 
   public Optional<Hub> hub(String id) {
@@ -273,12 +263,7 @@ public final class HubStore implements AutoCloseable {
   }
 
   private static Optional<Hub> hub(Connection c, String id) throws SQLException {
-    try (var ps = c.prepareStatement("SELECT * FROM hub WHERE id = ?")) {
-      ps.setString(1, id);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(hubOf(rs)) : Optional.empty();
-      }
-    }
+    return query(c, "SELECT * FROM hub WHERE id = ?", HubStore::hubOf, id).stream().findFirst();
   }
 
   private static Hub requireHub(Connection c, String id) throws SQLException {
@@ -387,26 +372,18 @@ public final class HubStore implements AutoCloseable {
 
   public List<Membership> members(String hubId) {
     return tx(
-        c -> {
-          var out = new ArrayList<Membership>();
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT member_id, role, granted_at FROM membership WHERE hub_id = ? ORDER BY"
-                      + " member_id, role")) {
-            ps.setString(1, hubId);
-            try (var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
+        c ->
+            query(
+                c,
+                "SELECT member_id, role, granted_at FROM membership WHERE hub_id = ? ORDER BY"
+                    + " member_id, role",
+                rs ->
                     new Membership(
                         hubId,
                         rs.getString(1),
                         Role.of(rs.getString(2)),
-                        Instant.ofEpochMilli(rs.getLong(3))));
-              }
-            }
-          }
-          return out;
-        });
+                        Instant.ofEpochMilli(rs.getLong(3))),
+                hubId));
   }
 
   // ---- tokens -------------------------------------------------------------------------------
@@ -484,16 +461,11 @@ public final class HubStore implements AutoCloseable {
 
   public List<TokenInfo> tokens(String member) {
     return tx(
-        c -> {
-          var out = new ArrayList<TokenInfo>();
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT * FROM api_token WHERE ? IS NULL OR member_id = ? ORDER BY created_at")) {
-            ps.setString(1, member);
-            ps.setString(2, member);
-            try (var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
+        c ->
+            query(
+                c,
+                "SELECT * FROM api_token WHERE ? IS NULL OR member_id = ? ORDER BY created_at",
+                rs ->
                     new TokenInfo(
                         rs.getString("id"),
                         rs.getString("member_id"),
@@ -503,12 +475,9 @@ public final class HubStore implements AutoCloseable {
                         instant(rs, "expires_at"),
                         instant(rs, "revoked_at"),
                         instant(rs, "last_used_at"),
-                        rs.getString("last_used_from")));
-              }
-            }
-          }
-          return out;
-        });
+                        rs.getString("last_used_from")),
+                member,
+                member));
   }
 
   /** Revokes a token; returns whether it was active. */
@@ -821,21 +790,16 @@ public final class HubStore implements AutoCloseable {
     return tx(
         c -> {
           var out = new LinkedHashMap<String, StoredRow>();
-          try (var ps =
-              c.prepareStatement(
+          for (StoredRow r :
+              query(
+                  c,
                   "SELECT row_key, uai, payload FROM version_row WHERE hub_id = ? AND dataset = ?"
-                      + " AND number = ? ORDER BY row_key")) {
-            ps.setString(1, hubId);
-            ps.setString(2, dataset);
-            ps.setInt(3, number);
-            ps.setFetchSize(5000);
-            try (var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.put(
-                    rs.getString(1),
-                    new StoredRow(rs.getString(1), rs.getString(2), rs.getString(3)));
-              }
-            }
+                      + " AND number = ? ORDER BY row_key",
+                  rs -> new StoredRow(rs.getString(1), rs.getString(2), rs.getString(3)),
+                  hubId,
+                  dataset,
+                  number)) {
+            out.put(r.key(), r);
           }
           return out;
         });
@@ -885,27 +849,27 @@ public final class HubStore implements AutoCloseable {
   private static Map<String, Publication> currentPublications(Connection c, String hubId)
       throws SQLException {
     var out = new TreeMap<String, Publication>();
-    try (var ps =
-        c.prepareStatement(
+    for (Publication p :
+        query(
+            c,
             "SELECT hub_id, dataset, number, at, by_member FROM publication p WHERE (? IS NULL OR"
                 + " hub_id = ?) AND at = (SELECT max(at) FROM publication q WHERE q.hub_id ="
-                + " p.hub_id AND q.dataset = p.dataset) ORDER BY hub_id, dataset")) {
-      ps.setString(1, hubId);
-      ps.setString(2, hubId);
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          var p =
-              new Publication(
-                  rs.getString(1),
-                  rs.getString(2),
-                  rs.getInt(3),
-                  Instant.ofEpochMilli(rs.getLong(4)),
-                  rs.getString(5));
-          out.put(hubId == null ? p.hub() + "/" + p.dataset() : p.dataset(), p);
-        }
-      }
+                + " p.hub_id AND q.dataset = p.dataset) ORDER BY hub_id, dataset",
+            HubStore::publicationOf,
+            hubId,
+            hubId)) {
+      out.put(hubId == null ? p.hub() + "/" + p.dataset() : p.dataset(), p);
     }
     return out;
+  }
+
+  private static Publication publicationOf(ResultSet rs) throws SQLException {
+    return new Publication(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getInt(3),
+        Instant.ofEpochMilli(rs.getLong(4)),
+        rs.getString(5));
   }
 
   /** Every hub's current publications, keyed {@code hub/dataset}. */
@@ -916,27 +880,13 @@ public final class HubStore implements AutoCloseable {
   /** The publication history of a hub, newest first. */
   public List<Publication> publicationHistory(String hubId) {
     return tx(
-        c -> {
-          var out = new ArrayList<Publication>();
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT dataset, number, at, by_member FROM publication WHERE hub_id = ? ORDER BY"
-                      + " at DESC")) {
-            ps.setString(1, hubId);
-            try (var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
-                    new Publication(
-                        hubId,
-                        rs.getString(1),
-                        rs.getInt(2),
-                        Instant.ofEpochMilli(rs.getLong(3)),
-                        rs.getString(4)));
-              }
-            }
-          }
-          return out;
-        });
+        c ->
+            query(
+                c,
+                "SELECT hub_id, dataset, number, at, by_member FROM publication WHERE hub_id = ?"
+                    + " ORDER BY at DESC",
+                HubStore::publicationOf,
+                hubId));
   }
 
   // ---- rebuilds -----------------------------------------------------------------------------
@@ -1029,12 +979,8 @@ public final class HubStore implements AutoCloseable {
   }
 
   private static Optional<Rebuild> rebuild(Connection c, String id) throws SQLException {
-    try (var ps = c.prepareStatement("SELECT * FROM rebuild WHERE id = ?")) {
-      ps.setString(1, id);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? Optional.of(rebuildOf(rs)) : Optional.empty();
-      }
-    }
+    return query(c, "SELECT * FROM rebuild WHERE id = ?", HubStore::rebuildOf, id).stream()
+        .findFirst();
   }
 
   /** The latest rebuilds, newest first. */
@@ -1044,22 +990,15 @@ public final class HubStore implements AutoCloseable {
 
   private static List<Rebuild> rebuilds(Connection c, String status, int limit)
       throws SQLException {
-    var out = new ArrayList<Rebuild>();
-    try (var ps =
-        c.prepareStatement(
-            "SELECT * FROM rebuild WHERE (? IS NULL OR status = ?) ORDER BY requested_at "
-                + (status == null ? "DESC" : "ASC")
-                + ", id LIMIT ?")) {
-      ps.setString(1, status);
-      ps.setString(2, status);
-      ps.setInt(3, limit);
-      try (var rs = ps.executeQuery()) {
-        while (rs.next()) {
-          out.add(rebuildOf(rs));
-        }
-      }
-    }
-    return out;
+    return query(
+        c,
+        "SELECT * FROM rebuild WHERE (? IS NULL OR status = ?) ORDER BY requested_at "
+            + (status == null ? "DESC" : "ASC")
+            + ", id LIMIT ?",
+        HubStore::rebuildOf,
+        status,
+        status,
+        limit);
   }
 
   private static Rebuild rebuildOf(ResultSet rs) throws SQLException {
@@ -1116,18 +1055,11 @@ public final class HubStore implements AutoCloseable {
   /** The audit log of one hub (every hub when null), newest first. */
   public List<Audited> auditLog(String hubId, int limit) {
     return tx(
-        c -> {
-          var out = new ArrayList<Audited>();
-          try (var ps =
-              c.prepareStatement(
-                  "SELECT * FROM audit WHERE (? IS NULL OR hub_id = ?) ORDER BY at DESC, id LIMIT"
-                      + " ?")) {
-            ps.setString(1, hubId);
-            ps.setString(2, hubId);
-            ps.setInt(3, limit);
-            try (var rs = ps.executeQuery()) {
-              while (rs.next()) {
-                out.add(
+        c ->
+            query(
+                c,
+                "SELECT * FROM audit WHERE (? IS NULL OR hub_id = ?) ORDER BY at DESC, id LIMIT ?",
+                rs ->
                     new Audited(
                         instant(rs, "at"),
                         new AuditEntry(
@@ -1137,12 +1069,10 @@ public final class HubStore implements AutoCloseable {
                             rs.getString("version"),
                             rs.getString("address"),
                             rs.getString("outcome"),
-                            rs.getString("detail"))));
-              }
-            }
-          }
-          return out;
-        });
+                            rs.getString("detail"))),
+                hubId,
+                hubId,
+                limit));
   }
 
   // ---- helpers ------------------------------------------------------------------------------
@@ -1151,6 +1081,34 @@ public final class HubStore implements AutoCloseable {
     byte[] b = new byte[10];
     RANDOM.nextBytes(b);
     return HexFormat.of().formatHex(b);
+  }
+
+  /** Maps one result row. */
+  @FunctionalInterface
+  private interface Row<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** The rows of a bound query, mapped. */
+  private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      for (int k = 0; k < args.length; k++) {
+        if (args[k] == null) {
+          ps.setNull(k + 1, java.sql.Types.VARCHAR);
+        } else {
+          ps.setObject(k + 1, args[k]);
+        }
+      }
+      ps.setFetchSize(5000);
+      var out = new ArrayList<T>();
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(row.map(rs));
+        }
+      }
+      return out;
+    }
   }
 
   private static int update(Connection c, String sql, Object... args) throws SQLException {
