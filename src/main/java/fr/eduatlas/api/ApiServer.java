@@ -49,6 +49,17 @@ public final class ApiServer implements AutoCloseable {
       int port,
       WebConfig webConfig,
       fr.eduatlas.hub.HubService hubs) {
+    return start(warehouse, host, port, webConfig, hubs, ServerOptions.none());
+  }
+
+  /** Starts serving, with the operator's settings of public URL and write origins. */
+  public static ApiServer start(
+      ServedWarehouse warehouse,
+      String host,
+      int port,
+      WebConfig webConfig,
+      fr.eduatlas.hub.HubService hubs,
+      ServerOptions options) {
     var web = new WebRoutes(webConfig);
     Javalin app =
         Javalin.create(
@@ -63,9 +74,13 @@ public final class ApiServer implements AutoCloseable {
                   });
               cfg.staticFiles.enableWebjars();
               cfg.http.gzipOnlyCompression();
-              // Reads are public: any origin may GET them (the analysts' notebooks, other maps).
-              cfg.bundledPlugins.enableCors(cors -> cors.addRule(rule -> rule.anyHost()));
+              // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
+              var errors = new ProblemErrorHandler();
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
+              cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(errors));
             });
+    var guard = new RequestGuard(options);
+    guard.register(app);
     web.register(app);
     app.get("/api/health", ctx -> health(ctx, warehouse));
     var catalog =
@@ -78,7 +93,8 @@ public final class ApiServer implements AutoCloseable {
         new fr.eduatlas.selection.SelectionService(
             new fr.eduatlas.selection.SelectionStore(
                 warehouse.file().toAbsolutePath().resolveSibling("selections")));
-    new V1Routes(warehouse, catalog, selections).register(app);
+    var reads = new V1Routes(warehouse, catalog, selections);
+    reads.register(app);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     if (hubs != null) {
       new HubRoutes(hubs, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
@@ -122,6 +138,16 @@ public final class ApiServer implements AutoCloseable {
         405,
         ctx -> problem(ctx, 405, "Méthode non permise", ctx.method() + " n'est pas accepté ici"));
     app.start(host, port);
+    // Absolute links come from the operator's public URL, else the listening address (relative
+    // when listening on every interface): never from a request's Host.
+    String base =
+        options.publicUrl() != null
+            ? options.publicUrl()
+            : host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()
+                ? ""
+                : "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + app.port();
+    reads.publicBase(base);
+    guard.ownOrigin(base);
     return new ApiServer(app, warehouse, hubs);
   }
 

@@ -89,7 +89,14 @@ final class OgcRoutes {
 
   void register(Javalin app) {
     reads.get(app, "/ogc", Set.of("f"), (ctx, c) -> body(landing(ctx)));
-    reads.get(app, "/ogc/conformance", Set.of("f"), (ctx, c) -> body(conformance()));
+    reads.get(
+        app,
+        "/ogc/conformance",
+        Set.of("f"),
+        (ctx, c) -> {
+          checkF(ctx, "json");
+          return body(conformance());
+        });
     reads.get(app, "/ogc/collections", Set.of("f"), (ctx, c) -> body(collections(ctx, c)));
     reads.get(
         app,
@@ -114,9 +121,9 @@ final class OgcRoutes {
     return new V1Routes.Body(json.writeValueAsBytes(n), JSON, Map.of());
   }
 
-  private static String base(Context ctx) {
-    String url = ctx.scheme() + "://" + ctx.host();
-    return url + "/ogc";
+  /** The OGC API's absolute base, from the configured public URL (never the request's Host). */
+  private String base(Context ctx) {
+    return reads.publicBase() + "/ogc";
   }
 
   private static void checkF(Context ctx, String expected) {
@@ -150,13 +157,13 @@ final class OgcRoutes {
     link(links, b, "self", JSON, "Cette page");
     link(
         links,
-        ctx.scheme() + "://" + ctx.host() + "/api/openapi.json",
+        reads.publicBase() + "/api/openapi.json",
         "service-desc",
         "application/vnd.oai.openapi+json;version=3.0",
         "Définition OpenAPI");
     link(
         links,
-        ctx.scheme() + "://" + ctx.host() + "/api/docs",
+        reads.publicBase() + "/api/docs",
         "service-doc",
         "text/html",
         "Documentation de l'API");
@@ -238,31 +245,7 @@ final class OgcRoutes {
 
   /** {@code minx,miny,maxx,maxy} or with heights; minx > maxx crosses the antimeridian. */
   static double[] bbox(String raw) {
-    String[] p = raw.split(",", -1);
-    if (p.length != 4 && p.length != 6) {
-      throw ApiException.badRequest(
-          "paramètre 'bbox' : 4 ou 6 nombres attendus (minx,miny,maxx,maxy), reçu '" + raw + "'");
-    }
-    double[] v = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
-      try {
-        v[i] = Double.parseDouble(p[i].strip());
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("paramètre 'bbox' : '" + p[i] + "' n'est pas un nombre");
-      }
-    }
-    double minx = v[0];
-    double miny = v[1];
-    double maxx = p.length == 4 ? v[2] : v[3];
-    double maxy = p.length == 4 ? v[3] : v[4];
-    if (miny > maxy || miny < -90 || maxy > 90 || minx < -180 || maxx > 180) {
-      throw ApiException.badRequest(
-          "paramètre 'bbox' : latitudes dans [-90, 90] et miny ≤ maxy, longitudes dans [-180,"
-              + " 180] attendues (reçu '"
-              + raw
-              + "')");
-    }
-    return new double[] {minx, miny, maxx, maxy};
+    return Bbox.parse(raw, true);
   }
 
   static void datetime(String raw) {

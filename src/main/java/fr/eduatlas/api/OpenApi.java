@@ -170,6 +170,28 @@ final class OpenApi {
               List.of()),
           new Op(
               "post",
+              "/api/v1/selections/{id}/conservation",
+              "Conserve une sélection sans limite de durée (les bornes du stockage ne la"
+                  + " retirent jamais) : 204",
+              "application/json",
+              List.of(Param.path("id", "identifiant de la sélection"))),
+          new Op(
+              "/api/health",
+              "État du serveur et version des données",
+              "application/json",
+              List.of()),
+          new Op(
+              "/api/v1/stats",
+              "Territoires par niveau, établissements par type, lignes en" + " quarantaine",
+              "application/json",
+              List.of()),
+          new Op(
+              "/api/v1/config",
+              "Réglages de la carte (fond de carte facultatif)",
+              "application/json",
+              List.of()),
+          new Op(
+              "post",
               "/api/v1/selections",
               "Calcule (ou retrouve) la sélection des communes d'un appel à manifestation"
                   + " d'intérêt : corps JSON conforme au schéma ; 201 avec Location, 200 si"
@@ -390,6 +412,11 @@ final class OpenApi {
         }
       }
       ObjectNode responses = get.putObject("responses");
+      if (op.method().equals("post") && !op.path().equals("/api/v1/selections")) {
+        responses.putObject("204").put("description", "fait");
+        responses.set("404", json.createObjectNode().put("$ref", "#/components/responses/Problem"));
+        continue;
+      }
       if (op.method().equals("post")) {
         get.putObject("requestBody")
             .put("required", true)
@@ -400,8 +427,11 @@ final class OpenApi {
             .put("type", "object");
         responses.putObject("201").put("description", "sélection calculée et enregistrée");
         ObjectNode problem = json.createObjectNode().put("$ref", "#/components/responses/Problem");
+        responses.set("413", problem.deepCopy());
         responses.set("415", problem);
         responses.set("422", problem.deepCopy());
+        responses.set("429", problem.deepCopy());
+        responses.set("503", problem.deepCopy());
       }
       responses
           .putObject("200")
@@ -483,15 +513,19 @@ final class OpenApi {
     return d;
   }
 
+  /** The page's style, a file of its own: the server's CSP allows no inline style. */
+  static final String CSS =
+      "body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;"
+          + "color:#1b1b1b}code{background:#f2f2f2;padding:0 .2rem}table{border-collapse:"
+          + "collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;text-align:left}\n";
+
   /** The document as a page: each path, what it does, its parameters. */
   String html() {
     StringBuilder s = new StringBuilder();
     s.append(
         "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>EduAtlas – API"
-            + "</title><style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem"
-            + " auto;padding:0 1rem;color:#1b1b1b}code{background:#f2f2f2;padding:0 .2rem}"
-            + "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.2rem .5rem;"
-            + "text-align:left}</style></head><body><h1>EduAtlas – API</h1><p>Document"
+            + "</title><link rel=\"stylesheet\" href=\"/api/docs.css\"></head><body>"
+            + "<h1>EduAtlas – API</h1><p>Document"
             + " OpenAPI 3.0 : <a href=\"/api/openapi.json\">/api/openapi.json</a>. Erreurs au"
             + " format <code>application/problem+json</code> (RFC 9457).</p>");
     for (Op op : OPS) {

@@ -29,7 +29,26 @@ import java.util.Set;
  */
 final class SelectionRoutes {
   static final String BASE = "/api/v1/selections";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Criteria are a few hundred bytes; 1 MiB leaves room for long perimeter lists. */
+  static final int MAX_BODY = 1 << 20;
+
+  /** Selections computed at once (each takes up to a core for seconds); others wait, then 503. */
+  static final int MAX_RUNNING = 2;
+
+  /** How long a request waits for a place before a 503. */
+  static final long QUEUE_WAIT_MILLIS = 10_000;
+
+  // Trailing garbage after the JSON value is an error, not ignored.
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+  private final java.util.concurrent.Semaphore running =
+      new java.util.concurrent.Semaphore(MAX_RUNNING, true);
+
+  /** New selections per client address: 20 a minute, in bursts of 10. */
+  private final RateLimiter rate = new RateLimiter(20, 10);
 
   private final V1Routes reads;
   private final ServedWarehouse warehouse;
@@ -53,7 +72,9 @@ final class SelectionRoutes {
                 Map.of()));
     reads.get(app, BASE + "/defaults", Set.of(), (ctx, c) -> json(defaults(c)));
     reads.declare(BASE, Set.of());
+    reads.declare(BASE + "/{id}/conservation", Set.of());
     app.post(BASE, this::create);
+    app.post(BASE + "/{id}/conservation", this::keep);
     reads.get(app, BASE + "/{id}", Set.of("format", "sep", "decimal", "scope"), this::selection);
     reads.get(app, BASE + "/{id}/communes/{code}", Set.of(), this::commune);
   }
@@ -96,9 +117,19 @@ final class SelectionRoutes {
           "Type de contenu non pris en charge",
           "les critères s'envoient en JSON (Content-Type: application/json), reçu '" + type + "'");
     }
+    long wait = rate.take(ctx.req().getRemoteAddr(), System.currentTimeMillis());
+    if (wait > 0) {
+      ctx.header("Retry-After", String.valueOf((wait + 999) / 1000));
+      throw new ApiException(
+          429,
+          "Trop de sélections demandées",
+          "20 sélections par minute au plus depuis une même adresse : réessayez dans "
+              + ((wait + 999) / 1000)
+              + " s");
+    }
     JsonNode body;
     try {
-      body = JSON.readTree(ctx.bodyAsBytes());
+      body = JSON.readTree(Bodies.read(ctx, MAX_BODY));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       var at = e.getLocation();
       throw ApiException.badRequest(
@@ -110,6 +141,20 @@ final class SelectionRoutes {
     if (body == null || body.isMissingNode()) {
       throw ApiException.badRequest(
           "corps vide : envoyez les critères en JSON ({} pour les valeurs par défaut)");
+    }
+    boolean admitted;
+    try {
+      admitted = running.tryAcquire(QUEUE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitted = false;
+    }
+    if (!admitted) {
+      ctx.header("Retry-After", "10");
+      throw new ApiException(
+          503,
+          "Serveur occupé",
+          "d'autres sélections sont en cours de calcul : réessayez dans quelques secondes");
     }
     try (var lease = warehouse.lease()) {
       SelectionService.Created created;
@@ -131,7 +176,19 @@ final class SelectionRoutes {
       ctx.header("Location", BASE + "/" + s.id());
       ctx.contentType("application/json");
       ctx.result(SelectionFormats.json(s, false));
+    } finally {
+      running.release();
     }
+  }
+
+  /** Keeps a selection for good: the store's bounds never remove it (a decision file's list). */
+  private void keep(Context ctx) {
+    if (!ctx.queryParamMap().isEmpty()) {
+      throw ApiException.badRequest("cette adresse n'accepte aucun paramètre");
+    }
+    Selection s = stored(ctx);
+    service.keep(s.id());
+    ctx.status(204);
   }
 
   private Selection stored(Context ctx) {

@@ -155,7 +155,7 @@ final class TileRoutes {
       throw new ApiException(404, "Ressource introuvable", "TileJSON attendu : " + file);
     }
     Tiles.Layer layer = layer(file.substring(0, file.length() - 5));
-    String base = ctx.scheme() + "://" + ctx.host();
+    String base = reads.publicBase();
     ObjectNode t = json.createObjectNode();
     t.put("tilejson", "3.0.0");
     t.put("name", layer.label());

@@ -98,10 +98,17 @@ final class V1 {
 
   // ---- territories --------------------------------------------------------------------------
 
+  /** The longest text a search accepts: the longest territory or school name is under 100. */
+  static final int MAX_QUERY_TEXT = 100;
+
   /** Name or code search, accent- and case-insensitive, ranked: code, whole name, prefix, part. */
   ObjectNode search(Connection c, String q, String level, int limit) throws SQLException {
     if (q == null || q.isBlank()) {
       throw ApiException.badRequest("paramètre 'q' manquant : un nom ou un code à chercher");
+    }
+    if (q.length() > MAX_QUERY_TEXT) {
+      throw ApiException.badRequest(
+          "paramètre 'q' : " + MAX_QUERY_TEXT + " caractères au plus (reçu " + q.length() + ")");
     }
     String folded = Names.fold(q);
     String code = q.strip().toUpperCase(Locale.ROOT);
@@ -145,7 +152,48 @@ final class V1 {
   record Territory(String level, String code, String name) {}
 
   /** The territory, or a 404 listing the nearest names or codes at that level. */
+  /**
+   * The shape of a territory code per level (COG 2026: communes 01001…2A004…97101…98735, EPCI by
+   * their SIREN, départements 01…2A/2B…976, académies and régions on two digits): checked before
+   * any lookup, so that a malformed code costs nothing and gets no suggestion.
+   */
+  static final Map<String, java.util.regex.Pattern> CODE_SHAPES =
+      Map.of(
+          "commune", java.util.regex.Pattern.compile("[0-9][0-9AB][0-9]{3}"),
+          "epci", java.util.regex.Pattern.compile("[0-9]{9}"),
+          "departement", java.util.regex.Pattern.compile("[0-9]{2}|2[AB]|97[0-9]"),
+          "academie", java.util.regex.Pattern.compile("[0-9]{2}"),
+          "region", java.util.regex.Pattern.compile("[0-9]{2}"),
+          "france", java.util.regex.Pattern.compile("FR"));
+
+  private static final Map<String, String> CODE_SHAPE_TEXT =
+      Map.of(
+          "commune", "5 caractères, ex. 02408 ou 2A004",
+          "epci", "9 chiffres (SIREN), ex. 200071983",
+          "departement", "2 ou 3 caractères, ex. 02, 2A ou 971",
+          "academie", "2 chiffres, ex. 20",
+          "region", "2 chiffres, ex. 32",
+          "france", "FR");
+
+  /** Checks the code's shape for its level; a 400 naming the expected shape otherwise. */
+  static String code(String level, String code) {
+    var shape = CODE_SHAPES.get(level);
+    if (code == null || shape == null || !shape.matcher(code).matches()) {
+      String shown = code == null ? "" : code.length() > 20 ? code.substring(0, 20) + "…" : code;
+      throw ApiException.badRequest(
+          "code de niveau '"
+              + level
+              + "' mal formé : '"
+              + shown
+              + "' ("
+              + CODE_SHAPE_TEXT.getOrDefault(level, "?")
+              + ")");
+    }
+    return code;
+  }
+
   Territory territory(Connection c, String level, String code) throws SQLException {
+    code(level, code);
     try (PreparedStatement ps =
         c.prepareStatement("SELECT name FROM territory WHERE level = ? AND code = ?")) {
       ps.setString(1, level);

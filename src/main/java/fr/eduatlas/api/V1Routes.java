@@ -30,10 +30,23 @@ import java.util.zip.CRC32;
  * accepts: any other is a 400.
  */
 final class V1Routes {
-  /** The response cache's bound, in bytes of bodies; one body at most a sixteenth of it. */
+  /**
+   * The response cache's bound, in bytes of bodies, keys and headers together; one entry at most a
+   * quarter of it (the all-communes GeoJSON of an indicator, about 30 MB, is cached).
+   */
   private static final long CACHE_BYTES = 256L << 20;
 
-  private static final int CACHE_MAX_BYTES = (int) (CACHE_BYTES / 16);
+  private static final int CACHE_MAX_BYTES = (int) (CACHE_BYTES / 4);
+
+  /** A request whose query string is longer than this is answered but not cached. */
+  static final int CACHE_MAX_QUERY = 512;
+
+  /** What an entry costs beyond its body and key (the entry, the body record, the headers). */
+  private static final int ENTRY_OVERHEAD = 256;
+
+  /** The absolute URL links start from, set once the server listens (never from a request). */
+  private volatile String publicBase = "";
+
   private static final String CSV = "text/csv; charset=utf-8";
   private static final String GEOJSON = "application/geo+json";
   private static final String JSON = "application/json";
@@ -125,6 +138,10 @@ final class V1Routes {
         this::schools);
     get(app, "/api/v1/schools/{uai}", Set.of(), this::school);
     get(app, "/api/v1/programmes", Set.of(), (ctx, c) -> json(programmes(c)));
+    // Registered by ApiServer and WebRoutes, declared here for the OpenAPI document.
+    declare("/api/health", Set.of());
+    declare("/api/v1/stats", Set.of());
+    declare("/api/v1/config", Set.of());
     new OgcRoutes(this).register(app);
     new TileRoutes(this, v1).register(app);
     new SelectionRoutes(this, warehouse, selections).register(app);
@@ -144,6 +161,22 @@ final class V1Routes {
           ctx.result(doc);
         });
     app.get("/api/docs", ctx -> ctx.html(html));
+    app.get(
+        "/api/docs.css",
+        ctx -> {
+          ctx.header("Cache-Control", "public, max-age=300");
+          ctx.contentType("text/css; charset=utf-8");
+          ctx.result(OpenApi.CSS);
+        });
+  }
+
+  /** The absolute URL links start from: the configured public URL, or the listening address. */
+  String publicBase() {
+    return publicBase;
+  }
+
+  void publicBase(String base) {
+    this.publicBase = base;
   }
 
   /** Each registered read's path and the query parameters it accepts. */
@@ -162,6 +195,13 @@ final class V1Routes {
     app.get(
         path,
         ctx -> {
+          for (var e : ctx.queryParamMap().entrySet()) {
+            // One value per parameter: "a=1&a=2" is not "a=1,2", and must not share its answer.
+            if (e.getValue().size() > 1) {
+              throw ApiException.badRequest(
+                  "paramètre '" + e.getKey() + "' répété : une seule valeur par paramètre");
+            }
+          }
           for (String p : ctx.queryParamMap().keySet()) {
             if (!params.contains(p)) {
               throw ApiException.badRequest(
@@ -192,14 +232,17 @@ final class V1Routes {
             if (b == null) {
               ctx.attribute("dataVersion", version);
               b = h.handle(ctx, lease.connection());
-              if (b.bytes().length <= CACHE_MAX_BYTES) {
+              String q = ctx.queryString();
+              if (b.bytes().length <= CACHE_MAX_BYTES
+                  && (q == null || q.length() <= CACHE_MAX_QUERY)) {
                 synchronized (cache) {
                   Body old = cache.put(key, b);
-                  cachedBytes += b.bytes().length - (old == null ? 0 : old.bytes().length);
+                  cachedBytes += weight(key, b) - (old == null ? 0 : weight(key, old));
                   // Least recently used out first, until under the bound.
                   var it = cache.entrySet().iterator();
                   while (cachedBytes > CACHE_BYTES && it.hasNext()) {
-                    cachedBytes -= it.next().getValue().bytes().length;
+                    var e = it.next();
+                    cachedBytes -= weight(e.getKey(), e.getValue());
                     it.remove();
                   }
                 }
@@ -215,6 +258,22 @@ final class V1Routes {
             }
           }
         });
+  }
+
+  /** What a cache entry holds in memory: its body, its key (UTF-16) and the rest. */
+  private static long weight(String key, Body b) {
+    long headers = 0;
+    for (var h : b.headers().entrySet()) {
+      headers += 2L * (h.getKey().length() + h.getValue().length());
+    }
+    return b.bytes().length + 2L * key.length() + headers + ENTRY_OVERHEAD;
+  }
+
+  /** The cache's current weight, for tests. */
+  long cachedBytes() {
+    synchronized (cache) {
+      return cachedBytes;
+    }
   }
 
   private static void cacheHeaders(Context ctx, String etag, String version) {
@@ -637,6 +696,14 @@ final class V1Routes {
     }
     String q = ctx.queryParam("q");
     if (q != null) {
+      if (q.length() > V1.MAX_QUERY_TEXT) {
+        throw ApiException.badRequest(
+            "paramètre 'q' : "
+                + V1.MAX_QUERY_TEXT
+                + " caractères au plus (reçu "
+                + q.length()
+                + ")");
+      }
       String folded = fr.eduatlas.territory.Names.fold(q);
       if (folded.length() < 2) {
         throw ApiException.badRequest(
@@ -786,31 +853,7 @@ final class V1Routes {
   }
 
   static double[] bbox(String raw) {
-    String[] p = raw.split(",");
-    if (p.length != 4) {
-      throw ApiException.badRequest(
-          "paramètre 'bbox' : quatre nombres attendus, ouest,sud,est,nord (reçu '" + raw + "')");
-    }
-    double[] b = new double[4];
-    for (int i = 0; i < 4; i++) {
-      try {
-        b[i] = Double.parseDouble(p[i].strip());
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest(
-            "paramètre 'bbox' : '" + p[i] + "' n'est pas un nombre (ouest,sud,est,nord)");
-      }
-      if (!Double.isFinite(b[i])) {
-        throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
-      }
-    }
-    if (b[0] < -180 || b[2] > 180 || b[1] < -90 || b[3] > 90 || b[0] > b[2] || b[1] > b[3]) {
-      throw ApiException.badRequest(
-          "paramètre 'bbox' : ouest ≤ est dans [-180, 180] et sud ≤ nord dans [-90, 90] attendus"
-              + " (reçu '"
-              + raw
-              + "')");
-    }
-    return b;
+    return Bbox.parse(raw, false);
   }
 
   static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

@@ -1,10 +1,12 @@
 package fr.eduatlas.cli;
 
 import fr.eduatlas.api.ApiServer;
+import fr.eduatlas.api.ServerOptions;
 import fr.eduatlas.api.WebConfig;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import fr.eduatlas.warehouse.WarehouseException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -84,28 +86,57 @@ public final class ServeCommand implements Callable<Integer> {
       description = "Contribution simulée des reconstructions (défaut : ${DEFAULT-VALUE}).")
   Path simulated;
 
+  @Option(
+      names = "--public-url",
+      paramLabel = "URL",
+      defaultValue = "${env:EDUATLAS_PUBLIC_URL}",
+      description = {
+        "Adresse publique du serveur (derrière un mandataire, la sienne) : les liens absolus",
+        "(OGC API, TileJSON) en partent, jamais de l'en-tête Host (défaut : EDUATLAS_PUBLIC_URL,",
+        "sinon l'adresse d'écoute)."
+      })
+  String publicUrl;
+
+  @Option(
+      names = "--write-origin",
+      paramLabel = "ORIGINE",
+      split = ",",
+      defaultValue = "${env:EDUATLAS_WRITE_ORIGINS}",
+      description = {
+        "Origines de navigateur autorisées à écrire (POST) en plus du site lui-même, ex.",
+        "https://carto.exemple.fr (défaut : EDUATLAS_WRITE_ORIGINS ; les lectures restent",
+        "ouvertes à toute origine)."
+      })
+  java.util.List<String> writeOrigins;
+
   /** What the hubs need: where their store is, and how to rebuild. */
   public record Hubs(String storeUrl, Path data, Path simulated) {}
 
   @Override
   public Integer call() {
     WebConfig web;
+    ServerOptions options;
     try {
       web = new WebConfig(basemap, basemapAttribution);
+      options =
+          new ServerOptions(
+              publicUrl, writeOrigins == null ? java.util.Set.of() : Set.copyOf(writeOrigins));
     } catch (IllegalArgumentException e) {
       System.err.println("Erreur : " + e.getMessage());
       return 2;
     }
-    return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated));
+    return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated), options);
   }
 
   /** Serves with the map settings of the environment (the default command). */
   public static int run(Path warehouse, String host, int port, Path data) {
     WebConfig web;
+    ServerOptions options;
     try {
       web = WebConfig.fromEnvironment();
+      options = ServerOptions.fromEnvironment();
     } catch (IllegalArgumentException e) {
-      System.err.println("Erreur : EDUATLAS_BASEMAP_URL : " + e.getMessage());
+      System.err.println("Erreur : " + e.getMessage());
       return 2;
     }
     return run(
@@ -114,10 +145,12 @@ public final class ServeCommand implements Callable<Integer> {
         port,
         web,
         new Hubs(
-            System.getenv("EDUATLAS_HUB_STORE"), data, Path.of(IngestCommand.DEFAULT_SIMULATED)));
+            System.getenv("EDUATLAS_HUB_STORE"), data, Path.of(IngestCommand.DEFAULT_SIMULATED)),
+        options);
   }
 
-  public static int run(Path warehouse, String host, int port, WebConfig web, Hubs hubs) {
+  public static int run(
+      Path warehouse, String host, int port, WebConfig web, Hubs hubs, ServerOptions options) {
     ServedWarehouse served;
     try {
       served = new ServedWarehouse(warehouse, SWAP_CHECK_MILLIS);
@@ -134,7 +167,7 @@ public final class ServeCommand implements Callable<Integer> {
       served.close();
       return 1;
     }
-    ApiServer server = ApiServer.start(served, host, port, web, hubService);
+    ApiServer server = ApiServer.start(served, host, port, web, hubService, options);
     System.err.println(
         "EduAtlas sert "
             + warehouse.toAbsolutePath()

@@ -54,6 +54,11 @@ public final class SelectionService {
   }
 
   /** The stored selection, or null. */
+  /** Keeps a stored selection for good; false when there is none with that id. */
+  public boolean keep(String id) {
+    return store.keep(id);
+  }
+
   public Selection get(String id) {
     return store.load(id);
   }

@@ -1,0 +1,58 @@
+package fr.eduatlas.api;
+
+/**
+ * The one parser of a {@code bbox} query parameter, for {@code /api/v1} and {@code /ogc}: four
+ * finite numbers west,south,east,north in WGS84 (six, with heights, where OGC API allows them),
+ * within the globe, south ≤ north. NaN and infinities are refused, as is anything else that is not
+ * a plain number.
+ */
+final class Bbox {
+  private Bbox() {}
+
+  /**
+   * @param ogc OGC API Features: a 3D box (six numbers) is accepted, and west > east (a box across
+   *     the antimeridian) is not refused
+   * @return {west, south, east, north}
+   */
+  static double[] parse(String raw, boolean ogc) {
+    boolean allowSix = ogc;
+    String[] p = raw.split(",", -1);
+    if (p.length != 4 && !(allowSix && p.length == 6)) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : "
+              + (allowSix ? "4 ou 6 nombres" : "quatre nombres")
+              + " attendus, ouest,sud,est,nord (reçu '"
+              + shown(raw)
+              + "')");
+    }
+    double[] v = new double[p.length];
+    for (int i = 0; i < p.length; i++) {
+      String s = p[i].strip();
+      // Double.parseDouble would take "NaN", "Infinity", "0x1p3" or "1d": plain decimals only.
+      if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?")) {
+        throw ApiException.badRequest(
+            "paramètre 'bbox' : '" + shown(p[i]) + "' n'est pas un nombre (ouest,sud,est,nord)");
+      }
+      v[i] = Double.parseDouble(s);
+      if (!Double.isFinite(v[i])) {
+        throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
+      }
+    }
+    double w = v[0];
+    double s = v[1];
+    double e = p.length == 4 ? v[2] : v[3];
+    double n = p.length == 4 ? v[3] : v[4];
+    if (w < -180 || e > 180 || s < -90 || n > 90 || (!ogc && w > e) || s > n) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : ouest ≤ est dans [-180, 180] et sud ≤ nord dans [-90, 90]"
+              + " attendus (reçu '"
+              + shown(raw)
+              + "')");
+    }
+    return new double[] {w, s, e, n};
+  }
+
+  private static String shown(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+}
