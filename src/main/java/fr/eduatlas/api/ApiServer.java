@@ -115,6 +115,9 @@ public final class ApiServer implements AutoCloseable {
     app.exception(
         ApiException.class,
         (e, ctx) -> {
+          if (e.status() == 503 && ctx.res().getHeader("Retry-After") == null) {
+            ctx.header("Retry-After", "10");
+          }
           ctx.status(e.status());
           ctx.json(Problem.of(e.status(), e.title(), e.getMessage(), ctx.path(), e.errors()));
           ctx.contentType(Problem.MEDIA_TYPE + "; charset=utf-8");
@@ -158,8 +161,14 @@ public final class ApiServer implements AutoCloseable {
   private static void health(Context ctx, ServedWarehouse w) throws Exception {
     try (var lease = w.lease()) {
       var body = new LinkedHashMap<String, Object>();
-      body.put("status", "ok");
       var meta = WarehouseStats.meta(lease.connection());
+      // "partial": installed with --allow-partial, some source failed or a gate did not pass.
+      String status = meta.get("status");
+      body.put("status", status == null ? "ok" : status);
+      String problems = meta.get("problems");
+      if (problems != null && !problems.isBlank()) {
+        body.put("problems", java.util.List.of(problems.split("\n")));
+      }
       body.put("dataVersion", meta.get("data_version"));
       body.put("builtAt", meta.get("built_at"));
       body.put("checksum", meta.get("checksum"));

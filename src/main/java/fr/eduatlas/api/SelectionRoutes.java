@@ -33,19 +33,10 @@ final class SelectionRoutes {
   /** Criteria are a few hundred bytes; 1 MiB leaves room for long perimeter lists. */
   static final int MAX_BODY = 1 << 20;
 
-  /** Selections computed at once (each takes up to a core for seconds); others wait, then 503. */
-  static final int MAX_RUNNING = 2;
-
-  /** How long a request waits for a place before a 503. */
-  static final long QUEUE_WAIT_MILLIS = 10_000;
-
   // Trailing garbage after the JSON value is an error, not ignored.
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
-  private final java.util.concurrent.Semaphore running =
-      new java.util.concurrent.Semaphore(MAX_RUNNING, true);
 
   /** New selections per client address: 20 a minute, in bursts of 10. */
   private final RateLimiter rate = new RateLimiter(20, 10);
@@ -142,24 +133,10 @@ final class SelectionRoutes {
       throw ApiException.badRequest(
           "corps vide : envoyez les critères en JSON ({} pour les valeurs par défaut)");
     }
-    boolean admitted;
-    try {
-      admitted = running.tryAcquire(QUEUE_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      admitted = false;
-    }
-    if (!admitted) {
-      ctx.header("Retry-After", "10");
-      throw new ApiException(
-          503,
-          "Serveur occupé",
-          "d'autres sélections sont en cours de calcul : réessayez dans quelques secondes");
-    }
     try (var lease = warehouse.lease()) {
       SelectionService.Created created;
       try {
-        created = service.create(lease.connection(), lease.dataVersion(), body);
+        created = reads.heavy(() -> service.create(lease.connection(), lease.dataVersion(), body));
       } catch (InvalidCriteriaException e) {
         throw new ApiException(
             400,
@@ -176,8 +153,6 @@ final class SelectionRoutes {
       ctx.header("Location", BASE + "/" + s.id());
       ctx.contentType("application/json");
       ctx.result(SelectionFormats.json(s, false));
-    } finally {
-      running.release();
     }
   }
 
@@ -222,7 +197,10 @@ final class SelectionRoutes {
     return switch (format) {
       case "csv" -> {
         String[] o = V1Routes.csvOptions(ctx);
-        var rows = scope.equals("toutes") ? everyCommune(ctx, c, s) : SelectionFormats.shortlist(s);
+        var rows =
+            scope.equals("toutes")
+                ? reads.heavy(() -> everyCommune(ctx, c, s))
+                : SelectionFormats.shortlist(s);
         yield new V1Routes.Body(
             SelectionFormats.csv(s, rows, o[0].charAt(0), o[1].charAt(0)),
             "text/csv; charset=utf-8",

@@ -38,6 +38,9 @@ final class V1Routes {
 
   private static final int CACHE_MAX_BYTES = (int) (CACHE_BYTES / 4);
 
+  /** A GeoJSON of more outlines than this is heavy work ({@link HeavyWork}). */
+  static final int HEAVY_FEATURES = 2000;
+
   /** A request whose query string is longer than this is answered but not cached. */
   static final int CACHE_MAX_QUERY = 512;
 
@@ -168,6 +171,13 @@ final class V1Routes {
           ctx.contentType("text/css; charset=utf-8");
           ctx.result(OpenApi.CSS);
         });
+  }
+
+  private final HeavyWork heavy = new HeavyWork();
+
+  /** Runs work that costs seconds of CPU: one at a time, else a 503 after a wait. */
+  <T> T heavy(java.util.concurrent.Callable<T> work) throws Exception {
+    return heavy.run(work);
   }
 
   /** The absolute URL links start from: the configured public URL, or the listening address. */
@@ -511,27 +521,32 @@ final class V1Routes {
         return new Body(s.toString().getBytes(StandardCharsets.UTF_8), CSV, headers);
       }
       case "geojson" -> {
-        ObjectNode fc = json.createObjectNode();
-        fc.put("type", "FeatureCollection");
-        ObjectNode meta = fc.putObject("indicator");
-        v1.describe(meta, i);
-        meta.put("period", period);
-        meta.put("level", level);
-        ArrayNode features = fc.putArray("features");
-        int z = zoom == null ? defaultZoom(level) : zoom;
-        for (V1.ValueRow r : rows) {
-          ObjectNode f = features.addObject();
-          f.put("type", "Feature");
-          f.put("id", r.code());
-          f.set("geometry", v1.geometry(c, level, r.code(), z));
-          ObjectNode p = f.putObject("properties");
-          properties(p, r, i, period);
-          String a = v1.catalog().appraise(i, r.value(), france);
-          if (a != null) {
-            p.put("appraisal", a);
-          }
-        }
-        return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+        // Thousands of outlines (every commune or EPCI): seconds of CPU, one such at a time.
+        java.util.concurrent.Callable<Body> build =
+            () -> {
+              ObjectNode fc = json.createObjectNode();
+              fc.put("type", "FeatureCollection");
+              ObjectNode meta = fc.putObject("indicator");
+              v1.describe(meta, i);
+              meta.put("period", period);
+              meta.put("level", level);
+              ArrayNode features = fc.putArray("features");
+              int z = zoom == null ? defaultZoom(level) : zoom;
+              for (V1.ValueRow r : rows) {
+                ObjectNode f = features.addObject();
+                f.put("type", "Feature");
+                f.put("id", r.code());
+                f.set("geometry", v1.geometry(c, level, r.code(), z));
+                ObjectNode p = f.putObject("properties");
+                properties(p, r, i, period);
+                String a = v1.catalog().appraise(i, r.value(), france);
+                if (a != null) {
+                  p.put("appraisal", a);
+                }
+              }
+              return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+            };
+        return rows.size() > HEAVY_FEATURES ? heavy(build) : build.call();
       }
       default -> {
         // Streamed: 35k values would otherwise be built as a tree first.

@@ -123,6 +123,15 @@ public final class IngestCommand implements Callable<Integer> {
       if (e.report() != null) {
         printSummary(e.report(), log);
         writeReport(e.report(), reportFile, log);
+      } else {
+        // Stopped before any source was read (a file missing, a build already running): the
+        // report still says so, as the help promises.
+        var r = new java.util.LinkedHashMap<String, Object>();
+        r.put("status", "failed");
+        r.put("warehouse", warehouse.toString());
+        r.put("dataDirectory", dataDir.toString());
+        r.put("error", e.getMessage());
+        writeReport(r, reportFile, log);
       }
       return 1;
     }
@@ -152,7 +161,7 @@ public final class IngestCommand implements Callable<Integer> {
     }
   }
 
-  private static void writeReport(IngestReport r, Path file, PrintStream log) {
+  private static void writeReport(Object r, Path file, PrintStream log) {
     if (file == null) {
       return;
     }

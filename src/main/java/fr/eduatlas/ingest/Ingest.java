@@ -171,7 +171,9 @@ public final class Ingest {
       List<IngestReport.Source> sources = new ArrayList<>();
       files.forEach((entry, path) -> sources.add(results.get(entry.id()).toReport(entry)));
       boolean failed = sources.stream().anyMatch(s -> !s.status().equals("ok"));
-      String status = !failed ? "ok" : o.allowPartial() ? "partial" : "failed";
+      var gates = new ArrayList<IngestReport.Gate>();
+      stages.run("gates", () -> gates.addAll(gates(files, sources, o.warehouse())));
+      String status = !failed && gates.isEmpty() ? "ok" : o.allowPartial() ? "partial" : "failed";
       var checksum = new String[1];
       stages.run(
           "report",
@@ -200,7 +202,17 @@ public final class Ingest {
                   stages.all(),
                   checks,
                   boundarySummary[0],
-                  totals);
+                  totals,
+                  gates);
+      if (status.equals("failed") && !failed) {
+        throw new IngestException(
+            "contrôles de cohérence non passés : "
+                + String.join(
+                    " ; ", gates.stream().map(g -> g.source() + " : " + g.detail()).toList())
+                + " ; l'entrepôt servi n'a pas été remplacé (--allow-partial pour l'installer"
+                + " quand même)",
+            report.get());
+      }
       if (status.equals("failed")) {
         throw new IngestException(
             "des sources n'ont pas pu être lues ("
@@ -214,7 +226,9 @@ public final class Ingest {
                 + " quand même)",
             report.get());
       }
-      stages.run("install", () -> ReportTables.writeRun(build, stages.all(), checksum[0]));
+      stages.run(
+          "install",
+          () -> ReportTables.writeRun(build, stages.all(), checksum[0], status, sources, gates));
       build.commit();
       return report.get();
     } catch (IngestException e) {
@@ -300,6 +314,114 @@ public final class Ingest {
       }
     }
     return staged;
+  }
+
+  /**
+   * The sanity gates, for every source of the manifest (contributions vary by design): at least the
+   * manifest's {@code minRows} loaded; not 10 % fewer rows loaded than the served warehouse loaded
+   * from it; a quarantine share at most one point above the served warehouse's (and above 1 %); a
+   * CSV whose last line has no line end (cut short). Each gate failed is reported.
+   */
+  private List<IngestReport.Gate> gates(
+      Map<SourceEntry, Path> files, List<IngestReport.Source> sources, Path target)
+      throws Exception {
+    var out = new ArrayList<IngestReport.Gate>();
+    var previous = previousCounts(target);
+    for (IngestReport.Source s : sources) {
+      var entry = manifest.byId(s.id()).orElse(null);
+      if (entry == null || !s.status().equals("ok")) {
+        continue;
+      }
+      if (unterminated(files.get(entry))) {
+        out.add(
+            new IngestReport.Gate(
+                s.id(),
+                "fin-de-fichier",
+                "la dernière ligne de "
+                    + s.path()
+                    + " n'a pas de fin de ligne : fichier tronqué ?"));
+      }
+      if (entry.minRows() != null && s.loaded() < entry.minRows()) {
+        out.add(
+            new IngestReport.Gate(
+                s.id(),
+                "lignes-attendues",
+                s.loaded()
+                    + " lignes chargées, "
+                    + entry.minRows()
+                    + " au moins attendues pour ce millésime (manifeste)"));
+      }
+      long[] p = previous.get(s.id());
+      if (p != null && p[1] > 0) {
+        if (s.loaded() < 0.9 * p[1]) {
+          out.add(
+              new IngestReport.Gate(
+                  s.id(),
+                  "baisse-par-rapport-a-l-entrepot-servi",
+                  s.loaded()
+                      + " lignes chargées contre "
+                      + p[1]
+                      + " dans l'entrepôt servi (-10 % au plus)"));
+        }
+        double share = s.read() == 0 ? 0 : (double) s.quarantined() / s.read();
+        double before = p[0] == 0 ? 0 : (double) p[2] / p[0];
+        if (share > 0.01 && share > before + 0.01) {
+          out.add(
+              new IngestReport.Gate(
+                  s.id(),
+                  "part-en-quarantaine",
+                  String.format(
+                      java.util.Locale.FRANCE,
+                      "%.1f %% des lignes en quarantaine contre %.1f %% dans l'entrepôt servi",
+                      100 * share,
+                      100 * before)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Whether a CSV file's last line has no line end: official files end with one, so a file cut
+   * short ends mid-line (maybe mid-number, "125" for "125.3"), which no row check can see.
+   */
+  static boolean unterminated(Path file) throws java.io.IOException {
+    if (file == null
+        || !Files.isRegularFile(file)
+        || !file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+      return false;
+    }
+    try (var ch = Files.newByteChannel(file)) {
+      long size = ch.size();
+      if (size == 0) {
+        return false;
+      }
+      ch.position(size - 1);
+      var b = java.nio.ByteBuffer.allocate(1);
+      ch.read(b);
+      return b.get(0) != '\n' && b.get(0) != '\r';
+    }
+  }
+
+  /** Per source: read, loaded, quarantined in the warehouse now at {@code target}, if any. */
+  private static Map<String, long[]> previousCounts(Path target) {
+    var out = new java.util.HashMap<String, long[]>();
+    if (!Files.isRegularFile(target)) {
+      return out;
+    }
+    var props = new java.util.Properties();
+    props.setProperty("duckdb.read_only", "true");
+    props.setProperty("jdbc_instance_cache", "false");
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + target, props);
+        var st = c.createStatement();
+        var rs = st.executeQuery("SELECT id, read, loaded, quarantined FROM ingest_source")) {
+      while (rs.next()) {
+        out.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3), rs.getLong(4)});
+      }
+    } catch (java.sql.SQLException e) {
+      // An unreadable or older warehouse gives no comparison; the manifest's still holds.
+    }
+    return out;
   }
 
   /** Every manifest file, checked to exist before anything is built; all missing ones named. */

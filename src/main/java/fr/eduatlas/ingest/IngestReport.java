@@ -23,7 +23,17 @@ public record IngestReport(
     List<Stage> stages,
     List<ModelBuilder.Check> checks,
     BoundaryBuilder.Summary boundaries,
-    Totals totals) {
+    Totals totals,
+    List<Gate> gates) {
+
+  /**
+   * A sanity gate a source did not pass (docs/BENCHMARKS.md has none of these; README's ingest
+   * section lists them): the build is not installed unless {@code --allow-partial}.
+   *
+   * @param gate {@code lignes-attendues}, {@code baisse-par-rapport-a-l-entrepot-servi}, {@code
+   *     part-en-quarantaine} or {@code fin-de-fichier}
+   */
+  public record Gate(String source, String gate, String detail) {}
 
   /**
    * One source's accounting: {@code read = loaded + quarantined} always holds.

@@ -41,7 +41,13 @@ final class ReportTables {
   }
 
   /** When and how fast: left out of the checksum. */
-  static void writeRun(WarehouseBuild build, List<IngestReport.Stage> stages, String checksum) {
+  static void writeRun(
+      WarehouseBuild build,
+      List<IngestReport.Stage> stages,
+      String checksum,
+      String status,
+      List<IngestReport.Source> sources,
+      List<IngestReport.Gate> gates) {
     build.execute("CREATE TABLE ingest_stage (name VARCHAR, seconds DOUBLE)");
     for (var s : stages) {
       build.execute("INSERT INTO ingest_stage VALUES (?, ?)", s.name(), s.seconds());
@@ -51,5 +57,13 @@ final class ReportTables {
     build.execute("INSERT INTO ingest_meta VALUES ('data_version', ?)", checksum.substring(0, 16));
     build.execute("INSERT INTO ingest_meta VALUES ('built_at', ?)", Instant.now().toString());
     build.execute("INSERT INTO ingest_meta VALUES ('schema_version', '1')");
+    // 'partial' when installed with --allow-partial: the server says so in /api/health.
+    build.execute("INSERT INTO ingest_meta VALUES ('status', ?)", status);
+    var problems = new java.util.ArrayList<String>();
+    sources.stream()
+        .filter(x -> !x.status().equals("ok"))
+        .forEach(x -> problems.add(x.id() + " : " + x.error()));
+    gates.forEach(g -> problems.add(g.source() + " : " + g.detail()));
+    build.execute("INSERT INTO ingest_meta VALUES ('problems', ?)", String.join("\n", problems));
   }
 }

@@ -31,7 +31,8 @@ public record SourceEntry(
     Integer year,
     String path,
     String reader,
-    String format) {
+    String format,
+    Long minRows) {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,80}");
 
@@ -58,10 +59,28 @@ public record SourceEntry(
     if (year != null && (year < 1990 || year > 2100)) {
       throw new IllegalArgumentException("source '" + id + "': year " + year + " is implausible");
     }
+    if (minRows != null && minRows < 0) {
+      throw new IllegalArgumentException("source '" + id + "': minRows must not be negative");
+    }
     if (path.startsWith("/") || path.contains("..")) {
       throw new IllegalArgumentException(
           "source '" + id + "': path '" + path + "' must be relative to the data directory");
     }
+  }
+
+  /** An entry with no row-count expectation. */
+  public SourceEntry(
+      String id,
+      String title,
+      String publisher,
+      String page,
+      String licence,
+      String vintage,
+      Integer year,
+      String path,
+      String reader,
+      String format) {
+    this(id, title, publisher, page, licence, vintage, year, path, reader, format, null);
   }
 
   /** The prefix of this source's staging tables in the warehouse. */

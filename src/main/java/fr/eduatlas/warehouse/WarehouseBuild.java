@@ -40,11 +40,31 @@ public final class WarehouseBuild implements AutoCloseable {
   private final Path file;
   private DuckDBConnection conn;
   private boolean committed;
+  private final java.nio.channels.FileChannel lockChannel;
+  private final java.nio.channels.FileLock lock;
 
   private WarehouseBuild(Path target) throws IOException, SQLException {
     this.target = target.toAbsolutePath();
     Path dir = this.target.getParent();
     Files.createDirectories(dir);
+    // One build of a target at a time: two would both install, the later one over the other.
+    this.lockChannel =
+        java.nio.channels.FileChannel.open(
+            dir.resolve(this.target.getFileName() + ".lock"),
+            java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+    java.nio.channels.FileLock l;
+    try {
+      l = lockChannel.tryLock();
+    } catch (java.nio.channels.OverlappingFileLockException e) {
+      l = null;
+    }
+    if (l == null) {
+      lockChannel.close();
+      throw new WarehouseException(
+          "une autre ingestion construit déjà " + this.target + " : attendez qu'elle finisse");
+    }
+    this.lock = l;
     removeStaleBuilds(dir, this.target.getFileName().toString());
     this.file = dir.resolve(this.target.getFileName() + BUILDING + ProcessHandle.current().pid());
     Files.deleteIfExists(file);
@@ -65,6 +85,8 @@ public final class WarehouseBuild implements AutoCloseable {
   public static WarehouseBuild begin(Path target) {
     try {
       return new WarehouseBuild(target);
+    } catch (WarehouseException e) {
+      throw e;
     } catch (IOException | SQLException e) {
       throw new WarehouseException("cannot start a warehouse build beside " + target, e);
     }
@@ -165,6 +187,28 @@ public final class WarehouseBuild implements AutoCloseable {
       ps.execute();
     } catch (SQLException e) {
       throw new WarehouseException("cannot write the ingest tables", e);
+    }
+  }
+
+  /** Receives one result row. */
+  @FunctionalInterface
+  public interface RowConsumer {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query with bound {@code params} over the build; for the ingest's gates. */
+  public void query(String sql, RowConsumer row, Object... params) {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          row.accept(rs);
+        }
+      }
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot read the build", e);
     }
   }
 
@@ -298,12 +342,27 @@ public final class WarehouseBuild implements AutoCloseable {
       }
     } catch (IOException | SQLException e) {
       throw new WarehouseException("cannot clean up the unfinished build " + file, e);
+    } finally {
+      try {
+        lock.release();
+        lockChannel.close();
+      } catch (IOException e) {
+        // the lock goes with the process anyway
+      }
     }
   }
 
-  /** Removes builds left by killed ingests: those whose process no longer runs. */
+  /**
+   * Removes what killed ingests left, whatever its kind: unfinished builds (and their WAL), the
+   * speed tests of an unfinished build, and the previous speed tests set aside during an install
+   * ({@code .speedtests.old-<pid>}); only those of processes that no longer run.
+   */
   private static void removeStaleBuilds(Path dir, String targetName) throws IOException {
-    for (String prefix : List.of(targetName + BUILDING, targetName + SPEEDTESTS + BUILDING)) {
+    for (String prefix :
+        List.of(
+            targetName + BUILDING,
+            targetName + SPEEDTESTS + BUILDING,
+            targetName + SPEEDTESTS + ".old-")) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, prefix + "*")) {
         for (Path p : ds) {
           String suffix = p.getFileName().toString().substring(prefix.length());

@@ -194,22 +194,25 @@ class IngestPipelineTest {
         ecoles,
         "2022-2023;AMIENS;002;AISNE;0029999H;ECOLE;02408;LAON;public;cent;90.0\r\n"
             + "2022-2023;AMIENS;002;AISNE;0020975Z;ECOLE EN DOUBLE;02408;LAON;public;185.0;82.8\r\n"
-            + "2022-2023;AMIENS;002;AISNE;0029999H;ECOLE;02408;LAON;public;-4;90.0\r\n",
+            + "2022-2023;AMIENS;002;AISNE;0029998G;ECOLE;02408;LAON;public;-4;90.0\r\n",
         StandardOpenOption.APPEND);
     IngestReport r = ingest(false);
     assertThat(r.sources()).allSatisfy(s -> assertThat(s.balanced()).isTrue());
     try (var q = WarehouseQuery.open(warehouse)) {
       assertThat(
               q.strings(
-                  "SELECT file || ':' || line || ' ' || field || ' : ' || reason FROM quarantine"
+                  "SELECT file || ':' || line || ' ' || field || ' : ' || reason ||"
+                      + " CASE WHEN row_rejected THEN '' ELSE ' [chargée]' END FROM quarantine"
                       + " WHERE source_id IN ('insee-populations', 'depp-ips-ecoles') ORDER BY file, line"))
           .containsExactly(
               "ecoles.csv:6 code_insee_de_la_commune : code commune inconnu : 02999 n'est ni une"
                   + " commune du COG 2026, ni un arrondissement, ni une commune déléguée, associée"
                   + " ou ancienne",
-              "ecoles.csv:8 effectifs : 'cent' n'est pas un nombre",
+              "ecoles.csv:8 effectifs : 'cent' n'est pas un nombre : champ laissé vide,"
+                  + " établissement chargé [chargée]",
               "ecoles.csv:9 uai : UAI 0020975Z en double : déjà lu ligne 2",
-              "ecoles.csv:10 effectifs : effectif négatif : -4",
+              "ecoles.csv:10 effectifs : effectif négatif : -4 : champ laissé vide,"
+                  + " établissement chargé [chargée]",
               "populations.csv:10 PCAP : ligne tronquée : 10 champ(s) au lieu de 11",
               "populations.csv:11 Commune : octets invalides en UTF-8 (fichier dans un autre"
                   + " encodage ?)");
@@ -217,6 +220,12 @@ class IngestPipelineTest {
               q.string(
                   "SELECT raw FROM quarantine WHERE line = 10 AND source_id='insee-populations'"))
           .isEqualTo("32;Hauts-de-France;2;4;99;722;2722;Soissons;28705;662");
+      // A bad pupil count costs the count, not the school: both are loaded, their IPS kept.
+      assertThat(
+              q.strings(
+                  "SELECT uai || ' ' || coalesce(pupils::VARCHAR, 'vide') || ' ' || ips FROM"
+                      + " school WHERE uai IN ('0029999H', '0029998G') ORDER BY uai"))
+          .containsExactly("0029998G vide 90.0", "0029999H vide 90.0");
     }
   }
 
@@ -254,7 +263,9 @@ class IngestPipelineTest {
             });
     assertThat(checksumOf(warehouse)).isEqualTo(before);
     try (var files = Files.list(warehouse.getParent())) {
-      assertThat(files.map(p -> p.getFileName().toString())).containsExactly("eduatlas.duckdb");
+      // Nothing of the failed build is left; the lock file stays with its warehouse.
+      assertThat(files.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("eduatlas.duckdb", "eduatlas.duckdb.lock");
     }
     // On request, the partial build is installed and says so.
     IngestReport partial = ingest(true);

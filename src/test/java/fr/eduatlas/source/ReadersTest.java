@@ -95,8 +95,16 @@ class ReadersTest {
       assertThat(reasons(s))
           .containsExactly(
               "secteur : secteur inconnu : 'hors contrat'",
-              "ips : valeur hors limites : 900.0 (attendu entre 30.0 et 200.0)",
+              "ips : valeur hors limites : 900.0 (attendu entre 30.0 et 200.0) : champ laissé vide,"
+                  + " établissement chargé",
               "uai : UAI '0029999J' : lettre clé invalide (attendue : H)");
+      // An implausible IPS costs the IPS, not the school.
+      assertThat(
+              s.rows(
+                  "SELECT coalesce(ips::VARCHAR, 'vide') AS ips FROM src_fixture WHERE uai ="
+                      + " '0029999H' AND sector = 'public'"))
+          .extracting(m -> m.get("ips"))
+          .containsExactly("vide");
       assertThat(s.rows("SELECT sector FROM src_fixture WHERE uai = '6200999S'"))
           .singleElement()
           .satisfies(r -> assertThat(r.get("sector")).isEqualTo("prive"));

@@ -72,7 +72,42 @@ public abstract sealed class IpsSchoolsReader implements SourceReader
   abstract String[] specificColumns();
 
   /** Values for the columns from lycee_type on, in table order. */
-  abstract Object[] specificValues(TableRow row);
+  abstract Object[] specificValues(Fields row);
+
+  /**
+   * A row's descriptive fields (pupil counts, IPS): one that cannot be read is left empty and
+   * reported as a warning on a school that is loaded all the same, instead of costing the school.
+   */
+  static final class Fields {
+    private final TableRow row;
+    private final java.util.List<RowException> problems = new ArrayList<>();
+
+    Fields(TableRow row) {
+      this.row = row;
+    }
+
+    Integer count(String column) {
+      try {
+        return row.count(column);
+      } catch (RowException e) {
+        problems.add(e);
+        return null;
+      }
+    }
+
+    Double decimal(String column, double min, double max) {
+      try {
+        return row.decimal(column, min, max);
+      } catch (RowException e) {
+        problems.add(e);
+        return null;
+      }
+    }
+
+    String text(String column) {
+      return row.text(column);
+    }
+  }
 
   @Override
   public final void read(Path file, RowSink sink) throws IOException {
@@ -93,12 +128,20 @@ public abstract sealed class IpsSchoolsReader implements SourceReader
             values.add(row.communeCode("code_insee_de_la_commune"));
             values.add(row.text("nom_de_la_commune"));
             values.add(sector(row, "secteur"));
-            values.addAll(Arrays.asList(specificValues(row)));
+            var fields = new Fields(row);
+            values.addAll(Arrays.asList(specificValues(fields)));
             Long first = seen.putIfAbsent(uai, row.line());
             if (first != null) {
               throw new RowException("uai", "UAI " + uai + " en double : déjà lu ligne " + first);
             }
             sink.load(row.line(), values.toArray());
+            for (RowException e : fields.problems) {
+              sink.warn(
+                  row.line(),
+                  e.field(),
+                  e.reason() + " : champ laissé vide, établissement chargé",
+                  row.raw());
+            }
           });
     }
   }
@@ -127,7 +170,7 @@ public abstract sealed class IpsSchoolsReader implements SourceReader
     }
 
     @Override
-    Object[] specificValues(TableRow r) {
+    Object[] specificValues(Fields r) {
       return values(
           null,
           r.count("effectifs"),
@@ -150,7 +193,7 @@ public abstract sealed class IpsSchoolsReader implements SourceReader
     }
 
     @Override
-    Object[] specificValues(TableRow r) {
+    Object[] specificValues(Fields r) {
       return values(
           null,
           r.count("effectifs"),
@@ -183,7 +226,7 @@ public abstract sealed class IpsSchoolsReader implements SourceReader
     }
 
     @Override
-    Object[] specificValues(TableRow r) {
+    Object[] specificValues(Fields r) {
       Integer gt = r.count("effectifs_voie_gt");
       Integer pro = r.count("effectifs_voie_pro");
       Integer all = r.count("effectifs_ensemble_gt_pro");

@@ -27,6 +27,15 @@ public final class CsvInput extends TableInput {
   private CsvInput(Path file, char separator, int titleLines) throws IOException {
     super(file, separator);
     InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+    String utf16 = utf16(in);
+    if (utf16 != null) {
+      in.close();
+      throw new SourceException(
+          file,
+          "fichier encodé en "
+              + utf16
+              + " : enregistrez-le en UTF-8 (avec ou sans BOM) et envoyez-le de nouveau");
+    }
     skipBom(in);
     var decoder =
         StandardCharsets.UTF_8
@@ -90,6 +99,28 @@ public final class CsvInput extends TableInput {
   @Override
   public void close() throws IOException {
     reader.close();
+  }
+
+  /**
+   * "UTF-16" when the file starts with a UTF-16 byte order mark or holds NUL bytes in its first
+   * kilobytes (UTF-16 text without a mark), else null: such a file would otherwise read as one
+   * column of garbage and be reported as missing its columns.
+   */
+  private static String utf16(InputStream in) throws IOException {
+    in.mark(4096);
+    byte[] b = in.readNBytes(4096);
+    in.reset();
+    if (b.length >= 2
+        && ((b[0] & 0xFF) == 0xFF && (b[1] & 0xFF) == 0xFE
+            || (b[0] & 0xFF) == 0xFE && (b[1] & 0xFF) == 0xFF)) {
+      return "UTF-16 (avec marque d'ordre des octets)";
+    }
+    for (byte x : b) {
+      if (x == 0) {
+        return "UTF-16 ou un format binaire (octets nuls)";
+      }
+    }
+    return null;
   }
 
   private static void skipBom(InputStream in) throws IOException {
