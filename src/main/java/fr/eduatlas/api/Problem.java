@@ -17,12 +17,19 @@ public record Problem(
   public static final String MEDIA_TYPE = "application/problem+json";
 
   public static Problem of(int status, String title, String detail, String instance) {
-    return new Problem("about:blank", title, status, detail, instance, null);
+    return new Problem("about:blank", title, status, detail, shortened(instance), null);
+  }
+
+  /** A request path as the problem names it: long ones cut, the answer stays small. */
+  private static String shortened(String instance) {
+    return instance == null || instance.length() <= 200
+        ? instance
+        : instance.substring(0, 200) + "…";
   }
 
   /** A problem with the list of every error found (an RFC 9457 extension member). */
   public static Problem of(
       int status, String title, String detail, String instance, java.util.List<String> errors) {
-    return new Problem("about:blank", title, status, detail, instance, errors);
+    return new Problem("about:blank", title, status, detail, shortened(instance), errors);
   }
 }

@@ -110,12 +110,11 @@ public final class HubCommand implements Callable<Integer> {
       level = value.substring(0, k);
       code = value.substring(k + 1);
     }
-    if (!Set.of("commune", "epci", "departement", "academie", "region").contains(level)) {
+    if (!Set.of("commune", "epci", "departement", "academie", "region", "france").contains(level)) {
       throw new IllegalArgumentException(
           "niveau de territoire inconnu : '"
               + level
-              + "' (commune, epci, departement,"
-              + " academie ou region)");
+              + "' (commune, epci, departement, academie, region ou france)");
     }
     if (!code.matches("[0-9A-Za-z]{1,12}")) {
       throw new IllegalArgumentException("code de territoire mal formé : '" + code + "'");
