@@ -74,6 +74,8 @@ public final class ApiServer implements AutoCloseable {
                   });
               cfg.staticFiles.enableWebjars();
               cfg.http.gzipOnlyCompression();
+              // A path served for other methods answers 405 with Allow, not 404.
+              cfg.http.prefer405over404 = true;
               // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
               var errors = new ProblemErrorHandler();
               cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
@@ -139,7 +141,14 @@ public final class ApiServer implements AutoCloseable {
         });
     app.error(
         405,
-        ctx -> problem(ctx, 405, "Méthode non permise", ctx.method() + " n'est pas accepté ici"));
+        ctx -> {
+          ctx.header("Allow", allowed(ctx.path()));
+          problem(
+              ctx,
+              405,
+              "Méthode non permise",
+              ctx.method() + " n'est pas accepté ici (" + allowed(ctx.path()) + ")");
+        });
     app.start(host, port);
     // Absolute links come from the operator's public URL, else the listening address (relative
     // when listening on every interface): never from a request's Host.
@@ -152,6 +161,16 @@ public final class ApiServer implements AutoCloseable {
     reads.publicBase(base);
     guard.ownOrigin(base);
     return new ApiServer(app, warehouse, hubs);
+  }
+
+  /** The methods a path answers, for a 405's Allow header. */
+  static String allowed(String path) {
+    boolean post =
+        path.equals("/api/v1/selections")
+            || path.matches("/api/v1/selections/[^/]+/conservation")
+            || path.matches("/api/v1/hubs/[^/]+/uploads")
+            || path.matches("/api/v1/hubs/[^/]+/versions/[^/]+/[^/]+/publication");
+    return post ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
   }
 
   public int port() {

@@ -40,11 +40,17 @@ final class RequestGuard {
 
   void register(Javalin app) {
     app.before(this::check);
-    app.options("/*", this::preflight);
   }
 
   private void check(Context ctx) {
     String method = ctx.method().name();
+    if (method.equals("OPTIONS")) {
+      // Answered here for every path (a wildcard OPTIONS route would turn every unknown path's
+      // 404 into a 405).
+      preflight(ctx);
+      ctx.skipRemainingHandlers();
+      return;
+    }
     if (method.equals("CONNECT") || method.equals("TRACE")) {
       ctx.header("Connection", "close");
       throw new ApiException(405, "Méthode non permise", method + " n'est accepté nulle part ici");

@@ -315,7 +315,12 @@ final class V1 {
         out.putObject("schools")
             .put("count", rs.getLong(1))
             .put("pupils", rs.getLong(2))
-            .put("href", "/api/v1/schools?" + level + "=" + code);
+            // France's schools are all of them: the schools route has no "france" filter.
+            .put(
+                "href",
+                level.equals("france")
+                    ? "/api/v1/schools"
+                    : "/api/v1/schools?" + level + "=" + code);
       }
     }
     // Every value of the territory and of the compared ones, in one query.

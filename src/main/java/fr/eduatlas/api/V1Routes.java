@@ -202,8 +202,7 @@ final class V1Routes {
   /** A cached, ETagged read at {@code path} accepting the query parameters {@code params}. */
   void get(Javalin app, String path, Set<String> params, Handler h) {
     declared.put(path, params);
-    app.get(
-        path,
+    io.javalin.http.Handler handler =
         ctx -> {
           for (var e : ctx.queryParamMap().entrySet()) {
             // One value per parameter: "a=1&a=2" is not "a=1,2", and must not share its answer.
@@ -267,7 +266,10 @@ final class V1Routes {
               ctx.result(b.bytes());
             }
           }
-        });
+        };
+    app.get(path, handler);
+    // HEAD answers what GET would (status, ETag, Cache-Control, length), without the body.
+    app.head(path, handler);
   }
 
   /** What a cache entry holds in memory: its body, its key (UTF-16) and the rest. */
@@ -810,8 +812,8 @@ final class V1Routes {
                           r.get("ips").isNull() ? "" : num(r.get("ips").asDouble(), dec),
                           r.get("commune").asText(),
                           csv(r.get("communeName").asText(), sep),
-                          num(r.get("lon").asDouble(), dec),
-                          num(r.get("lat").asDouble(), dec),
+                          r.get("lon").isNull() ? "" : num(r.get("lon").asDouble(), dec),
+                          r.get("lat").isNull() ? "" : num(r.get("lat").asDouble(), dec),
                           r.get("location").asText(),
                           r.path("bandwidthClass").asText(""),
                           r.path("bandwidthYear").asText(""),
@@ -881,11 +883,15 @@ final class V1Routes {
   static ObjectNode schoolFeature(ObjectNode school) {
     ObjectNode f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
     f.put("type", "Feature").put("id", school.get("uai").asText());
-    f.putObject("geometry")
-        .put("type", "Point")
-        .putArray("coordinates")
-        .add(school.get("lon").asDouble())
-        .add(school.get("lat").asDouble());
+    if (school.get("lon").isNull() || school.get("lat").isNull()) {
+      f.putNull("geometry"); // GeoJSON's "unlocated feature"; locationNote says why
+    } else {
+      f.putObject("geometry")
+          .put("type", "Point")
+          .putArray("coordinates")
+          .add(school.get("lon").asDouble())
+          .add(school.get("lat").asDouble());
+    }
     f.set("properties", school);
     return f;
   }
@@ -917,13 +923,27 @@ final class V1Routes {
       n.put("ips", ips);
     }
     n.put("commune", rs.getString(7)).put("communeName", rs.getString(8));
-    n.put("lon", rs.getDouble(9)).put("lat", rs.getDouble(10));
-    n.put("location", rs.getString(11));
-    n.put(
-        "locationNote",
-        "etablissement".equals(rs.getString(11))
-            ? "position de l'établissement"
-            : "position de la commune (l'établissement n'est pas géolocalisé)");
+    double lon = rs.getDouble(9);
+    boolean noLon = rs.wasNull() || !Double.isFinite(lon);
+    double lat = rs.getDouble(10);
+    boolean noLat = rs.wasNull() || !Double.isFinite(lat);
+    if (noLon || noLat) {
+      // Never NaN: a school whose commune has no outline (a commune re-created after the 2018
+      // polygons, Saint-Barthélemy, Saint-Martin) has no position, and says why.
+      n.putNull("lon").putNull("lat");
+      n.put("location", "inconnue");
+      n.put(
+          "locationNote",
+          "position inconnue : ni l'établissement ni sa commune n'ont de position connue");
+    } else {
+      n.put("lon", lon).put("lat", lat);
+      n.put("location", rs.getString(11));
+      n.put(
+          "locationNote",
+          "etablissement".equals(rs.getString(11))
+              ? "position de l'établissement"
+              : "position de la commune (l'établissement n'est pas géolocalisé à son adresse)");
+    }
     int bandwidth = rs.getInt(12);
     if (rs.wasNull()) {
       n.putNull("bandwidthClass");

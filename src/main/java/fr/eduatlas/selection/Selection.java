@@ -79,7 +79,12 @@ public record Selection(
 
   public record TerritoryRef(String code, String name) {}
 
-  /** A quota as applied to one territory, with the number selected there. */
+  /**
+   * A quota as applied to one territory, with the number selected there.
+   *
+   * @param note why a quota asked for every territory ("*") was not applied to this one (it has no
+   *     eligible commune), else null
+   */
   public record QuotaStatus(
       String level,
       String code,
@@ -87,7 +92,8 @@ public record Selection(
       Integer min,
       Integer max,
       int eligible,
-      int selected) {}
+      int selected,
+      String note) {}
 
   /**
    * @param meanOverlap mean share of the shortlist found again in a run's shortlist

@@ -47,6 +47,8 @@ public final class SelectionRun {
   private final String[] exclusion; // per commune (facts order): rule, null if eligible
   private final String[] exclusionDetail;
   private final int[] eligible; // eligible communes' indices in facts order
+  // Territories a "*" minimum was not applied to (no eligible commune), with the reason.
+  private final Map<String, String> quotaLeftOut = new java.util.TreeMap<>();
   private final Map<String, Integer> eligibleIndex = new HashMap<>();
   private final Map<String, Integer> communeIndex = new HashMap<>();
   private final double[] norm; // eligible × criteria
@@ -206,13 +208,19 @@ public final class SelectionRun {
     return out;
   }
 
+  private static boolean in(Map<String, List<String>> perimeter, String level, String code) {
+    return code != null && perimeter.getOrDefault(level, List.of()).contains(code);
+  }
+
   /** The first rule that excludes the commune, with its detail, or null if eligible. */
   private static String[] exclude(CommuneNeeds x, Criteria c, Map<String, List<String>> perimeter) {
     var e = c.eligibility();
+    // A commune of an overseas collectivity has no département, académie or région: it lies in no
+    // such perimeter (List.of().contains(null) would throw).
     if (!perimeter.isEmpty()
-        && !(perimeter.getOrDefault("region", List.of()).contains(x.regionCode())
-            || perimeter.getOrDefault("academie", List.of()).contains(x.academieCode())
-            || perimeter.getOrDefault("departement", List.of()).contains(x.departementCode()))) {
+        && !(in(perimeter, "region", x.regionCode())
+            || in(perimeter, "academie", x.academieCode())
+            || in(perimeter, "departement", x.departementCode()))) {
       return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
     }
     if (x.densityLevel() == null) {
@@ -403,12 +411,27 @@ public final class SelectionRun {
     min[0] = criteria.count();
     max[0] = criteria.count();
     var problems = new ArrayList<String>();
+    // The territories with at least one eligible commune: a minimum asked of every territory
+    // ("*") applies to those only (Mayotte has no eligible commune: "at least 1 per région" must
+    // not make every shortlist impossible); the answer names the others.
+    var withEligible = new java.util.HashSet<String>();
+    for (int e : eligible) {
+      CommuneNeeds x = facts.communes().get(e);
+      withEligible.add("departement:" + x.departementCode());
+      withEligible.add("academie:" + x.academieCode());
+      withEligible.add("region:" + x.regionCode());
+    }
     int qi = 0;
     for (Criteria.Quota q : criteria.quotas()) {
       var keys = new ArrayList<String>();
       if (q.code().equals("*")) {
         for (var t : facts.territories().values()) {
           if (t.level().equals(q.level())) {
+            if (q.min() != null && q.min() > 0 && !withEligible.contains(t.key())) {
+              quotaLeftOut.put(
+                  t.key(), "minimum de " + q.min() + " non appliqué : aucune commune éligible");
+              continue;
+            }
             keys.add(t.key());
           }
         }
@@ -754,7 +777,8 @@ public final class SelectionRun {
     }
     var out = new ArrayList<Selection.QuotaStatus>();
     for (int v = 1; v < nodes; v++) {
-      if (nodeMin[v] > 0 || nodeMax[v] < QuotaTree.UNBOUNDED) {
+      String note = quotaLeftOut.get(nodeKey.get(v));
+      if (nodeMin[v] > 0 || nodeMax[v] < QuotaTree.UNBOUNDED || note != null) {
         var t = facts.territories().get(nodeKey.get(v));
         out.add(
             new Selection.QuotaStatus(
@@ -764,7 +788,8 @@ public final class SelectionRun {
                 nodeMin[v] > 0 ? nodeMin[v] : null,
                 nodeMax[v] < QuotaTree.UNBOUNDED ? nodeMax[v] : null,
                 el[v],
-                sel[v]));
+                sel[v],
+                note));
       }
     }
     return out;

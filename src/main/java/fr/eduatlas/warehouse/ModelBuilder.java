@@ -300,7 +300,12 @@ public final class ModelBuilder {
                d.departement_code AS departement_code_source,
                coalesce(a.lon, g.lon, tg.label_lon) AS lon,
                coalesce(a.lat, g.lat, tg.label_lat) AS lat,
-               CASE WHEN a.lat IS NOT NULL OR g.lat IS NOT NULL THEN 'etablissement'
+               -- A collège geocoded to its town only (localisation "Ville" or "COMMUNE" in the
+               -- DEPP file) is not at its own position, and must not say so.
+               CASE WHEN a.lat IS NOT NULL THEN 'etablissement'
+                    WHEN g.lat IS NOT NULL
+                      AND coalesce(g.geocoding_precision, '') NOT IN ('Ville', 'COMMUNE')
+                      THEN 'etablissement'
                     ELSE 'commune' END AS location_method,
                CASE WHEN a.lat IS NOT NULL THEN 'education-annuaire'
                     WHEN g.lat IS NOT NULL THEN 'depp-colleges-geoloc' END AS location_source,

@@ -344,6 +344,38 @@ class V1ApiTest {
   }
 
   @Test
+  void everyLinkOfEveryProfileResolves() throws Exception {
+    var seen = new java.util.TreeSet<String>();
+    for (String level : List.of("france", "region", "academie", "departement", "epci", "commune")) {
+      JsonNode values = json("/api/v1/indicators/population/values?level=" + level);
+      for (JsonNode v : values.get("values")) {
+        String profile = "/api/v1/territories/" + level + "/" + v.get("code").asText();
+        collectLinks(json(profile), seen);
+      }
+    }
+    assertThat(seen).contains("/api/v1/schools").anyMatch(h -> h.startsWith("/api/v1/schools?"));
+    for (String href : seen) {
+      assertThat(get(href).statusCode()).as(href).isEqualTo(200);
+    }
+  }
+
+  private static void collectLinks(JsonNode n, java.util.Set<String> out) {
+    if (n.isObject()) {
+      var it = n.fields();
+      while (it.hasNext()) {
+        var e = it.next();
+        if (e.getKey().equals("href") && e.getValue().isTextual()) {
+          out.add(e.getValue().asText());
+        } else {
+          collectLinks(e.getValue(), out);
+        }
+      }
+    } else if (n.isArray()) {
+      n.forEach(x -> collectLinks(x, out));
+    }
+  }
+
+  @Test
   void programmesListTheTneDepartementsWithTheirFirstYear() throws Exception {
     JsonNode p = json("/api/v1/programmes");
     assertThat(p.get(0).get("id").asText()).isEqualTo("tne");

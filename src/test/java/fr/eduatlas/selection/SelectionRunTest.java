@@ -102,6 +102,81 @@ class SelectionRunTest {
     return l.stream().map(Selection.Explained::code).toList();
   }
 
+  /**
+   * The facts with a commune of an overseas collectivity (no département, académie nor région) and
+   * a région with no eligible commune, as Mayotte in the real data.
+   */
+  static NeedsQuery.Facts factsWithOverseas() {
+    var f = facts();
+    var communes = new ArrayList<>(f.communes());
+    communes.add(
+        new CommuneNeeds(
+            "97701",
+            "Saint-Barthélemy",
+            null,
+            null,
+            null,
+            6,
+            900,
+            2,
+            2,
+            2,
+            80,
+            40,
+            0,
+            0,
+            90,
+            true));
+    var t = new LinkedHashMap<>(territories());
+    var mayotte = new NeedsQuery.Territory("region", "06", "Mayotte", null);
+    t.put(mayotte.key(), mayotte);
+    return new NeedsQuery.Facts(
+        f.year(),
+        f.years(),
+        f.densityYear(),
+        f.populationYear(),
+        f.coverageYear(),
+        f.dataVersion(),
+        communes,
+        t);
+  }
+
+  @Test
+  void aPerimeterLeavesOutCommunesWithoutParentsInsteadOfFailing() throws Exception {
+    for (String perimeter : List.of("departement:02", "academie:20", "region:32")) {
+      var r =
+          SelectionRun.compute(
+              factsWithOverseas(),
+              criteria(
+                  "{\"count\": 1, \"eligibility\": {\"perimeter\": [\"" + perimeter + "\"]}}"));
+      assertThat(codes(r.result().selected())).as(perimeter).containsExactly("02001");
+      assertThat(r.explain("97701").reason()).as(perimeter).startsWith("perimetre");
+    }
+  }
+
+  @Test
+  void aMinimumForEveryTerritorySkipsThoseWithNoEligibleCommuneAndSaysSo() throws Exception {
+    var s =
+        SelectionRun.compute(
+                factsWithOverseas(),
+                criteria(
+                    "{\"count\": 3, \"quotas\": [{\"level\": \"region\", \"code\": \"*\","
+                        + " \"min\": 1}]}"))
+            .result();
+    assertThat(s.selected()).hasSize(3);
+    assertThat(s.quotas())
+        .filteredOn(q -> q.code().equals("06"))
+        .singleElement()
+        .satisfies(
+            q -> {
+              assertThat(q.min()).isNull();
+              assertThat(q.note()).contains("aucune commune éligible");
+            });
+    assertThat(s.quotas())
+        .filteredOn(q -> q.code().equals("32") || q.code().equals("84"))
+        .allSatisfy(q -> assertThat(q.min()).isEqualTo(1));
+  }
+
   @Test
   void eachExcludedCommuneNamesTheFirstRuleItFails() throws Exception {
     var r = SelectionRun.compute(facts(), criteria("{\"count\": 2}"));
@@ -195,7 +270,8 @@ class SelectionRunTest {
     assertThat(blocked.orElseThrow().reason())
         .isEqualTo("département Ain (01) : quota maximal de 1 atteint");
     assertThat(s.quotas())
-        .containsExactly(new Selection.QuotaStatus("departement", "01", "Ain", null, 1, 3, 1));
+        .containsExactly(
+            new Selection.QuotaStatus("departement", "01", "Ain", null, 1, 3, 1, null));
     // At least two in académie 10 and none in Aisne ("*" on régions caps both at 2).
     var t =
         run(

@@ -1,0 +1,125 @@
+package fr.eduatlas.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.api.ApiServer;
+import fr.eduatlas.testing.RealWarehouse;
+import fr.eduatlas.warehouse.ServedWarehouse;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Figures and links on the real warehouse that were wrong where the examples did not look: schools
+ * of communes without an outline, collèges geocoded to their town only, the France profile's link,
+ * a selection's perimeter at every level (overseas collectivities have no parents) and a minimum
+ * for every région (Mayotte has no eligible commune).
+ */
+class FiguresRealIT {
+  static final ObjectMapper JSON = new ObjectMapper();
+  static final HttpClient HTTP = HttpClient.newHttpClient();
+  static ApiServer server;
+
+  @BeforeAll
+  static void start() {
+    server = ApiServer.start(new ServedWarehouse(RealWarehouse.get(), 1000), "127.0.0.1", 0);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<String> get(String path) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static HttpResponse<String> post(String path, String body) throws Exception {
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void aSchoolWithoutPositionHasNoCoordinatesAndNoNaNAnywhere() throws Exception {
+    JsonNode s = JSON.readTree(get("/api/v1/schools/0140797R").body());
+    assertThat(s.get("lon").isNull()).isTrue();
+    assertThat(s.get("location").asText()).isEqualTo("inconnue");
+    assertThat(s.get("locationNote").asText()).contains("position inconnue");
+    for (String q :
+        List.of(
+            "commune=14666",
+            "commune=97701&format=geojson",
+            "commune=97801&format=csv",
+            "departement=14&format=geojson&limit=1000")) {
+      var r = get("/api/v1/schools?" + q);
+      assertThat(r.statusCode()).as(q).isEqualTo(200);
+      assertThat(r.body()).as(q).doesNotContain("NaN").doesNotContain("Infinity");
+    }
+    JsonNode fc = JSON.readTree(get("/api/v1/schools?commune=97801&format=geojson").body());
+    assertThat(fc.get("features")).isNotEmpty();
+    fc.get("features").forEach(f -> assertThat(f.get("geometry").isNull()).isTrue());
+    var ogc = get("/ogc/collections/etablissements/items/0140797R");
+    assertThat(ogc.body()).doesNotContain("NaN").contains("\"geometry\":null");
+  }
+
+  @Test
+  void aCollegeGeocodedToItsTownDoesNotClaimItsOwnPosition() throws Exception {
+    JsonNode s = JSON.readTree(get("/api/v1/schools/0352957Z").body());
+    assertThat(s.get("location").asText()).isEqualTo("commune");
+    assertThat(s.get("locationNote").asText()).doesNotContain("position de l'établissement");
+  }
+
+  @Test
+  void theFranceProfileLinksToSchoolsThatResolve() throws Exception {
+    JsonNode p = JSON.readTree(get("/api/v1/territories/france/FR").body());
+    var hrefs = new java.util.ArrayList<String>();
+    p.findValues("href").forEach(h -> hrefs.add(h.asText()));
+    assertThat(hrefs).contains("/api/v1/schools");
+    for (String h : hrefs) {
+      assertThat(get(h).statusCode()).as(h).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void aPerimeterOfEveryLevelAndAMinimumPerRegionAreComputed() throws Exception {
+    for (String perimeter : List.of("departement:02", "academie:20", "region:32")) {
+      var r =
+          post(
+              "/api/v1/selections",
+              "{\"count\": 5, \"eligibility\": {\"perimeter\": [\""
+                  + perimeter
+                  + "\"]}, \"sensitivity\": {\"runs\": 50}}");
+      assertThat(r.statusCode()).as(perimeter + " " + r.body()).isIn(200, 201);
+      JsonNode sel = JSON.readTree(r.body());
+      assertThat(sel.get("selected")).as(perimeter).hasSize(5);
+    }
+    var r =
+        post(
+            "/api/v1/selections",
+            "{\"count\": 30, \"quotas\": [{\"level\": \"region\", \"code\": \"*\", \"min\": 1}],"
+                + " \"sensitivity\": {\"runs\": 50}}");
+    assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+    JsonNode quotas = JSON.readTree(r.body()).get("quotas");
+    var leftOut = new java.util.ArrayList<String>();
+    quotas.forEach(
+        q -> {
+          if (q.hasNonNull("note")) {
+            leftOut.add(q.get("code").asText());
+          }
+        });
+    assertThat(leftOut).contains("06"); // Mayotte: no eligible commune
+  }
+}
