@@ -150,6 +150,13 @@ public final class ApiServer implements AutoCloseable {
               ctx.method() + " n'est pas accepté ici (" + allowed(ctx.path()) + ")");
         });
     app.start(host, port);
+    // A client that stops sending (a body trickled or cut) or stops reading holds a connection
+    // for this long at most.
+    for (var c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) {
+        ac.setIdleTimeout(options.idleTimeoutMillis());
+      }
+    }
     // Absolute links come from the operator's public URL, else the listening address (relative
     // when listening on every interface): never from a request's Host.
     String base =

@@ -14,9 +14,21 @@ import java.util.Set;
  *     listens on every interface)
  * @param writeOrigins browser origins allowed to send state-changing requests (POST) across
  *     origins; reads stay open to any origin
+ * @param idleTimeoutMillis how long a connection may stay silent (a client that stops sending its
+ *     body, or never reads the answer) before it is closed
  */
-public record ServerOptions(String publicUrl, Set<String> writeOrigins) {
+public record ServerOptions(String publicUrl, Set<String> writeOrigins, long idleTimeoutMillis) {
+  /** Connections silent for 30 s are closed. */
+  public static final long DEFAULT_IDLE_TIMEOUT_MILLIS = 30_000;
+
+  public ServerOptions(String publicUrl, Set<String> writeOrigins) {
+    this(publicUrl, writeOrigins, DEFAULT_IDLE_TIMEOUT_MILLIS);
+  }
+
   public ServerOptions {
+    if (idleTimeoutMillis <= 0) {
+      throw new IllegalArgumentException("délai d'inactivité : une durée positive");
+    }
     if (publicUrl != null && publicUrl.isBlank()) {
       publicUrl = null;
     }

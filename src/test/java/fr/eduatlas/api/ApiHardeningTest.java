@@ -42,7 +42,7 @@ class ApiHardeningTest {
             0,
             WebConfig.none(),
             null,
-            new ServerOptions(null, Set.of("https://carto.exemple.fr")));
+            new ServerOptions(null, Set.of("https://carto.exemple.fr"), 2_000));
   }
 
   @AfterAll
@@ -198,6 +198,28 @@ class ApiHardeningTest {
     }
     chunked.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
     assertRawProblem(raw("127.0.0.3", chunked.toByteArray()), 413);
+  }
+
+  @Test
+  void aClientThatStopsSendingItsBodyIsDroppedAfterTheIdleTimeout() throws Exception {
+    try (var s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", server.port()));
+      s.setSoTimeout(15_000);
+      s.getOutputStream()
+          .write(
+              ("POST /api/v1/selections HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                      + "Content-Length: 1000\r\n\r\n{\"count\":")
+                  .getBytes(StandardCharsets.US_ASCII));
+      s.getOutputStream().flush();
+      long t0 = System.nanoTime();
+      byte[] answer = s.getInputStream().readAllBytes(); // until the server closes
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      assertThat(seconds).isBetween(1.0, 10.0);
+      String text = new String(answer, StandardCharsets.UTF_8);
+      assertThat(text.isEmpty() || text.startsWith("HTTP/1.1 4")).as(text).isTrue();
+    }
+    // The server still answers others.
+    assertThat(get("/api/v1/levels").statusCode()).isEqualTo(200);
   }
 
   HttpResponse<String> postSelection(String body, String origin) throws Exception {
