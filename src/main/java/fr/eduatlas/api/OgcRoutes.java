@@ -215,9 +215,11 @@ final class OgcRoutes {
     double[] bbox = extent(c, col);
     ObjectNode spatial = n.putObject("extent").putObject("spatial");
     ArrayNode bb = spatial.putArray("bbox").addArray();
-    for (double d : bbox) {
-      bb.add(V1.round(d));
-    }
+    // Rounded outward (4 decimals, about 10 m): every feature lies inside the declared extent.
+    bb.add(Math.floor(bbox[0] * 1e4) / 1e4);
+    bb.add(Math.floor(bbox[1] * 1e4) / 1e4);
+    bb.add(Math.ceil(bbox[2] * 1e4) / 1e4);
+    bb.add(Math.ceil(bbox[3] * 1e4) / 1e4);
     spatial.put("crs", CRS84);
     ArrayNode links = n.putArray("links");
     String href = base(ctx) + "/collections/" + col.id();
@@ -253,26 +255,39 @@ final class OgcRoutes {
       return;
     }
     String[] parts = raw.split("/", -1);
-    if (parts.length > 2 || (parts.length == 2 && parts[0].equals("..") && parts[1].equals(".."))) {
+    java.time.Instant[] at = new java.time.Instant[parts.length];
+    if (parts.length > 2) {
       throw ApiException.badRequest(
           "paramètre 'datetime' : un instant RFC 3339 ou un intervalle debut/fin attendu, reçu '"
               + raw
               + "'");
     }
-    for (String p : parts) {
-      if (p.isEmpty() || p.equals("..")) {
+    for (int k = 0; k < parts.length; k++) {
+      String p = parts[k];
+      boolean open = p.isEmpty() || p.equals("..");
+      if (open && parts.length == 1) {
+        throw ApiException.badRequest(
+            "paramètre 'datetime' : un instant attendu, reçu '" + raw + "'");
+      }
+      if (open) {
         continue;
       }
       try {
-        if (p.length() == 10) {
-          java.time.LocalDate.parse(p);
-        } else {
-          OffsetDateTime.parse(p);
-        }
+        at[k] =
+            p.length() == 10
+                ? java.time.LocalDate.parse(p).atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+                : OffsetDateTime.parse(p).toInstant();
       } catch (DateTimeParseException e) {
         throw ApiException.badRequest(
             "paramètre 'datetime' : '" + p + "' n'est pas une date ou un instant RFC 3339");
       }
+    }
+    if (parts.length == 2 && at[0] == null && at[1] == null) {
+      throw ApiException.badRequest(
+          "paramètre 'datetime' : un intervalle ouvert des deux côtés ('" + raw + "') ne dit rien");
+    }
+    if (parts.length == 2 && at[0] != null && at[1] != null && at[0].isAfter(at[1])) {
+      throw ApiException.badRequest("paramètre 'datetime' : début après la fin dans '" + raw + "'");
     }
   }
 

@@ -14,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,6 +60,14 @@ class OgcApiTest {
         .startsWith("application/problem+json");
   }
 
+  private static void forEachPosition(JsonNode n, java.util.function.BiConsumer<Double, Double> f) {
+    if (n.isArray() && n.size() >= 2 && n.get(0).isNumber()) {
+      f.accept(n.get(0).asDouble(), n.get(1).asDouble());
+    } else if (n.isArray()) {
+      n.forEach(c -> forEachPosition(c, f));
+    }
+  }
+
   @Test
   void landingConformanceAndCollections() throws Exception {
     JsonNode landing = ok("/ogc", "application/json");
@@ -72,6 +81,21 @@ class OgcApiTest {
             "communes", "epci", "departements", "academies", "regions", "etablissements");
     JsonNode communes = ok("/ogc/collections/communes", "application/json");
     assertThat(communes.get("extent").get("spatial").get("bbox").get(0)).hasSize(4);
+    // The declared extent holds every feature: rounded outward, never inward.
+    for (String col : List.of("communes", "departements", "etablissements")) {
+      JsonNode bb = ok("/ogc/collections/" + col, "application/json").at("/extent/spatial/bbox/0");
+      JsonNode items = ok("/ogc/collections/" + col + "/items?limit=1000", "application/geo+json");
+      for (JsonNode f : items.get("features")) {
+        for (JsonNode p : f.get("geometry").findValues("coordinates")) {
+          forEachPosition(
+              p,
+              (x, y) -> {
+                assertThat(x).as(col).isBetween(bb.get(0).asDouble(), bb.get(2).asDouble());
+                assertThat(y).as(col).isBetween(bb.get(1).asDouble(), bb.get(3).asDouble());
+              });
+        }
+      }
+    }
     assertThat(communes.get("links").findValuesAsText("rel")).contains("self", "items");
     var doc = get("/api/openapi.json");
     assertThat(doc.headers().firstValue("Content-Type").orElse(""))
@@ -142,6 +166,22 @@ class OgcApiTest {
     status("/ogc/collections/communes/items?limit=0", 400);
     status("/ogc/collections/communes/items?offset=-1", 400);
     status("/ogc/collections/communes/items?datetime=hier", 400);
+    // Both ends open, a reversed interval, a malformed instant: 400 (the OGC suite sends these).
+    for (String bad :
+        List.of(
+            "/",
+            "../",
+            "..",
+            "../..",
+            "2025-01-01/2024-01-01",
+            "2024-13-01",
+            "2024-01-01T25:00Z")) {
+      status(
+          "/ogc/collections/communes/items?datetime="
+              + java.net.URLEncoder.encode(bad, java.nio.charset.StandardCharsets.UTF_8),
+          400);
+    }
+    status("/ogc/conformance?f=html", 400);
     status("/ogc/collections/communes/items?f=xml", 400);
   }
 }
