@@ -330,34 +330,64 @@ final class OgcRoutes {
       args.add(bbox[3]);
     }
     long matched;
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from + boxCond)) {
-      V1Routes.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        matched = rs.getLong(1);
+    // Territories in a box: the envelope index finds the candidates, then each candidate whose
+    // envelope is not wholly in the box is tested on its geometry; numberMatched counts the same.
+    List<String> exact = null;
+    if (bbox != null && !schools) {
+      exact = intersecting(c, from + boxCond, args, bbox);
+      matched = exact.size();
+    } else {
+      try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from + boxCond)) {
+        V1Routes.bind(ps, args);
+        try (ResultSet rs = ps.executeQuery()) {
+          rs.next();
+          matched = rs.getLong(1);
+        }
       }
     }
     ObjectNode fc = json.createObjectNode();
     fc.put("type", "FeatureCollection");
     ArrayNode features = fc.putArray("features");
-    String select =
-        schools
-            ? "SELECT " + V1Routes.SCHOOL_COLUMNS
-            : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
-                + " ST_AsWKB(g.geom)";
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            select
-                + from
-                + boxCond
-                + (schools ? " ORDER BY s.uai" : " ORDER BY t.code")
-                + " LIMIT ? OFFSET ?")) {
-      V1Routes.bind(ps, args);
-      ps.setInt(args.size() + 1, limit.limit());
-      ps.setInt(args.size() + 2, offset);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          features.add(schools ? school(rs) : territory(rs, col));
+    if (exact != null) {
+      List<String> page =
+          exact.subList(
+              (int) Math.min(offset, exact.size()),
+              (int) Math.min((long) offset + limit.limit(), exact.size()));
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
+                  + " ST_AsWKB(g.geom) FROM territory t JOIN territory_geometry g ON g.level ="
+                  + " t.level AND g.code = t.code WHERE t.level = ? AND t.code = ?")) {
+        for (String code : page) {
+          ps.setString(1, LEVEL.get(col.id()));
+          ps.setString(2, code);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+              features.add(territory(rs, col));
+            }
+          }
+        }
+      }
+    } else {
+      String select =
+          schools
+              ? "SELECT " + V1Routes.SCHOOL_COLUMNS
+              : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
+                  + " ST_AsWKB(g.geom)";
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              select
+                  + from
+                  + boxCond
+                  + (schools ? " ORDER BY s.uai" : " ORDER BY t.code")
+                  + " LIMIT ? OFFSET ?")) {
+        V1Routes.bind(ps, args);
+        ps.setInt(args.size() + 1, limit.limit());
+        ps.setInt(args.size() + 2, offset);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            features.add(schools ? school(rs) : territory(rs, col));
+          }
         }
       }
     }
@@ -385,6 +415,59 @@ final class OgcRoutes {
       headers.put("X-Limit-Capped", String.valueOf(V1.MAX_LIMIT));
     }
     return new V1Routes.Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+  }
+
+  /**
+   * The codes, in code order, of the territories whose geometry intersects the box: those whose
+   * envelope lies wholly in it without reading their geometry, the others by an exact test.
+   */
+  private static List<String> intersecting(
+      Connection c, String fromWhere, List<Object> args, double[] b) throws SQLException {
+    var gf = new org.locationtech.jts.geom.GeometryFactory();
+    org.locationtech.jts.geom.Geometry box =
+        b[0] <= b[2]
+            ? gf.toGeometry(new org.locationtech.jts.geom.Envelope(b[0], b[2], b[1], b[3]))
+            : gf.toGeometry(new org.locationtech.jts.geom.Envelope(b[0], 180, b[1], b[3]))
+                .union(
+                    gf.toGeometry(new org.locationtech.jts.geom.Envelope(-180, b[2], b[1], b[3])));
+    var prepared = org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(box);
+    var out = new ArrayList<String>();
+    var crossing = new ArrayList<String>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT t.code, g.xmin, g.ymin, g.xmax, g.ymax" + fromWhere + " ORDER BY t.code")) {
+      V1Routes.bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var env =
+              new org.locationtech.jts.geom.Envelope(
+                  rs.getDouble(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5));
+          if (box.getEnvelopeInternal().contains(env) && b[0] <= b[2]) {
+            out.add(rs.getString(1));
+          } else {
+            crossing.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?")) {
+      var reader = new org.locationtech.jts.io.WKBReader(gf);
+      for (String code : crossing) {
+        ps.setObject(1, args.get(0));
+        ps.setString(2, code);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && prepared.intersects(reader.read(rs.getBytes(1)))) {
+            out.add(code);
+          }
+        } catch (org.locationtech.jts.io.ParseException e) {
+          throw new SQLException("unreadable geometry of " + code, e);
+        }
+      }
+    }
+    out.sort(null);
+    return out;
   }
 
   private static String query(Context ctx, Integer offset) {

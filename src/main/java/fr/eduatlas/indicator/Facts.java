@@ -44,6 +44,10 @@ public final class Facts {
           "schools_measured_30_100",
           "schools_measured_ge100",
           "schools_contracted",
+          "schools_contracted_lt2",
+          "schools_contracted_2_8",
+          "schools_contracted_8_30",
+          "schools_contracted_30_100",
           "schools_contracted_lt8",
           "schools_contracted_ge100",
           // Equipment.

@@ -29,6 +29,10 @@ import org.locationtech.jts.geom.util.GeometryFixer;
 final class TileGeometry {
   private TileGeometry() {}
 
+  /** The tile's integer grid. */
+  private static final org.locationtech.jts.geom.PrecisionModel GRID =
+      new org.locationtech.jts.geom.PrecisionModel(1.0);
+
   /**
    * @param g the geometry, Web Mercator
    * @param env its envelope
@@ -89,7 +93,15 @@ final class TileGeometry {
       }
     }
     Geometry t = geometry(snapped, gf);
-    return t.isValid() ? t : keepAreas(GeometryFixer.fix(t), gf);
+    if (t.isValid()) {
+      return t;
+    }
+    // The repair adds nodes off the grid; the encoder would round them, which can turn a sliver
+    // inside out, and a ring turned inside out decodes as a hole outside its shell (La Porta,
+    // 2B246, at 9/269/189). Reduced to the tile grid here, the repaired geometry stays valid.
+    Geometry onGrid =
+        org.locationtech.jts.precision.GeometryPrecisionReducer.reduce(GeometryFixer.fix(t), GRID);
+    return keepAreas(onGrid, gf);
   }
 
   private static Geometry geometry(List<int[][]> snapped, GeometryFactory gf) {

@@ -154,6 +154,10 @@ public final class IndicatorBuilder {
             count(*) FILTER (WHERE c.m >= 30 AND c.m < 100) AS schools_measured_30_100,
             count(*) FILTER (WHERE c.m >= 100) AS schools_measured_ge100,
             count(c.k) AS schools_contracted,
+            count(*) FILTER (WHERE c.k < 2) AS schools_contracted_lt2,
+            count(*) FILTER (WHERE c.k >= 2 AND c.k < 8) AS schools_contracted_2_8,
+            count(*) FILTER (WHERE c.k >= 8 AND c.k < 30) AS schools_contracted_8_30,
+            count(*) FILTER (WHERE c.k >= 30 AND c.k < 100) AS schools_contracted_30_100,
             count(*) FILTER (WHERE c.k < 8) AS schools_contracted_lt8,
             count(*) FILTER (WHERE c.k >= 100) AS schools_contracted_ge100,
             bool_or(c.simulated) AS connectivity_simulated

@@ -300,12 +300,7 @@ public final class ModelBuilder {
                d.departement_code AS departement_code_source,
                coalesce(a.lon, g.lon, tg.label_lon) AS lon,
                coalesce(a.lat, g.lat, tg.label_lat) AS lat,
-               -- A collège geocoded to its town only (localisation "Ville" or "COMMUNE" in the
-               -- DEPP file) is not at its own position, and must not say so.
-               CASE WHEN a.lat IS NOT NULL THEN 'etablissement'
-                    WHEN g.lat IS NOT NULL
-                      AND coalesce(g.geocoding_precision, '') NOT IN ('Ville', 'COMMUNE')
-                      THEN 'etablissement'
+               CASE WHEN a.lat IS NOT NULL OR g.lat IS NOT NULL THEN 'etablissement'
                     ELSE 'commune' END AS location_method,
                CASE WHEN a.lat IS NOT NULL THEN 'education-annuaire'
                     WHEN g.lat IS NOT NULL THEN 'depp-colleges-geoloc' END AS location_source,
@@ -314,7 +309,11 @@ public final class ModelBuilder {
         FROM depp d
         JOIN commune c ON c.code = d._commune
         LEFT JOIN src_education_annuaire a ON a.uai = d.uai AND a.lat IS NOT NULL
+        -- A collège the DEPP geocodes to its town only (localisation "Ville" or "COMMUNE") is
+        -- placed, and said to be placed, at its commune's point like any school without a
+        -- position of its own.
         LEFT JOIN src_depp_colleges_geoloc g ON g.uai = d.uai AND g.lat IS NOT NULL
+          AND coalesce(g.geocoding_precision, '') NOT IN ('Ville', 'COMMUNE')
         LEFT JOIN territory_geometry tg ON tg.level = 'commune' AND tg.code = d._commune
         ORDER BY d.uai
         """);

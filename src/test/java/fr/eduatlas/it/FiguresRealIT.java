@@ -70,9 +70,43 @@ class FiguresRealIT {
     }
     JsonNode fc = JSON.readTree(get("/api/v1/schools?commune=97801&format=geojson").body());
     assertThat(fc.get("features")).isNotEmpty();
-    fc.get("features").forEach(f -> assertThat(f.get("geometry").isNull()).isTrue());
+    assertThat(fc.get("features"))
+        .filteredOn(f -> f.at("/properties/location").asText().equals("inconnue"))
+        .isNotEmpty()
+        .allSatisfy(f -> assertThat(f.get("geometry").isNull()).isTrue());
     var ogc = get("/ogc/collections/etablissements/items/0140797R");
     assertThat(ogc.body()).doesNotContain("NaN").contains("\"geometry\":null");
+  }
+
+  @Test
+  void aBoxSelectsTheTerritoriesWhoseGeometryMeetsItNotTheirEnvelope() throws Exception {
+    String[][] cases = {
+      {"epci", "-1.5,50,1.5,53", "200069722"},
+      {"departements", "2,48,2.5,48.5", "41"},
+      {"departements", "2,48,2.5,48.5", "78"},
+      {"regions", "7.5,43,9.7,43.4", "93"}
+    };
+    var gf = new org.locationtech.jts.geom.GeometryFactory();
+    for (String[] c : cases) {
+      JsonNode fc =
+          JSON.readTree(get("/ogc/collections/" + c[0] + "/items?limit=1000&bbox=" + c[1]).body());
+      var ids = new java.util.ArrayList<String>();
+      fc.get("features").forEach(f -> ids.add(f.get("id").asText()));
+      assertThat(ids).as(c[0] + " " + c[1]).doesNotContain(c[2]);
+      assertThat(fc.get("numberMatched").asInt()).isEqualTo(ids.size());
+      String[] b = c[1].split(",");
+      var box =
+          gf.toGeometry(
+              new org.locationtech.jts.geom.Envelope(
+                  Double.parseDouble(b[0]),
+                  Double.parseDouble(b[2]),
+                  Double.parseDouble(b[1]),
+                  Double.parseDouble(b[3])));
+      for (JsonNode f : fc.get("features")) {
+        var g = fr.eduatlas.geo.GeoJson.read(f.get("geometry"), gf);
+        assertThat(g.intersects(box)).as(f.get("id").asText()).isTrue();
+      }
+    }
   }
 
   @Test
