@@ -11,10 +11,13 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 jar=target/eduatlas.jar
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+# The benchmark drivers are test code, out of the product jar: package -DskipTests compiles them.
+[ -d target/test-classes/fr/eduatlas/bench ] ||
+  { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 work=$(mktemp -d)
 wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "== in process (ms)"
-java -cp "$jar" fr.eduatlas.bench.SelectionBench "$wh" 10
+java -cp "$jar:target/test-classes" fr.eduatlas.bench.SelectionBench "$wh" 10
 
 # Over HTTP: a copy of the warehouse so that the stored selections go to the temp dir.
 cp "$wh" "$work/served.duckdb"

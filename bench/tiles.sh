@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 . bench/lib.sh
 jar=target/eduatlas.jar
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+# The benchmark drivers are test code, out of the product jar: package -DskipTests compiles them.
+[ -d target/test-classes/fr/eduatlas/bench ] ||
+  { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 for c in wrk nginx; do command -v $c >/dev/null || { echo "$c missing (apt-get install $c)" >&2; exit 1; }; done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
 [ -x "$pgbin/initdb" ] && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 ||
@@ -26,7 +29,7 @@ trap cleanup EXIT
 wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "# Tile benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(java -version 2>&1 | head -1)"
 
-java -XX:+UseParallelGC -cp "$jar" fr.eduatlas.bench.TileBench "$wh" "$work/out"
+java -XX:+UseParallelGC -cp "$jar:target/test-classes" fr.eduatlas.bench.TileBench "$wh" "$work/out"
 
 mkdir "$work/pg" && chown postgres "$work/pg" "$work/out" && chmod 755 "$work/out"
 chmod 644 "$work/out"/*
