@@ -109,18 +109,16 @@ public final class BoundaryBuilder {
   }
 
   /**
-   * Step 3: areas, each commune in its official projection and a higher level as the sum of its
-   * communes (exact on a coverage, whichever way it is added up); Web Mercator copies.
+   * Step 3: areas, each commune's on the WGS84 ellipsoid (geodesic) and a higher level as the sum
+   * of its communes (exact on a coverage, whichever way it is added up); Web Mercator copies.
    */
   public void project() {
-    Map<String, String> depOf = parentOf.get("departement");
     Map<String, Double> communeArea = new ConcurrentHashMap<>();
     full.get("commune").entrySet().parallelStream()
         .forEach(
             e -> {
-              String dep = depOf.getOrDefault(e.getKey(), "");
-              Geometry projected = Crs.transform(e.getValue(), Crs.WGS84, Crs.projectedFor(dep));
-              communeArea.put(e.getKey(), projected.getArea() / 1e6);
+              // On the ellipsoid: a conformal projection's planar area is off by up to 0.6 %.
+              communeArea.put(e.getKey(), fr.eduatlas.geo.GeodesicArea.km2(e.getValue()));
             });
     area.put("commune", communeArea);
     for (String[] lv : LEVELS) {
@@ -386,13 +384,6 @@ public final class BoundaryBuilder {
     exec(
         "CREATE TABLE boundary_crosscheck (level VARCHAR, code VARCHAR, official_km2 DOUBLE,"
             + " dissolved_km2 DOUBLE, difference_pct DOUBLE)");
-    // The département whose official projection measures each territory, per level (codes of
-    // different levels overlap: académie 31 is Martinique, département 31 Haute-Garonne).
-    Map<String, Map<String, String>> depFor =
-        Map.of(
-            "departement", pairs("SELECT code, code FROM departement"),
-            "academie", pairs("SELECT academie_code, min(code) FROM departement GROUP BY 1"),
-            "region", pairs("SELECT region_code, min(code) FROM departement GROUP BY 1"));
     var reader = new WKBReader(gf);
     List<Object[]> rows = new ArrayList<>();
     for (String[] src :
@@ -416,10 +407,8 @@ public final class BoundaryBuilder {
           ResultSet rs = st.executeQuery(src[1] + " ORDER BY code")) {
         while (rs.next()) {
           String code = rs.getString(1);
-          String dep = depFor.get(level).get(code);
           Geometry g = read(reader, rs.getBytes(2));
-          double official =
-              Crs.transform(g, Crs.WGS84, Crs.projectedFor(dep == null ? "" : dep)).getArea() / 1e6;
+          double official = fr.eduatlas.geo.GeodesicArea.km2(g);
           Double ours = dissolved.get(code);
           rows.add(
               new Object[] {
