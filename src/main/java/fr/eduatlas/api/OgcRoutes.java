@@ -89,6 +89,19 @@ final class OgcRoutes {
 
   void register(Javalin app) {
     reads.get(app, "/ogc", Set.of("f"), (ctx, c) -> body(landing(ctx)));
+    var definition = new OpenApi();
+    reads.get(
+        app,
+        "/ogc/api",
+        Set.of("f"),
+        (ctx, c) -> {
+          checkF(ctx, "json");
+          String server = reads.publicBase().isEmpty() ? "/ogc" : reads.publicBase() + "/ogc";
+          return new V1Routes.Body(
+              json.writeValueAsBytes(definition.ogcDocument(server)),
+              "application/vnd.oai.openapi+json;version=3.0",
+              Map.of());
+        });
     reads.get(
         app,
         "/ogc/conformance",
@@ -157,7 +170,7 @@ final class OgcRoutes {
     link(links, b, "self", JSON, "Cette page");
     link(
         links,
-        reads.publicBase() + "/api/openapi.json",
+        b + "/api",
         "service-desc",
         "application/vnd.oai.openapi+json;version=3.0",
         "Définition OpenAPI");

@@ -129,6 +129,12 @@ final class OpenApi {
                   Param.query(
                       "year", "string", "période de l'indicateur (la plus récente par défaut)"))),
           new Op("/ogc", "Page d'accueil OGC API Features", "application/json", List.of(f())),
+          new Op(
+              "/ogc/api",
+              "Définition OpenAPI de l'API OGC API Features seule (serveur /ogc), pour les clients"
+                  + " et la suite de tests de l'OGC",
+              "application/vnd.oai.openapi+json;version=3.0",
+              List.of(f())),
           new Op("/ogc/conformance", "Classes de conformité", "application/json", List.of(f())),
           new Op("/ogc/collections", "Collections", "application/json", List.of(f())),
           new Op(
@@ -510,6 +516,53 @@ final class OpenApi {
     }
     props.putObject("errors").put("type", "array").putObject("items").put("type", "string");
     props.putObject("status").put("type", "integer");
+    return d;
+  }
+
+  /**
+   * The OGC API Features definition: the {@code /ogc} paths of the whole document, relative to a
+   * server at {@code serverUrl} (the API's own root, as OGC clients and the official test suite
+   * resolve it), with the parameters declared as Part 1 asks (limit's bounds and default; form
+   * style, not exploded, for bbox, datetime and limit) and 304 and 500 answers declared.
+   */
+  ObjectNode ogcDocument(String serverUrl) {
+    ObjectNode d = document();
+    ((ObjectNode) d.get("info")).put("title", "EduAtlas – OGC API Features");
+    d.putArray("servers").addObject().put("url", serverUrl);
+    ObjectNode paths = json.createObjectNode();
+    var it = d.get("paths").fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      String path = e.getKey();
+      if (!path.equals("/ogc") && !path.startsWith("/ogc/")) {
+        continue;
+      }
+      String local = path.equals("/ogc") ? "/" : path.substring(4);
+      ObjectNode ops = (ObjectNode) e.getValue().deepCopy();
+      var methods = ops.fields();
+      while (methods.hasNext()) {
+        ObjectNode op = (ObjectNode) methods.next().getValue();
+        for (var param : op.path("parameters")) {
+          ObjectNode p = (ObjectNode) param;
+          ObjectNode schema = (ObjectNode) p.get("schema");
+          switch (p.get("name").asText()) {
+            case "limit" -> {
+              schema.put("minimum", 1).put("maximum", V1.MAX_LIMIT).put("default", 10);
+              p.put("style", "form").put("explode", false);
+            }
+            case "bbox", "datetime" -> p.put("style", "form").put("explode", false);
+            default -> {
+              // path and other query parameters as declared
+            }
+          }
+        }
+        ObjectNode responses = (ObjectNode) op.get("responses");
+        responses.putObject("304").put("description", "inchangé depuis l'ETag envoyé");
+        responses.set("500", json.createObjectNode().put("$ref", "#/components/responses/Problem"));
+      }
+      paths.set(local, ops);
+    }
+    d.set("paths", paths);
     return d;
   }
 

@@ -69,6 +69,46 @@ class OgcApiTest {
   }
 
   @Test
+  void theOgcApiHasItsOwnDefinitionAsTheOfficialSuiteReadsIt() throws Exception {
+    JsonNode landing = ok("/ogc", "application/json");
+    String desc = null;
+    for (JsonNode l : landing.get("links")) {
+      if (l.get("rel").asText().equals("service-desc")) {
+        desc = l.get("href").asText();
+      }
+    }
+    assertThat(desc).endsWith("/ogc/api");
+    var r = get(desc.substring(desc.indexOf("/ogc")));
+    assertThat(r.statusCode()).isEqualTo(200);
+    JsonNode d = JSON.readTree(r.body());
+    assertThat(d.at("/servers/0/url").asText()).endsWith("/ogc");
+    var paths = new java.util.ArrayList<String>();
+    d.get("paths").fieldNames().forEachRemaining(paths::add);
+    assertThat(paths)
+        .contains("/", "/conformance", "/collections", "/collections/{collectionId}/items")
+        .noneMatch(p -> p.startsWith("/ogc") || p.startsWith("/api/v1"));
+    JsonNode items = d.at("/paths/~1collections~1{collectionId}~1items/get");
+    for (JsonNode p : items.get("parameters")) {
+      switch (p.get("name").asText()) {
+        case "limit" -> {
+          assertThat(p.at("/schema/minimum").asInt()).isEqualTo(1);
+          assertThat(p.at("/schema/maximum").asInt()).isEqualTo(1000);
+          assertThat(p.at("/schema/default").asInt()).isEqualTo(10);
+          assertThat(p.get("style").asText()).isEqualTo("form");
+          assertThat(p.get("explode").asBoolean()).isFalse();
+        }
+        case "bbox", "datetime" -> {
+          assertThat(p.get("style").asText()).isEqualTo("form");
+          assertThat(p.get("explode").asBoolean()).isFalse();
+        }
+        default -> {}
+      }
+    }
+    assertThat(items.get("responses").has("304")).isTrue();
+    assertThat(items.get("responses").has("500")).isTrue();
+  }
+
+  @Test
   void landingConformanceAndCollections() throws Exception {
     JsonNode landing = ok("/ogc", "application/json");
     assertThat(landing.get("links").findValuesAsText("rel"))

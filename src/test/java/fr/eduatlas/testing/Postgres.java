@@ -121,7 +121,7 @@ public final class Postgres implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.io.IOException {
     try {
       asServer(
           List.of(
@@ -132,6 +132,10 @@ public final class Postgres implements AutoCloseable {
               "immediate",
               "-w",
               "stop"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (Exception e) {
+      throw new java.io.IOException("pg_ctl stop a échoué", e);
     } finally {
       try (Stream<Path> s = Files.walk(dir)) {
         for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
