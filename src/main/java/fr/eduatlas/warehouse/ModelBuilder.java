@@ -242,21 +242,44 @@ public final class ModelBuilder {
         """,
         COG_EPCI,
         sources.get(COG_EPCI).path());
+    // The collectivités d'outre-mer belong to no département nor région, but their schools
+    // belong to an académie (Saint-Barthélemy's and Saint-Martin's to Guadeloupe's): the one the
+    // DEPP lists name for the commune's schools, by majority.
+    exec(
+        """
+        CREATE TABLE collectivite_academie AS
+        WITH s AS (
+          SELECT _commune AS commune_code, academie_name FROM src_depp_ips_ecoles
+          UNION ALL SELECT _commune, academie_name FROM src_depp_ips_colleges
+          UNION ALL SELECT _commune, academie_name FROM src_depp_ips_lycees),
+        votes AS (
+          SELECT commune_code, fold(academie_name) AS folded, count(*) AS n FROM s
+          WHERE commune_code IN (SELECT code FROM src_cog_communes WHERE zone = 'com')
+          GROUP BY ALL),
+        ranked AS (
+          SELECT *, row_number() OVER (PARTITION BY commune_code ORDER BY n DESC, folded) AS rn
+          FROM votes)
+        SELECT r.commune_code, a.code AS academie_code
+        FROM ranked r JOIN src_academies a ON fold(a.name) = r.folded WHERE rn = 1
+        """);
     exec(
         """
         CREATE TABLE commune AS
         SELECT c.code, c.name, c.zone,
                CASE WHEN c.zone <> 'com' THEN c.departement END AS departement_code,
                CASE WHEN c.zone <> 'com' THEN c.region END AS region_code,
-               CASE WHEN c.zone <> 'com' THEN d.academie_code END AS academie_code,
+               CASE WHEN c.zone <> 'com' THEN d.academie_code ELSE ca.academie_code END
+                 AS academie_code,
                m.epci_code,
                CASE WHEN c.zone = 'com' THEN c.departement END AS collectivite_code,
                c.arrondissement, c.population AS population_cog, c.siren, c.postal_codes
         FROM src_cog_communes c
         LEFT JOIN departement d ON d.code = c.departement
+        LEFT JOIN collectivite_academie ca ON ca.commune_code = c.code
         LEFT JOIN src_cog_epci_members m ON m.commune_code = c.code
         WHERE c.type = 'commune-actuelle' ORDER BY c.code
         """);
+    exec("DROP TABLE collectivite_academie");
     exec(
         """
         CREATE TABLE territory AS

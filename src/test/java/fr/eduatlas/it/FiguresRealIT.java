@@ -110,6 +110,28 @@ class FiguresRealIT {
   }
 
   @Test
+  void franceIsTheSumOfItsAcademiesOverseasCollectivitiesIncluded() throws Exception {
+    // Saint-Barthélemy's and Saint-Martin's 17 schools (6,008 pupils) are in the académie de
+    // Guadeloupe in the DEPP lists: académie 32 had 56,272 pupils instead of 62,280.
+    double france =
+        JSON.readTree(get("/api/v1/indicators/eleves/values?level=france").body())
+            .at("/values/0/value")
+            .asDouble();
+    double sum = 0;
+    double guadeloupe = 0;
+    for (JsonNode v :
+        JSON.readTree(get("/api/v1/indicators/eleves/values?level=academie").body())
+            .get("values")) {
+      sum += v.get("value").asDouble();
+      if (v.get("code").asText().equals("32")) {
+        guadeloupe = v.get("value").asDouble();
+      }
+    }
+    assertThat(sum).isEqualTo(france);
+    assertThat(guadeloupe).isEqualTo(62_280);
+  }
+
+  @Test
   void aCollegeGeocodedToItsTownDoesNotClaimItsOwnPosition() throws Exception {
     JsonNode s = JSON.readTree(get("/api/v1/schools/0352957Z").body());
     assertThat(s.get("location").asText()).isEqualTo("commune");
