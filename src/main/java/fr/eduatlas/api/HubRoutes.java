@@ -19,7 +19,6 @@ import jakarta.servlet.MultipartConfigElement;
 import jakarta.servlet.http.Part;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -262,25 +261,15 @@ final class HubRoutes {
     }
     int status = r.versions().isEmpty() ? 200 : 201;
     if (format.equals("csv")) {
-      csvReport(ctx, status, r.uploadId(), reportOf(r));
+      csvReport(ctx, status, r.uploadId(), r.report());
       return;
     }
     ObjectNode n = JSON.createObjectNode();
     n.put("upload", r.uploadId());
     n.set("versions", JSON.valueToTree(r.versions()));
-    n.set("report", JSON.readTree(reportOf(r)));
+    n.set("report", JSON.readTree(r.report()));
     n.put("href", BASE + "/" + hubId + "/uploads/" + r.uploadId());
     json(ctx, status, n);
-  }
-
-  private static String reportOf(HubService.UploadResult r) throws Exception {
-    var m = new LinkedHashMap<String, Object>();
-    m.put("read", r.validation().read());
-    m.put("accepted", r.validation().accepted());
-    m.put("rejected", r.validation().rejected());
-    m.put("outOfScope", r.validation().outOfScope());
-    m.put("files", r.validation().files());
-    return JSON.writeValueAsString(m);
   }
 
   private static String format(Context ctx) {

@@ -131,7 +131,10 @@ public final class HubService implements AutoCloseable {
 
   /** An upload's outcome: the validation report and the draft versions it created. */
   public record UploadResult(
-      String uploadId, UploadValidator.Validation validation, List<HubStore.Version> versions) {}
+      String uploadId,
+      UploadValidator.Validation validation,
+      List<HubStore.Version> versions,
+      String report) {}
 
   /**
    * Validates the files against the hub's scope and stores the accepted rows as new draft versions.
@@ -195,7 +198,7 @@ public final class HubService implements AutoCloseable {
                 + " acceptées, "
                 + v.rejected()
                 + " rejetées"));
-    return new UploadResult(stored.id(), v, stored.versions());
+    return new UploadResult(stored.id(), v, stored.versions(), report);
   }
 
   /** The stored report of an upload (rows outside the scope carry no text). */
