@@ -1,6 +1,8 @@
 package fr.eduatlas.api;
 
 import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.observatory.Observatory;
+import fr.eduatlas.observatory.QueryException;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.warehouse.ServedWarehouse;
@@ -95,8 +97,7 @@ public final class ApiServer implements AutoCloseable {
         new fr.eduatlas.selection.SelectionService(
             new fr.eduatlas.selection.SelectionStore(
                 warehouse.file().toAbsolutePath().resolveSibling("selections")));
-    var reads = new V1Routes(warehouse, catalog, selections);
-    reads.register(app);
+    Reads reads = readRoutes(app, warehouse, catalog, selections);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     if (hubs != null) {
       new HubRoutes(hubs, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
@@ -113,6 +114,12 @@ public final class ApiServer implements AutoCloseable {
           LOG.error("hub store failed on {}", ctx.path(), e);
           ctx.header("Retry-After", "5");
           problem(ctx, 503, "Base des pôles indisponible", "réessayez dans quelques secondes");
+        });
+    app.exception(
+        QueryException.class,
+        (e, ctx) -> {
+          int status = e.kind() == QueryException.Kind.NOT_FOUND ? 404 : 400;
+          problem(ctx, status, e.title(), e.getMessage());
         });
     app.exception(
         ApiException.class,
@@ -168,6 +175,47 @@ public final class ApiServer implements AutoCloseable {
     reads.publicBase(base);
     guard.ownOrigin(base);
     return new ApiServer(app, warehouse, hubs);
+  }
+
+  /**
+   * Registers every read route over one read model and one response cache: {@code /api/v1}, {@code
+   * /ogc}, {@code /tiles}, the selections, the OpenAPI document and its page.
+   */
+  static Reads readRoutes(
+      Javalin app,
+      ServedWarehouse warehouse,
+      Catalog catalog,
+      fr.eduatlas.selection.SelectionService selections) {
+    var reads = new Reads(warehouse);
+    var observatory = new Observatory(catalog);
+    new V1Routes(reads, observatory).register(app);
+    new OgcRoutes(reads, observatory).register(app);
+    new TileRoutes(reads, observatory).register(app);
+    new SelectionRoutes(reads, warehouse, selections).register(app);
+    var openApi = new OpenApi();
+    byte[] doc;
+    try {
+      doc = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsBytes(openApi.document());
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot write the OpenAPI document", e);
+    }
+    String html = openApi.html();
+    app.get(
+        "/api/openapi.json",
+        ctx -> {
+          ctx.header("Cache-Control", "public, max-age=300");
+          ctx.contentType("application/vnd.oai.openapi+json;version=3.0");
+          ctx.result(doc);
+        });
+    app.get("/api/docs", ctx -> ctx.html(html));
+    app.get(
+        "/api/docs.css",
+        ctx -> {
+          ctx.header("Cache-Control", "public, max-age=300");
+          ctx.contentType("text/css; charset=utf-8");
+          ctx.result(OpenApi.CSS);
+        });
+    return reads;
   }
 
   /** The methods a path answers, for a 405's Allow header. */

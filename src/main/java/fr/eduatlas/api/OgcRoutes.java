@@ -3,23 +3,24 @@ package fr.eduatlas.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.observatory.Observatory;
+import fr.eduatlas.observatory.Page;
+import fr.eduatlas.observatory.School;
+import fr.eduatlas.observatory.SchoolQuery;
+import fr.eduatlas.observatory.TerritoryFeature;
+import fr.eduatlas.territory.Level;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * OGC API – Features – Part 1 (Core, GeoJSON, OpenAPI 3.0) under {@code /ogc}: one collection per
@@ -41,63 +42,58 @@ final class OgcRoutes {
   private static final String GEOJSON = "application/geo+json";
   private static final Set<String> ITEMS_PARAMS = Set.of("limit", "offset", "bbox", "datetime");
   private static final int DEFAULT_LIMIT = 10;
+  static final String SCHOOLS = "etablissements";
 
-  record Collection(String id, String title, String description) {}
+  /** A collection: a territory level's ({@code level} set) or the schools'. */
+  record Collection(String id, String title, String description, Level level) {}
 
   static final Map<String, Collection> COLLECTIONS = new LinkedHashMap<>();
 
   static {
+    // The territory collections are the levels' (territory.Level), finest first.
+    var described =
+        Map.of(
+            Level.COMMUNE, "Communes au COG 2026, contours IGN.",
+            Level.EPCI, "EPCI à fiscalité propre, reconstitués des communes.",
+            Level.DEPARTEMENT, "Départements, reconstitués des communes.",
+            Level.ACADEMIE, "Académies, reconstituées des communes.",
+            Level.REGION, "Régions, reconstituées des communes.");
+    for (Level l : Level.all()) {
+      if (l.collection() != null) {
+        COLLECTIONS.put(
+            l.collection(), new Collection(l.collection(), l.pluralLabel(), described.get(l), l));
+      }
+    }
     COLLECTIONS.put(
-        "communes", new Collection("communes", "Communes", "Communes au COG 2026, contours IGN."));
-    COLLECTIONS.put(
-        "epci",
+        SCHOOLS,
         new Collection(
-            "epci",
-            "Intercommunalités (EPCI)",
-            "EPCI à fiscalité propre, reconstitués des communes."));
-    COLLECTIONS.put(
-        "departements",
-        new Collection("departements", "Départements", "Départements, reconstitués des communes."));
-    COLLECTIONS.put(
-        "academies",
-        new Collection("academies", "Académies", "Académies, reconstituées des communes."));
-    COLLECTIONS.put(
-        "regions", new Collection("regions", "Régions", "Régions, reconstituées des communes."));
-    COLLECTIONS.put(
-        "etablissements",
-        new Collection(
-            "etablissements",
+            SCHOOLS,
             "Établissements scolaires",
             "Écoles, collèges et lycées des listes de la DEPP ; position de l'établissement ou, à"
-                + " défaut, de sa commune (propriété location)."));
+                + " défaut, de sa commune (propriété location).",
+            null));
   }
 
-  private static final Map<String, String> LEVEL =
-      Map.of(
-          "communes", "commune",
-          "epci", "epci",
-          "departements", "departement",
-          "academies", "academie",
-          "regions", "region");
-
-  private final V1Routes reads;
+  private final Reads reads;
+  private final Observatory observatory;
   private final ObjectMapper json = new ObjectMapper();
 
-  OgcRoutes(V1Routes reads) {
+  OgcRoutes(Reads reads, Observatory observatory) {
     this.reads = reads;
+    this.observatory = observatory;
   }
 
   void register(Javalin app) {
-    reads.get(app, "/ogc", Set.of("f"), (ctx, c) -> body(landing(ctx)));
+    reads.get(app, "/ogc", Set.of("f"), r -> body(landing(r.ctx())));
     var definition = new OpenApi();
     reads.get(
         app,
         "/ogc/api",
         Set.of("f"),
-        (ctx, c) -> {
-          checkF(ctx, "json");
+        r -> {
+          checkF(r.ctx(), "json");
           String server = reads.publicBase().isEmpty() ? "/ogc" : reads.publicBase() + "/ogc";
-          return new V1Routes.Body(
+          return new Body(
               json.writeValueAsBytes(definition.ogcDocument(server)),
               "application/vnd.oai.openapi+json;version=3.0",
               Map.of());
@@ -106,16 +102,16 @@ final class OgcRoutes {
         app,
         "/ogc/conformance",
         Set.of("f"),
-        (ctx, c) -> {
-          checkF(ctx, "json");
+        r -> {
+          checkF(r.ctx(), "json");
           return body(conformance());
         });
-    reads.get(app, "/ogc/collections", Set.of("f"), (ctx, c) -> body(collections(ctx, c)));
+    reads.get(app, "/ogc/collections", Set.of("f"), r -> body(collections(r)));
     reads.get(
         app,
         "/ogc/collections/{collectionId}",
         Set.of("f"),
-        (ctx, c) -> body(collection(ctx, c, collection(ctx))));
+        r -> body(collection(r, collection(r.ctx()))));
     reads.get(
         app,
         "/ogc/collections/{collectionId}/items",
@@ -130,8 +126,8 @@ final class OgcRoutes {
     return s;
   }
 
-  private V1Routes.Body body(ObjectNode n) throws Exception {
-    return new V1Routes.Body(json.writeValueAsBytes(n), JSON, Map.of());
+  private Body body(ObjectNode n) throws Exception {
+    return new Body(json.writeValueAsBytes(n), JSON, Map.of());
   }
 
   /** The OGC API's absolute base, from the configured public URL (never the request's Host). */
@@ -192,14 +188,14 @@ final class OgcRoutes {
     return n;
   }
 
-  private ObjectNode collections(Context ctx, Connection c) throws SQLException {
-    checkF(ctx, "json");
+  private ObjectNode collections(Reads.Read r) throws SQLException {
+    checkF(r.ctx(), "json");
     ObjectNode n = json.createObjectNode();
     ArrayNode links = n.putArray("links");
-    link(links, base(ctx) + "/collections", "self", JSON, "Collections");
+    link(links, base(r.ctx()) + "/collections", "self", JSON, "Collections");
     ArrayNode cols = n.putArray("collections");
     for (Collection col : COLLECTIONS.values()) {
-      cols.add(collection(ctx, c, col));
+      cols.add(collection(r, col));
     }
     return n;
   }
@@ -219,13 +215,14 @@ final class OgcRoutes {
     return c;
   }
 
-  private ObjectNode collection(Context ctx, Connection c, Collection col) throws SQLException {
-    checkF(ctx, "json");
+  private ObjectNode collection(Reads.Read r, Collection col) throws SQLException {
+    checkF(r.ctx(), "json");
     ObjectNode n = json.createObjectNode();
     n.put("id", col.id()).put("title", col.title()).put("description", col.description());
     n.put("itemType", "feature");
     n.putArray("crs").add(CRS84);
-    double[] bbox = extent(c, col);
+    double[] bbox =
+        observatory.extent(r.connection(), col.level() == null ? null : col.level().id());
     ObjectNode spatial = n.putObject("extent").putObject("spatial");
     ArrayNode bb = spatial.putArray("bbox").addArray();
     // Rounded outward (4 decimals, about 10 m): every feature lies inside the declared extent.
@@ -235,27 +232,10 @@ final class OgcRoutes {
     bb.add(Math.ceil(bbox[3] * 1e4) / 1e4);
     spatial.put("crs", CRS84);
     ArrayNode links = n.putArray("links");
-    String href = base(ctx) + "/collections/" + col.id();
+    String href = base(r.ctx()) + "/collections/" + col.id();
     link(links, href, "self", JSON, col.title());
     link(links, href + "/items", "items", GEOJSON, "Objets de la collection");
     return n;
-  }
-
-  private static double[] extent(Connection c, Collection col) throws SQLException {
-    String sql =
-        col.id().equals("etablissements")
-            ? "SELECT min(lon), min(lat), max(lon), max(lat) FROM school"
-            : "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM territory_geometry WHERE"
-                + " level = ?";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (!col.id().equals("etablissements")) {
-        ps.setString(1, LEVEL.get(col.id()));
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
-      }
-    }
   }
 
   /** {@code minx,miny,maxx,maxy} or with heights; minx > maxx crosses the antimeridian. */
@@ -304,105 +284,31 @@ final class OgcRoutes {
     }
   }
 
-  private V1Routes.Body items(Context ctx, Connection c) throws Exception {
+  private Body items(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
     checkF(ctx, "geojson");
     Collection col = collection(ctx);
-    V1Routes.Limit limit = V1Routes.limit(ctx, DEFAULT_LIMIT, V1.MAX_LIMIT);
-    int offset = V1Routes.offset(ctx);
+    Params.Paging paging = Params.paging(ctx, DEFAULT_LIMIT);
     String rawBbox = ctx.queryParam("bbox");
     double[] bbox = rawBbox == null ? null : bbox(rawBbox);
     datetime(ctx.queryParam("datetime"));
-    boolean schools = col.id().equals("etablissements");
-    String boxCond;
-    if (bbox == null) {
-      boxCond = "";
-    } else if (schools) {
-      boxCond =
-          bbox[0] <= bbox[2]
-              ? " AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?"
-              : " AND (lon >= ? OR lon <= ?) AND lat BETWEEN ? AND ?";
-    } else {
-      boxCond =
-          bbox[0] <= bbox[2]
-              ? " AND g.xmax >= ? AND g.xmin <= ? AND g.ymax >= ? AND g.ymin <= ?"
-              : " AND (g.xmax >= ? OR g.xmin <= ?) AND g.ymax >= ? AND g.ymin <= ?";
-    }
-    String from =
-        schools
-            ? V1Routes.SCHOOL_FROM + " WHERE true"
-            : " FROM territory t JOIN territory_geometry g ON g.level = t.level AND g.code ="
-                + " t.code WHERE t.level = ?";
-    var args = new ArrayList<Object>();
-    if (!schools) {
-      args.add(LEVEL.get(col.id()));
-    }
-    if (bbox != null) {
-      args.add(bbox[0]);
-      args.add(bbox[2]);
-      args.add(bbox[1]);
-      args.add(bbox[3]);
-    }
-    long matched;
-    // Territories in a box: the envelope index finds the candidates, then each candidate whose
-    // envelope is not wholly in the box is tested on its geometry; numberMatched counts the same.
-    List<String> exact = null;
-    if (bbox != null && !schools) {
-      exact = intersecting(c, from + boxCond, args, bbox);
-      matched = exact.size();
-    } else {
-      try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from + boxCond)) {
-        V1Routes.bind(ps, args);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          matched = rs.getLong(1);
-        }
-      }
-    }
     ObjectNode fc = json.createObjectNode();
     fc.put("type", "FeatureCollection");
     ArrayNode features = fc.putArray("features");
-    if (exact != null) {
-      List<String> page =
-          exact.subList(
-              (int) Math.min(offset, exact.size()),
-              (int) Math.min((long) offset + limit.limit(), exact.size()));
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
-                  + " ST_AsWKB(g.geom) FROM territory t JOIN territory_geometry g ON g.level ="
-                  + " t.level AND g.code = t.code WHERE t.level = ? AND t.code = ?")) {
-        for (String code : page) {
-          ps.setString(1, LEVEL.get(col.id()));
-          ps.setString(2, code);
-          try (ResultSet rs = ps.executeQuery()) {
-            if (rs.next()) {
-              features.add(territory(rs, col));
-            }
-          }
-        }
-      }
+    long matched;
+    if (col.level() == null) {
+      Page<School> page =
+          observatory.schools(
+              r.connection(),
+              new SchoolQuery(null, null, null, null, bbox, paging.limit(), paging.offset()));
+      page.items().forEach(s -> features.add(GeoJsonViews.school(s)));
+      matched = page.matched();
     } else {
-      String select =
-          schools
-              ? "SELECT " + V1Routes.SCHOOL_COLUMNS
-              : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
-                  + " ST_AsWKB(g.geom)";
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              select
-                  + from
-                  + boxCond
-                  + (schools ? " ORDER BY s.uai" : " ORDER BY t.code")
-                  + " LIMIT ? OFFSET ?")) {
-        V1Routes.bind(ps, args);
-        ps.setInt(args.size() + 1, limit.limit());
-        ps.setInt(args.size() + 2, offset);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            features.add(schools ? school(rs) : territory(rs, col));
-          }
-        }
-      }
+      Page<TerritoryFeature> page =
+          observatory.territoryFeatures(
+              r.connection(), col.level().id(), bbox, paging.limit(), paging.offset());
+      page.items().forEach(t -> features.add(GeoJsonViews.territory(t)));
+      matched = page.matched();
     }
     fc.put("numberMatched", matched);
     fc.put("numberReturned", features.size());
@@ -410,153 +316,47 @@ final class OgcRoutes {
         "timeStamp", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     ArrayNode links = fc.putArray("links");
     String self = base(ctx) + "/collections/" + col.id() + "/items";
-    link(links, self + query(ctx, null), "self", GEOJSON, "Cette page");
+    int offset = paging.offset();
+    link(links, self + Params.query(ctx, null), "self", GEOJSON, "Cette page");
     link(links, base(ctx) + "/collections/" + col.id(), "collection", JSON, col.title());
     if (offset + features.size() < matched) {
-      link(links, self + query(ctx, offset + features.size()), "next", GEOJSON, "Page suivante");
+      link(
+          links,
+          self + Params.query(ctx, offset + features.size()),
+          "next",
+          GEOJSON,
+          "Page suivante");
     }
     if (offset > 0) {
       link(
           links,
-          self + query(ctx, Math.max(0, offset - limit.limit())),
+          self + Params.query(ctx, Math.max(0, offset - paging.limit())),
           "prev",
           GEOJSON,
           "Page précédente");
     }
     Map<String, String> headers = new LinkedHashMap<>();
-    if (limit.capped()) {
-      headers.put("X-Limit-Capped", String.valueOf(V1.MAX_LIMIT));
-    }
-    return new V1Routes.Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+    paging.capHeader(headers);
+    return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
   }
 
-  /**
-   * The codes, in code order, of the territories whose geometry intersects the box: those whose
-   * envelope lies wholly in it without reading their geometry, the others by an exact test.
-   */
-  private static List<String> intersecting(
-      Connection c, String fromWhere, List<Object> args, double[] b) throws SQLException {
-    var gf = new org.locationtech.jts.geom.GeometryFactory();
-    org.locationtech.jts.geom.Geometry box =
-        b[0] <= b[2]
-            ? gf.toGeometry(new org.locationtech.jts.geom.Envelope(b[0], b[2], b[1], b[3]))
-            : gf.toGeometry(new org.locationtech.jts.geom.Envelope(b[0], 180, b[1], b[3]))
-                .union(
-                    gf.toGeometry(new org.locationtech.jts.geom.Envelope(-180, b[2], b[1], b[3])));
-    var prepared = org.locationtech.jts.geom.prep.PreparedGeometryFactory.prepare(box);
-    var out = new ArrayList<String>();
-    var crossing = new ArrayList<String>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT t.code, g.xmin, g.ymin, g.xmax, g.ymax" + fromWhere + " ORDER BY t.code")) {
-      V1Routes.bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          var env =
-              new org.locationtech.jts.geom.Envelope(
-                  rs.getDouble(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5));
-          if (box.getEnvelopeInternal().contains(env) && b[0] <= b[2]) {
-            out.add(rs.getString(1));
-          } else {
-            crossing.add(rs.getString(1));
-          }
-        }
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?")) {
-      var reader = new org.locationtech.jts.io.WKBReader(gf);
-      for (String code : crossing) {
-        ps.setObject(1, args.get(0));
-        ps.setString(2, code);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && prepared.intersects(reader.read(rs.getBytes(1)))) {
-            out.add(code);
-          }
-        } catch (org.locationtech.jts.io.ParseException e) {
-          throw new SQLException("unreadable geometry of " + code, e);
-        }
-      }
-    }
-    out.sort(null);
-    return out;
-  }
-
-  private static String query(Context ctx, Integer offset) {
-    var q = new TreeMap<String, List<String>>(ctx.queryParamMap());
-    if (offset != null) {
-      q.put("offset", List.of(String.valueOf(offset)));
-    }
-    if (q.isEmpty()) {
-      return "";
-    }
-    StringBuilder s = new StringBuilder("?");
-    q.forEach(
-        (k, v) ->
-            v.forEach(
-                x ->
-                    s.append(k)
-                        .append('=')
-                        .append(URLEncoder.encode(x, StandardCharsets.UTF_8))
-                        .append('&')));
-    return s.substring(0, s.length() - 1);
-  }
-
-  private ObjectNode territory(ResultSet rs, Collection col) throws SQLException {
-    ObjectNode f = json.createObjectNode();
-    f.put("type", "Feature");
-    f.put("id", rs.getString(1));
-    try {
-      var g = new org.locationtech.jts.io.WKBReader().read(rs.getBytes(6));
-      f.set("geometry", fr.eduatlas.geo.GeoJson.write(g, 6));
-    } catch (org.locationtech.jts.io.ParseException e) {
-      throw new SQLException("unreadable geometry of " + rs.getString(1), e);
-    }
-    ObjectNode p = f.putObject("properties");
-    p.put("code", rs.getString(1)).put("nom", rs.getString(2));
-    p.put("niveau", LEVEL.get(col.id()));
-    if (rs.getString(3) != null) {
-      p.put("niveau_parent", rs.getString(3)).put("code_parent", rs.getString(4));
-    }
-    p.put("superficie_km2", V1.round(rs.getDouble(5)));
-    p.put("profil", "/api/v1/territories/" + LEVEL.get(col.id()) + "/" + rs.getString(1));
-    return f;
-  }
-
-  private static ObjectNode school(ResultSet rs) throws SQLException {
-    return V1Routes.schoolFeature(V1Routes.schoolNode(rs));
-  }
-
-  private V1Routes.Body item(Context ctx, Connection c) throws Exception {
+  private Body item(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
     checkF(ctx, "geojson");
     Collection col = collection(ctx);
     String id = ctx.pathParam("featureId");
-    boolean schools = col.id().equals("etablissements");
-    String sql =
-        schools
-            ? "SELECT " + V1Routes.SCHOOL_COLUMNS + (V1Routes.SCHOOL_FROM + " WHERE s.uai = ?")
-            : "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2,"
-                + " ST_AsWKB(g.geom) FROM territory t JOIN territory_geometry g ON g.level ="
-                + " t.level AND g.code = t.code WHERE t.level = ? AND t.code = ?";
-    ObjectNode f;
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      if (schools) {
-        ps.setString(1, id);
-      } else {
-        ps.setString(1, LEVEL.get(col.id()));
-        ps.setString(2, id);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          throw new ApiException(
-              404,
-              "Objet inconnu",
-              "aucun objet '" + id + "' dans la collection '" + col.id() + "'");
-        }
-        f = schools ? school(rs) : territory(rs, col);
-      }
-    }
+    ObjectNode f =
+        (col.level() == null
+                ? observatory.findSchool(r.connection(), id).map(GeoJsonViews::school)
+                : observatory
+                    .territoryFeature(r.connection(), col.level().id(), id)
+                    .map(GeoJsonViews::territory))
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        404,
+                        "Objet inconnu",
+                        "aucun objet '" + id + "' dans la collection '" + col.id() + "'"));
     ArrayNode links = f.putArray("links");
     String href = base(ctx) + "/collections/" + col.id();
     link(
@@ -566,6 +366,6 @@ final class OgcRoutes {
         GEOJSON,
         null);
     link(links, href, "collection", JSON, col.title());
-    return new V1Routes.Body(json.writeValueAsBytes(f), GEOJSON, Map.of());
+    return new Body(json.writeValueAsBytes(f), GEOJSON, Map.of());
   }
 }

@@ -547,7 +547,10 @@ final class OpenApi {
           ObjectNode schema = (ObjectNode) p.get("schema");
           switch (p.get("name").asText()) {
             case "limit" -> {
-              schema.put("minimum", 1).put("maximum", V1.MAX_LIMIT).put("default", 10);
+              schema
+                  .put("minimum", 1)
+                  .put("maximum", fr.eduatlas.observatory.Observatory.MAX_LIMIT)
+                  .put("default", 10);
               p.put("style", "form").put("explode", false);
             }
             case "bbox", "datetime" -> p.put("style", "form").put("explode", false);

@@ -41,11 +41,11 @@ final class SelectionRoutes {
   /** New selections per client address: 20 a minute, in bursts of 10. */
   private final RateLimiter rate = new RateLimiter(20, 10);
 
-  private final V1Routes reads;
+  private final Reads reads;
   private final ServedWarehouse warehouse;
   private final SelectionService service;
 
-  SelectionRoutes(V1Routes reads, ServedWarehouse warehouse, SelectionService service) {
+  SelectionRoutes(Reads reads, ServedWarehouse warehouse, SelectionService service) {
     this.reads = reads;
     this.warehouse = warehouse;
     this.service = service;
@@ -56,12 +56,12 @@ final class SelectionRoutes {
         app,
         BASE + "/schema",
         Set.of(),
-        (ctx, c) ->
-            new V1Routes.Body(
+        r ->
+            new Body(
                 JSON.writeValueAsBytes(CriteriaSchema.document()),
                 "application/schema+json",
                 Map.of()));
-    reads.get(app, BASE + "/defaults", Set.of(), (ctx, c) -> json(defaults(c)));
+    reads.get(app, BASE + "/defaults", Set.of(), r -> json(defaults(r.connection())));
     reads.declare(BASE, Set.of());
     reads.declare(BASE + "/{id}/conservation", Set.of());
     app.post(BASE, this::create);
@@ -70,8 +70,8 @@ final class SelectionRoutes {
     reads.get(app, BASE + "/{id}/communes/{code}", Set.of(), this::commune);
   }
 
-  private static V1Routes.Body json(Object o) throws Exception {
-    return new V1Routes.Body(JSON.writeValueAsBytes(o), "application/json", Map.of());
+  private static Body json(Object o) throws Exception {
+    return new Body(JSON.writeValueAsBytes(o), "application/json", Map.of());
   }
 
   /** The default criteria, the years that can be chosen, and each criterion's definition. */
@@ -175,9 +175,10 @@ final class SelectionRoutes {
     return s;
   }
 
-  private V1Routes.Body selection(Context ctx, Connection c) throws Exception {
+  private Body selection(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
     Selection s = stored(ctx);
-    String format = V1Routes.format(ctx, "json", "csv", "geojson");
+    String format = Params.format(ctx, "json", "csv", "geojson");
     String scope = ctx.queryParam("scope") == null ? "liste" : ctx.queryParam("scope");
     if (!scope.equals("liste") && !scope.equals("toutes")) {
       throw ApiException.badRequest(
@@ -196,28 +197,28 @@ final class SelectionRoutes {
     String disposition = "attachment; filename=\"selection-" + s.id() + "." + format + "\"";
     return switch (format) {
       case "csv" -> {
-        String[] o = V1Routes.csvOptions(ctx);
+        CsvWriter.Options o = Params.csv(ctx);
         var rows =
             scope.equals("toutes")
-                ? reads.heavy(() -> everyCommune(ctx, c, s))
+                ? reads.heavy(() -> everyCommune(r, s))
                 : SelectionFormats.shortlist(s);
-        yield new V1Routes.Body(
-            SelectionFormats.csv(s, rows, o[0].charAt(0), o[1].charAt(0)),
+        yield new Body(
+            SelectionFormats.csv(s, rows, o.sep(), o.decimal()),
             "text/csv; charset=utf-8",
             Map.of("Content-Disposition", disposition));
       }
       case "geojson" ->
-          new V1Routes.Body(
-              SelectionFormats.geojson(s, c),
+          new Body(
+              SelectionFormats.geojson(s, r.connection()),
               "application/geo+json",
               Map.of("Content-Disposition", disposition));
-      default -> new V1Routes.Body(SelectionFormats.json(s, false), "application/json", Map.of());
+      default -> new Body(SelectionFormats.json(s, false), "application/json", Map.of());
     };
   }
 
-  private java.util.List<Selection.Explained> everyCommune(Context ctx, Connection c, Selection s)
+  private java.util.List<Selection.Explained> everyCommune(Reads.Read read, Selection s)
       throws Exception {
-    SelectionRun run = run(ctx, c, s.id());
+    SelectionRun run = run(read, s.id());
     var rows = new ArrayList<>(SelectionFormats.shortlist(s));
     var seen = new java.util.HashSet<String>();
     rows.forEach(r -> seen.add(r.code()));
@@ -236,23 +237,24 @@ final class SelectionRoutes {
   }
 
   /** The full run of a stored selection, on the data version the lease serves. */
-  private SelectionRun run(Context ctx, Connection c, String id) throws Exception {
+  private SelectionRun run(Reads.Read r, String id) throws Exception {
     try {
-      return service.run(c, ctx.attribute("dataVersion"), id);
+      return service.run(r.connection(), r.dataVersion(), id);
     } catch (SelectionService.StaleException e) {
       throw new ApiException(409, "Données remplacées depuis la sélection", e.getMessage());
     }
   }
 
-  private V1Routes.Body commune(Context ctx, Connection c) throws Exception {
+  private Body commune(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
     Selection s = stored(ctx);
     String code = ctx.pathParam("code");
-    for (var r : SelectionFormats.shortlist(s)) {
-      if (r.code().equals(code)) {
-        return json(r);
+    for (var row : SelectionFormats.shortlist(s)) {
+      if (row.code().equals(code)) {
+        return json(row);
       }
     }
-    var e = run(ctx, c, s.id()).explain(code);
+    var e = run(r, s.id()).explain(code);
     if (e == null) {
       throw ApiException.notFound("aucune commune de code « " + code + " »");
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.tiles.Tiles;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
@@ -20,17 +21,17 @@ import java.util.Set;
 final class TileRoutes {
   static final String MVT = "application/vnd.mapbox-vector-tile";
 
-  private final V1Routes reads;
-  private final V1 v1;
+  private final Reads reads;
+  private final Observatory observatory;
   private final ObjectMapper json = new ObjectMapper();
   // The tile generator holds the geometry of the data version it was made for, in memory.
   private Tiles tiles;
   private Object tilesVersion;
   private final Map<String, Tiles.Values> values = new LinkedHashMap<>(16, 0.75f, true);
 
-  TileRoutes(V1Routes reads, V1 v1) {
+  TileRoutes(Reads reads, Observatory observatory) {
     this.reads = reads;
-    this.v1 = v1;
+    this.observatory = observatory;
   }
 
   void register(Javalin app) {
@@ -62,7 +63,9 @@ final class TileRoutes {
     }
   }
 
-  private V1Routes.Body tile(Context ctx, Connection c) throws Exception {
+  private Body tile(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
+    Connection c = r.connection();
     Tiles.Layer layer = layer(ctx.pathParam("layer"));
     String file = ctx.pathParam("file");
     if (!file.endsWith(".mvt")) {
@@ -89,9 +92,9 @@ final class TileRoutes {
         throw ApiException.badRequest(
             "paramètre 'indicator' : la couche des établissements ne porte pas d'indicateur");
       }
-      Catalog.Indicator i = v1.indicator(id);
-      String period = v1.period(c, i, ctx.queryParam("year"));
-      String key = ctx.attribute("dataVersion") + " " + i.id() + " " + layer.level() + " " + period;
+      Catalog.Indicator i = observatory.indicator(id);
+      String period = observatory.period(c, i, ctx.queryParam("year"));
+      String key = r.dataVersion() + " " + i.id() + " " + layer.level() + " " + period;
       synchronized (values) {
         vals = values.get(key);
       }
@@ -107,15 +110,13 @@ final class TileRoutes {
     } else if (ctx.queryParam("year") != null) {
       throw ApiException.badRequest("paramètre 'year' : sans objet sans 'indicator'");
     }
-    byte[] bytes = vals == null ? prerendered(c, layer, z, x, y) : null;
+    byte[] bytes = vals == null ? Tiles.prerendered(c, layer, z, x, y) : null;
     if (bytes == null) {
-      bytes = tiles(ctx.attribute("dataVersion")).tile(c, layer, z, x, y, vals);
+      bytes = tiles(r.dataVersion()).tile(c, layer, z, x, y, vals);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");
-    return bytes.length == 0
-        ? new V1Routes.Body(bytes, MVT, headers, 204)
-        : new V1Routes.Body(bytes, MVT, headers);
+    return bytes.length == 0 ? new Body(bytes, MVT, headers, 204) : new Body(bytes, MVT, headers);
   }
 
   /** The generator of this data version (a new one, with an empty index, when the data change). */
@@ -127,30 +128,8 @@ final class TileRoutes {
     return tiles;
   }
 
-  /**
-   * The tile as the ingest pre-rendered it (an empty array for an empty tile), or null when it is
-   * not a pre-rendered zoom.
-   */
-  private static byte[] prerendered(Connection c, Tiles.Layer layer, int z, int x, int y)
-      throws java.sql.SQLException {
-    if (layer.level() == null || z > Tiles.PRERENDERED_MAX_ZOOM) {
-      return null;
-    }
-    try (var ps =
-        c.prepareStatement(
-            "SELECT data FROM tile_prerendered WHERE layer = ? AND z = ? AND x = ? AND y = ?")) {
-      ps.setString(1, layer.id());
-      ps.setInt(2, z);
-      ps.setInt(3, x);
-      ps.setInt(4, y);
-      try (var rs = ps.executeQuery()) {
-        return rs.next() ? rs.getBytes(1) : new byte[0];
-      }
-    }
-  }
-
-  private V1Routes.Body tileJson(Context ctx, Connection c) throws Exception {
-    String file = ctx.pathParam("file");
+  private Body tileJson(Reads.Read r) throws Exception {
+    String file = r.path("file");
     if (!file.endsWith(".json")) {
       throw new ApiException(404, "Ressource introuvable", "TileJSON attendu : " + file);
     }
@@ -189,6 +168,6 @@ final class TileRoutes {
       }
       fields.put("value", "Number").put("class", "Number").put("simulated", "Boolean");
     }
-    return new V1Routes.Body(json.writeValueAsBytes(t), "application/json", Map.of());
+    return new Body(json.writeValueAsBytes(t), "application/json", Map.of());
   }
 }

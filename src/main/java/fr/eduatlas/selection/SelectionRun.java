@@ -80,11 +80,11 @@ public final class SelectionRun {
     int n = communes.size();
     exclusion = new String[n];
     exclusionDetail = new String[n];
-    var perimeter = perimeter(criteria, facts);
+    var perimeter = Eligibility.perimeter(criteria, facts);
     var el = new ArrayList<Integer>();
     for (int i = 0; i < n; i++) {
       communeIndex.put(communes.get(i).code(), i);
-      String[] why = exclude(communes.get(i), criteria, perimeter);
+      String[] why = Eligibility.exclude(communes.get(i), criteria, perimeter);
       if (why == null) {
         eligibleIndex.put(communes.get(i).code(), el.size());
         el.add(i);
@@ -97,7 +97,7 @@ public final class SelectionRun {
     int m = eligible.length;
     norm = new double[m * C];
     imputed = new boolean[m * C];
-    normalise();
+    NeedScaling.normalise(communes, eligible, criteria.normalisation(), norm, imputed);
     weights = criteria.normalisedWeights();
     score = new double[m];
     for (int e = 0; e < m; e++) {
@@ -190,177 +190,7 @@ public final class SelectionRun {
     }
   }
 
-  // ---- eligibility --------------------------------------------------------------------------
-
-  private static Map<String, List<String>> perimeter(Criteria c, NeedsQuery.Facts f) {
-    var out = new HashMap<String, List<String>>();
-    var unknown = new ArrayList<String>();
-    for (String p : c.eligibility().perimeter()) {
-      if (!f.territories().containsKey(p)) {
-        unknown.add("eligibility.perimeter : territoire inconnu « " + p + " »");
-      }
-      String[] lc = p.split(":", 2);
-      out.computeIfAbsent(lc[0], k -> new ArrayList<>()).add(lc[1]);
-    }
-    if (!unknown.isEmpty()) {
-      throw new InvalidCriteriaException(unknown);
-    }
-    return out;
-  }
-
-  private static boolean in(Map<String, List<String>> perimeter, String level, String code) {
-    return code != null && perimeter.getOrDefault(level, List.of()).contains(code);
-  }
-
-  /** The first rule that excludes the commune, with its detail, or null if eligible. */
-  private static String[] exclude(CommuneNeeds x, Criteria c, Map<String, List<String>> perimeter) {
-    var e = c.eligibility();
-    // A commune of an overseas collectivity has no département, académie or région: it lies in no
-    // such perimeter (List.of().contains(null) would throw).
-    if (!perimeter.isEmpty()
-        && !(in(perimeter, "region", x.regionCode())
-            || in(perimeter, "academie", x.academieCode())
-            || in(perimeter, "departement", x.departementCode()))) {
-      return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
-    }
-    if (x.densityLevel() == null) {
-      return new String[] {"densite", "niveau de la grille de densité inconnu"};
-    }
-    if (!e.densityLevels().contains(x.densityLevel())) {
-      return new String[] {
-        "densite",
-        "niveau de densité " + x.densityLevel() + " hors des niveaux retenus " + e.densityLevels()
-      };
-    }
-    if (e.maxPopulation() != null) {
-      if (x.population() == null) {
-        return new String[] {"population", "population municipale inconnue"};
-      }
-      if (x.population() >= e.maxPopulation()) {
-        return new String[] {
-          "population",
-          "population municipale "
-              + x.population()
-              + " habitants, plafond "
-              + e.maxPopulation()
-              + " (exclu)"
-        };
-      }
-    }
-    if (x.schools() < e.minSchools()) {
-      return new String[] {
-        "etablissements",
-        x.schools()
-            + " établissement(s) de type "
-            + String.join(", ", e.schoolTypes())
-            + ", minimum "
-            + e.minSchools()
-      };
-    }
-    if (x.schoolsKnown() == 0) {
-      return new String[] {
-        "connectivite",
-        "connectivité d'aucun établissement connue pour l'année scolaire "
-            + (c.year() - 1)
-            + "-"
-            + c.year()
-      };
-    }
-    return null;
-  }
-
   // ---- scores -------------------------------------------------------------------------------
-
-  /**
-   * Each criterion's need, scaled to [0, 1] over the eligible communes: by percentile rank (ties
-   * share their mean rank) or by min-max. A missing value takes the median of the others' scaled
-   * values, flagged as imputed; a criterion equal everywhere scales to 0.5.
-   */
-  private void normalise() {
-    int m = eligible.length;
-    var communes = facts.communes();
-    for (Criterion k : Criterion.values()) {
-      int c = k.ordinal();
-      double[] need = new double[m];
-      int known = 0;
-      for (int e = 0; e < m; e++) {
-        double raw = communes.get(eligible[e]).raw(k);
-        need[e] = Double.isNaN(raw) ? Double.NaN : (k.higherIsNeed() ? raw : -raw);
-        if (!Double.isNaN(raw)) {
-          known++;
-        }
-      }
-      double[] sorted = new double[known];
-      int j = 0;
-      for (double v : need) {
-        if (!Double.isNaN(v)) {
-          sorted[j++] = v;
-        }
-      }
-      Arrays.sort(sorted);
-      double[] scaled = new double[m];
-      for (int e = 0; e < m; e++) {
-        double v = need[e];
-        if (Double.isNaN(v)) {
-          continue;
-        }
-        if (known < 2 || sorted[0] == sorted[known - 1]) {
-          scaled[e] = 0.5;
-        } else if (criteria.normalisation() == Criteria.Normalisation.MINMAX) {
-          scaled[e] = (v - sorted[0]) / (sorted[known - 1] - sorted[0]);
-        } else {
-          int below = lowerBound(sorted, v);
-          int upTo = upperBound(sorted, v);
-          scaled[e] = ((below + upTo - 1) / 2.0) / (known - 1);
-        }
-      }
-      double median = 0.5;
-      if (known > 0) {
-        double[] s = new double[known];
-        j = 0;
-        for (int e = 0; e < m; e++) {
-          if (!Double.isNaN(need[e])) {
-            s[j++] = scaled[e];
-          }
-        }
-        Arrays.sort(s);
-        median = known % 2 == 1 ? s[known / 2] : (s[known / 2 - 1] + s[known / 2]) / 2;
-      }
-      for (int e = 0; e < m; e++) {
-        boolean missing = Double.isNaN(need[e]);
-        norm[e * C + c] = missing ? median : scaled[e];
-        imputed[e * C + c] = missing;
-      }
-    }
-  }
-
-  private static int lowerBound(double[] a, double v) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] < v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
-
-  private static int upperBound(double[] a, double v) {
-    int lo = 0;
-    int hi = a.length;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (a[mid] <= v) {
-        lo = mid + 1;
-      } else {
-        hi = mid;
-      }
-    }
-    return lo;
-  }
 
   /** 100 × Σ weight × scaled need, summed in the criteria's order (as the explanation adds). */
   private double score(int e, double[] w) {

@@ -2,6 +2,7 @@ package fr.eduatlas.tiles;
 
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.territory.Level;
 import fr.eduatlas.territory.Programmes;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtEncoder;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.UserDataKeyValueMapConverter;
@@ -65,11 +66,17 @@ public final class Tiles {
 
   static {
     var layers = new LinkedHashMap<String, Layer>();
-    layers.put("regions", new Layer("regions", "region", 0, "Régions"));
-    layers.put("academies", new Layer("academies", "academie", 0, "Académies"));
-    layers.put("departements", new Layer("departements", "departement", 0, "Départements"));
-    layers.put("epci", new Layer("epci", "epci", 6, "Intercommunalités (EPCI)"));
-    layers.put("communes", new Layer("communes", "commune", ZoomBand.COMMUNE_MIN_ZOOM, "Communes"));
+    // The territory layers are the levels' collections (territory.Level), coarsest first.
+    for (Level l :
+        List.of(Level.REGION, Level.ACADEMIE, Level.DEPARTEMENT, Level.EPCI, Level.COMMUNE)) {
+      int minZoom =
+          switch (l) {
+            case EPCI -> 6;
+            case COMMUNE -> ZoomBand.COMMUNE_MIN_ZOOM;
+            default -> 0;
+          };
+      layers.put(l.collection(), new Layer(l.collection(), l.id(), minZoom, l.pluralLabel()));
+    }
     layers.put("schools", new Layer("schools", null, 8, "Établissements scolaires"));
     LAYERS = java.util.Collections.unmodifiableMap(layers);
   }
@@ -393,5 +400,27 @@ public final class Tiles {
       }
     }
     return new Values(i, period, byCode, sim);
+  }
+
+  /**
+   * The tile as the ingest pre-rendered it (an empty array for an empty tile), or null when the
+   * layer or zoom is not pre-rendered.
+   */
+  public static byte[] prerendered(Connection c, Layer layer, int z, int x, int y)
+      throws SQLException {
+    if (layer.level() == null || z > PRERENDERED_MAX_ZOOM) {
+      return null;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT data FROM tile_prerendered WHERE layer = ? AND z = ? AND x = ? AND y = ?")) {
+      ps.setString(1, layer.id());
+      ps.setInt(2, z);
+      ps.setInt(3, x);
+      ps.setInt(4, y);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getBytes(1) : new byte[0];
+      }
+    }
   }
 }

@@ -23,8 +23,8 @@ class CodeShapesRealIT {
         String[] lc = row.split(" ");
         n++;
         try {
-          V1.code(lc[0], lc[1]);
-        } catch (ApiException e) {
+          fr.eduatlas.observatory.Observatory.code(lc[0], lc[1]);
+        } catch (fr.eduatlas.observatory.QueryException e) {
           refused.add(row);
         }
       }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import fr.eduatlas.observatory.Figures;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.testing.WarehouseQuery;
 import fr.eduatlas.warehouse.ServedWarehouse;
@@ -92,13 +93,13 @@ class V1ApiTest {
   void aValueIsTheRatioOfItsCommunesSums() throws Exception {
     // couverture.csv: Arbignieu 376 of 406 premises, Saint-Bois 93 of 100, both now in 01015.
     JsonNode v = json("/api/v1/indicators/couverture-fibre/values?level=departement&year=2024");
-    assertThat(value(v, "01")).isEqualTo(V1.round((376.0 + 93) / (406 + 100) * 100));
+    assertThat(value(v, "01")).isEqualTo(Figures.round((376.0 + 93) / (406 + 100) * 100));
     // Abbécourt: no fibre count, 300 premises; Laon 14,274 of 15,627.
-    assertThat(value(v, "02")).isEqualTo(V1.round(14274.0 / (15627 + 300) * 100));
+    assertThat(value(v, "02")).isEqualTo(Figures.round(14274.0 / (15627 + 300) * 100));
     double fr = (376.0 + 93 + 14274 + 1583750) / (406 + 100 + 15627 + 300 + 1617813) * 100;
     assertThat(json("/api/v1/indicators/couverture-fibre/values?level=france").get("values"))
         .singleElement()
-        .satisfies(x -> assertThat(x.get("value").asDouble()).isEqualTo(V1.round(fr)));
+        .satisfies(x -> assertThat(x.get("value").asDouble()).isEqualTo(Figures.round(fr)));
   }
 
   @Test
@@ -140,9 +141,9 @@ class V1ApiTest {
       }
     }
     assertThat(fibre.get("latest").get("value").asDouble())
-        .isEqualTo(V1.round(14274.0 / 15627 * 100));
+        .isEqualTo(Figures.round(14274.0 / 15627 * 100));
     assertThat(fibre.get("compared").get(0).get("value").asDouble())
-        .isEqualTo(V1.round(14274.0 / 15927 * 100));
+        .isEqualTo(Figures.round(14274.0 / 15927 * 100));
     // Laon 91.3 % against France's 97.9 %: within 10 %, "proche".
     assertThat(fibre.get("latest").get("appraisal").asText()).isEqualTo("proche");
     assertThat(p.get("schools").get("count").asInt()).isPositive();

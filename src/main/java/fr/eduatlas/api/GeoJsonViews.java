@@ -1,0 +1,72 @@
+package fr.eduatlas.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.observatory.IndicatorValues;
+import fr.eduatlas.observatory.School;
+import fr.eduatlas.observatory.TerritoryFeature;
+
+/**
+ * The GeoJSON representation of the read model's records, shared by {@code /api/v1} and {@code
+ * /ogc}: a school is the same feature in both, a territory's outline has six decimals at full
+ * precision and five simplified for a zoom.
+ */
+final class GeoJsonViews {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+  private GeoJsonViews() {}
+
+  /** A school as a point feature (null geometry without position), its properties as in JSON. */
+  static ObjectNode school(School s) {
+    ObjectNode f = NODES.objectNode();
+    f.put("type", "Feature").put("id", s.uai());
+    if (!s.located()) {
+      f.putNull("geometry"); // GeoJSON's "unlocated feature"; locationNote says why
+    } else {
+      f.putObject("geometry")
+          .put("type", "Point")
+          .putArray("coordinates")
+          .add(s.lon())
+          .add(s.lat());
+    }
+    f.set("properties", JsonViews.school(s));
+    return f;
+  }
+
+  /** A territory with its outline, as the OGC collections serve it (French property names). */
+  static ObjectNode territory(TerritoryFeature t) {
+    ObjectNode f = NODES.objectNode();
+    f.put("type", "Feature");
+    f.put("id", t.code());
+    f.set("geometry", JsonViews.geometry(t.outline(), 6));
+    ObjectNode p = f.putObject("properties");
+    p.put("code", t.code()).put("nom", t.name());
+    p.put("niveau", t.level());
+    if (t.parentLevel() != null) {
+      p.put("niveau_parent", t.parentLevel()).put("code_parent", t.parentCode());
+    }
+    p.put("superficie_km2", t.areaKm2());
+    p.put("profil", "/api/v1/territories/" + t.level() + "/" + t.code());
+    return f;
+  }
+
+  /** An indicator's values with their outlines, the indicator described in {@code indicator}. */
+  static ObjectNode values(JsonViews views, IndicatorValues v) {
+    ObjectNode fc = NODES.objectNode();
+    fc.put("type", "FeatureCollection");
+    ObjectNode meta = fc.putObject("indicator");
+    views.describe(meta, v.indicator());
+    meta.put("period", v.period());
+    meta.put("level", v.level());
+    ArrayNode features = fc.putArray("features");
+    for (IndicatorValues.Row r : v.rows()) {
+      ObjectNode f = features.addObject();
+      f.put("type", "Feature");
+      f.put("id", r.code());
+      f.set("geometry", JsonViews.geometry(r.outline(), 5));
+      f.set("properties", JsonViews.valueProperties(v, r));
+    }
+    return fc;
+  }
+}

@@ -1,0 +1,199 @@
+package fr.eduatlas.api;
+
+import fr.eduatlas.warehouse.ServedWarehouse;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.zip.CRC32;
+
+/**
+ * Every read route goes through {@link #get}: its query parameters checked against those it
+ * declares (any other, or a repeated one, is a 400), the answer cached per data version and exact
+ * parsed query, an ETag (data version and URL) and {@code Cache-Control}, {@code 304} to a matching
+ * {@code If-None-Match}, and HEAD answering what GET would without the body. A handler gets the
+ * request, the leased connection and the data version it reads as one {@link Read}.
+ */
+final class Reads {
+  /**
+   * The response cache's bound, in bytes of bodies, keys and headers together; one entry at most a
+   * quarter of it (the all-communes GeoJSON of an indicator, about 30 MB, is cached).
+   */
+  private static final long CACHE_BYTES = 256L << 20;
+
+  private static final int CACHE_MAX_BYTES = (int) (CACHE_BYTES / 4);
+
+  /** A request whose query string is longer than this is answered but not cached. */
+  static final int CACHE_MAX_QUERY = 512;
+
+  /** What an entry costs beyond its body and key (the entry, the body record, the headers). */
+  private static final int ENTRY_OVERHEAD = 256;
+
+  /** One read: the request, the connection of its lease, and the data version it reads. */
+  record Read(Context ctx, Connection connection, String dataVersion) {
+    /** A query parameter, or null. */
+    String param(String name) {
+      return ctx.queryParam(name);
+    }
+
+    String path(String name) {
+      return ctx.pathParam(name);
+    }
+  }
+
+  /** A read route's handler: parse, ask the read model, write. */
+  interface Handler {
+    Body handle(Read read) throws Exception;
+  }
+
+  private final ServedWarehouse warehouse;
+  private final Map<String, Set<String>> declared = new LinkedHashMap<>();
+  private final Map<String, Body> cache = new LinkedHashMap<>(1024, 0.75f, true);
+  private long cachedBytes;
+  private final HeavyWork heavy = new HeavyWork();
+
+  /** The absolute URL links start from, set once the server listens (never from a request). */
+  private volatile String publicBase = "";
+
+  Reads(ServedWarehouse warehouse) {
+    this.warehouse = warehouse;
+  }
+
+  /** Runs work that costs seconds of CPU: one at a time, else a 503 after a wait. */
+  <T> T heavy(java.util.concurrent.Callable<T> work) throws Exception {
+    return heavy.run(work);
+  }
+
+  /** The absolute URL links start from: the configured public URL, or the listening address. */
+  String publicBase() {
+    return publicBase;
+  }
+
+  void publicBase(String base) {
+    this.publicBase = base;
+  }
+
+  /** Each registered read's path and the query parameters it accepts. */
+  Map<String, Set<String>> declared() {
+    return declared;
+  }
+
+  /** Declares a route registered elsewhere (not a cached read), for the OpenAPI document. */
+  void declare(String path, Set<String> params) {
+    declared.put(path, params);
+  }
+
+  /** A cached, ETagged read at {@code path} accepting the query parameters {@code params}. */
+  void get(Javalin app, String path, Set<String> params, Handler h) {
+    declared.put(path, params);
+    io.javalin.http.Handler handler =
+        ctx -> {
+          checkParams(ctx, params);
+          try (var lease = warehouse.lease()) {
+            String version = lease.dataVersion();
+            String key = version + " " + ctx.path() + "?" + canonicalQuery(ctx);
+            CRC32 crc = new CRC32();
+            crc.update(key.getBytes(StandardCharsets.UTF_8));
+            String etag = "\"" + version + "-" + Long.toHexString(crc.getValue()) + "\"";
+            if (etag.equals(ctx.header("If-None-Match"))) {
+              cacheHeaders(ctx, etag, version);
+              ctx.status(304);
+              return;
+            }
+            Body b;
+            synchronized (cache) {
+              b = cache.get(key);
+            }
+            if (b == null) {
+              b = h.handle(new Read(ctx, lease.connection(), version));
+              String q = ctx.queryString();
+              if (b.bytes().length <= CACHE_MAX_BYTES
+                  && (q == null || q.length() <= CACHE_MAX_QUERY)) {
+                put(key, b);
+              }
+            }
+            // Set once the body exists: an error (thrown above) is never cached.
+            cacheHeaders(ctx, etag, version);
+            b.headers().forEach(ctx::header);
+            ctx.status(b.status());
+            if (b.status() != 204) {
+              ctx.contentType(b.type());
+              ctx.result(b.bytes());
+            }
+          }
+        };
+    app.get(path, handler);
+    // HEAD answers what GET would (status, ETag, Cache-Control, length), without the body.
+    app.head(path, handler);
+  }
+
+  private static void checkParams(Context ctx, Set<String> params) {
+    for (var e : ctx.queryParamMap().entrySet()) {
+      // One value per parameter: "a=1&a=2" is not "a=1,2", and must not share its answer.
+      if (e.getValue().size() > 1) {
+        throw ApiException.badRequest(
+            "paramètre '" + e.getKey() + "' répété : une seule valeur par paramètre");
+      }
+    }
+    for (String p : ctx.queryParamMap().keySet()) {
+      if (!params.contains(p)) {
+        throw ApiException.badRequest(
+            "paramètre '"
+                + p
+                + "' inconnu ici"
+                + (params.isEmpty()
+                    ? " : cette adresse n'en accepte aucun"
+                    : " ; paramètres acceptés : "
+                        + String.join(", ", new java.util.TreeSet<>(params))));
+      }
+    }
+  }
+
+  private void put(String key, Body b) {
+    synchronized (cache) {
+      Body old = cache.put(key, b);
+      cachedBytes += weight(key, b) - (old == null ? 0 : weight(key, old));
+      // Least recently used out first, until under the bound.
+      var it = cache.entrySet().iterator();
+      while (cachedBytes > CACHE_BYTES && it.hasNext()) {
+        var e = it.next();
+        cachedBytes -= weight(e.getKey(), e.getValue());
+        it.remove();
+      }
+    }
+  }
+
+  /** What a cache entry holds in memory: its body, its key (UTF-16) and the rest. */
+  private static long weight(String key, Body b) {
+    long headers = 0;
+    for (var h : b.headers().entrySet()) {
+      headers += 2L * (h.getKey().length() + h.getValue().length());
+    }
+    return b.bytes().length + 2L * key.length() + headers + ENTRY_OVERHEAD;
+  }
+
+  /** The cache's current weight, for tests. */
+  long cachedBytes() {
+    synchronized (cache) {
+      return cachedBytes;
+    }
+  }
+
+  private static void cacheHeaders(Context ctx, String etag, String version) {
+    ctx.header("ETag", etag);
+    ctx.header("Cache-Control", "public, max-age=300");
+    ctx.header("X-Data-Version", version == null ? "" : version);
+  }
+
+  private static String canonicalQuery(Context ctx) {
+    var sorted = new TreeMap<String, List<String>>(ctx.queryParamMap());
+    StringBuilder s = new StringBuilder();
+    sorted.forEach((k, v) -> s.append(k).append('=').append(String.join(",", v)).append('&'));
+    return s.toString();
+  }
+}

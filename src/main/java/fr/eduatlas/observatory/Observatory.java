@@ -1,0 +1,997 @@
+package fr.eduatlas.observatory;
+
+import fr.eduatlas.geo.ZoomBand;
+import fr.eduatlas.indicator.Catalog;
+import fr.eduatlas.territory.Codes;
+import fr.eduatlas.territory.Level;
+import fr.eduatlas.territory.Names;
+import fr.eduatlas.territory.Programmes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.locationtech.jts.geom.Coordinate;
+import org.locationtech.jts.geom.CoordinateFilter;
+import org.locationtech.jts.geom.Envelope;
+import org.locationtech.jts.geom.Geometry;
+import org.locationtech.jts.geom.GeometryFactory;
+import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
+import org.locationtech.jts.io.ParseException;
+import org.locationtech.jts.io.WKBReader;
+
+/**
+ * The read model: typed queries over the served warehouse, for the API, the OGC collections, the
+ * tiles' values and the map. Every check of a request value that is about the data is here (an
+ * unknown level, territory, indicator, school or period is a {@link QueryException} naming what
+ * exists or the nearest matches); every value is bound, the SQL text is fixed. No HTTP, no JSON.
+ *
+ * <p>Each query takes the connection of a lease on the served warehouse, so that one request reads
+ * one data version.
+ */
+public final class Observatory {
+  /** The most items one page holds. */
+  public static final int MAX_LIMIT = 1000;
+
+  /** The longest text a search accepts: the longest territory or school name is under 100. */
+  public static final int MAX_QUERY_TEXT = 100;
+
+  private final Catalog catalog;
+  private final GeometryFactory gf = new GeometryFactory();
+
+  public Observatory(Catalog catalog) {
+    this.catalog = catalog;
+  }
+
+  public Catalog catalog() {
+    return catalog;
+  }
+
+  // ---- levels and territories ---------------------------------------------------------------
+
+  /** Every level with its number of territories. */
+  public List<LevelCount> levels(Connection c) throws SQLException {
+    var counts = new LinkedHashMap<String, Long>();
+    try (var ps = c.prepareStatement("SELECT level, count(*) FROM territory GROUP BY 1");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        counts.put(rs.getString(1), rs.getLong(2));
+      }
+    }
+    return Level.all().stream()
+        .map(l -> new LevelCount(l.id(), l.label(), counts.getOrDefault(l.id(), 0L)))
+        .toList();
+  }
+
+  /** The level of an identifier, or a 404-kind error listing the levels. */
+  public static Level level(String id) {
+    return Level.of(id)
+        .orElseThrow(
+            () ->
+                QueryException.notFound(
+                    "Niveau inconnu",
+                    "niveau '"
+                        + id
+                        + "' inconnu ; niveaux possibles : "
+                        + String.join(", ", Level.ids())));
+  }
+
+  /** Checks the code's shape for its level; an invalid-kind error naming the expected shape. */
+  public static String code(String level, String code) {
+    Level l = Level.of(level).orElse(null);
+    if (l == null || !l.hasCodeShape(code)) {
+      String shown = code == null ? "" : code.length() > 20 ? code.substring(0, 20) + "…" : code;
+      throw QueryException.invalid(
+          "code de niveau '"
+              + level
+              + "' mal formé : '"
+              + shown
+              + "' ("
+              + (l == null ? "?" : l.codeShapeText())
+              + ")");
+    }
+    return code;
+  }
+
+  /**
+   * Territories by name or code, accent- and case-insensitive, ranked: code, whole name, prefix,
+   * part; coarser levels first.
+   *
+   * @param level a level id, or null for every level
+   */
+  public List<SearchHit> search(Connection c, String q, String level, int limit)
+      throws SQLException {
+    if (q == null || q.isBlank()) {
+      throw QueryException.invalid("paramètre 'q' manquant : un nom ou un code à chercher");
+    }
+    checkText(q);
+    String folded = Names.fold(q);
+    String code = q.strip().toUpperCase(Locale.ROOT);
+    String sql =
+        "SELECT t.level, t.code, t.name, t.parent_level, t.parent_code, p.name,"
+            + " CASE WHEN t.code = ? THEN 0 WHEN t.name_folded = ? THEN 1 WHEN"
+            + " starts_with(t.name_folded, ?) THEN 2 ELSE 3 END AS rank"
+            + " FROM territory t LEFT JOIN territory p ON p.level = t.parent_level AND p.code ="
+            + " t.parent_code WHERE (t.code = ? OR contains(t.name_folded, ?))"
+            + (level == null ? " AND ? IS NULL" : " AND t.level = ?")
+            + " ORDER BY rank, list_position(['france', 'region', 'academie', 'departement',"
+            + " 'epci', 'commune'], t.level), length(t.name), t.name, t.code LIMIT ?";
+    var out = new ArrayList<SearchHit>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, code);
+      ps.setString(2, folded);
+      ps.setString(3, folded);
+      ps.setString(4, code);
+      ps.setString(5, folded);
+      ps.setString(6, level);
+      ps.setInt(7, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
+          var p =
+              rs.getString(4) == null
+                  ? null
+                  : new Territory(rs.getString(4), rs.getString(5), rs.getString(6));
+          out.add(new SearchHit(t, p));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static void checkText(String q) {
+    if (q.length() > MAX_QUERY_TEXT) {
+      throw QueryException.invalid(
+          "paramètre 'q' : " + MAX_QUERY_TEXT + " caractères au plus (reçu " + q.length() + ")");
+    }
+  }
+
+  /** The territory, or a 404-kind error listing the nearest names or codes at that level. */
+  public Territory territory(Connection c, String level, String code) throws SQLException {
+    code(level, code);
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT name FROM territory WHERE level = ? AND code = ?")) {
+      ps.setString(1, level);
+      ps.setString(2, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          return new Territory(level, code, rs.getString(1));
+        }
+      }
+    }
+    var near = new ArrayList<String>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT code, name FROM territory WHERE level = ? ORDER BY"
+                + " least(levenshtein(code, ?), levenshtein(name_folded, ?)), code LIMIT 5")) {
+      ps.setString(1, level);
+      ps.setString(2, code);
+      ps.setString(3, Names.fold(code));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          near.add(rs.getString(1) + " (" + rs.getString(2) + ")");
+        }
+      }
+    }
+    throw QueryException.notFound(
+        "Territoire inconnu",
+        "aucun territoire de niveau '"
+            + level
+            + "' n'a le code '"
+            + code
+            + "' ; les plus proches : "
+            + String.join(", ", near));
+  }
+
+  /** The territory's chain of parents, from itself up to France. */
+  List<Territory> ancestors(Connection c, Territory t) throws SQLException {
+    var out = new ArrayList<Territory>();
+    out.add(t);
+    String level = t.level();
+    String code = t.code();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT p.level, p.code, p.name FROM territory t JOIN territory p ON p.level ="
+                + " t.parent_level AND p.code = t.parent_code WHERE t.level = ? AND t.code = ?")) {
+      for (int guard = 0; guard < 8; guard++) {
+        ps.setString(1, level);
+        ps.setString(2, code);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            break;
+          }
+          var p = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
+          out.add(p);
+          level = p.level();
+          code = p.code();
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The territories a value is compared with: the commune's or territory's département, académie,
+   * région (as the communes lying in it show) and France.
+   */
+  List<Territory> comparisons(Connection c, Territory t) throws SQLException {
+    var out = new ArrayList<Territory>();
+    if (t.level().equals("france")) {
+      return out;
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT c.compared_level, c.compared_code, t.name FROM territory_comparison c JOIN"
+                + " territory t ON t.level = c.compared_level AND t.code = c.compared_code WHERE"
+                + " c.level = ? AND c.code = ? ORDER BY list_position(['departement', 'academie',"
+                + " 'region'], c.compared_level)")) {
+      ps.setString(1, t.level());
+      ps.setString(2, t.code());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(new Territory(rs.getString(1), rs.getString(2), rs.getString(3)));
+        }
+      }
+    }
+    out.add(Territory.FRANCE);
+    return out;
+  }
+
+  /**
+   * A territory's profile: parents, comparisons, schools, every indicator's series appraised
+   * against France, and its outline when {@code outline} (at {@code zoom}'s band, or full).
+   */
+  public TerritoryProfile profile(
+      Connection c, String level, String code, boolean outline, Integer zoom) throws SQLException {
+    Territory t = territory(c, level, code);
+    List<Territory> chain = new ArrayList<>(ancestors(c, t));
+    java.util.Collections.reverse(chain);
+    List<Territory> compared = comparisons(c, t);
+    long schools;
+    long pupils;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*), sum(pupils) FROM school WHERE commune_code IN (SELECT commune_code"
+                + " FROM territory_commune WHERE level = ? AND code = ?)")) {
+      ps.setString(1, level);
+      ps.setString(2, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        schools = rs.getLong(1);
+        pupils = rs.getLong(2);
+      }
+    }
+    // indicator → "level/code" → period → value; one zone-map lookup per territory.
+    var values = new LinkedHashMap<String, Map<String, Map<String, Value>>>();
+    var keys = new ArrayList<Territory>();
+    keys.add(t);
+    keys.addAll(compared);
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT indicator_id, level, code, period, value, status, simulated,"
+                + " schools_covered, schools_total, pupils_covered, pupils_total, schools_real"
+                + " FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
+                + " period")) {
+      for (Territory x : keys) {
+        ps.setString(1, x.level());
+        ps.setString(2, x.code());
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            values
+                .computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                .computeIfAbsent(
+                    rs.getString(2) + "/" + rs.getString(3), k -> new LinkedHashMap<>())
+                .put(rs.getString(4), value(rs, 4));
+          }
+        }
+      }
+    }
+    var indicators = new ArrayList<TerritoryProfile.IndicatorSeries>();
+    String self = t.level() + "/" + t.code();
+    for (Catalog.Indicator i : catalog.all()) {
+      var byTerritory = values.getOrDefault(i.id(), Map.of());
+      Map<String, Value> own = byTerritory.getOrDefault(self, Map.of());
+      if (own.isEmpty()) {
+        indicators.add(new TerritoryProfile.IndicatorSeries(i, List.of(), null, List.of()));
+        continue;
+      }
+      Map<String, Value> fr = byTerritory.getOrDefault("france/FR", Map.of());
+      var series = new ArrayList<Value>();
+      for (Value v : own.values()) {
+        if (!t.level().equals("france")) {
+          Value f = fr.get(v.period());
+          v = v.withAppraisal(catalog.appraise(i, v.value(), f == null ? null : f.value()));
+        }
+        series.add(v);
+      }
+      Value latest = series.stream().max(Comparator.comparing(Value::period)).orElseThrow();
+      var cmp = new ArrayList<TerritoryProfile.Compared>();
+      for (Territory x : compared) {
+        Value v =
+            byTerritory.getOrDefault(x.level() + "/" + x.code(), Map.of()).get(latest.period());
+        cmp.add(new TerritoryProfile.Compared(x, v == null ? null : v.value(), latest.period()));
+      }
+      indicators.add(new TerritoryProfile.IndicatorSeries(i, series, latest, cmp));
+    }
+    Geometry g = outline ? outline(c, level, code, zoom) : null;
+    return new TerritoryProfile(t, chain, compared, schools, pupils, indicators, outline, g);
+  }
+
+  /** One value from columns period, value, status, simulated and the five coverage counts. */
+  private static Value value(ResultSet rs, int first) throws SQLException {
+    String period = rs.getString(first);
+    double d = rs.getDouble(first + 1);
+    Double v = rs.wasNull() ? null : Figures.round(d);
+    String status = rs.getString(first + 2);
+    boolean simulated = rs.getBoolean(first + 3);
+    long covered = rs.getLong(first + 4);
+    Value.Coverage cov = null;
+    if (!rs.wasNull()) {
+      cov =
+          new Value.Coverage(
+              covered,
+              rs.getLong(first + 5),
+              rs.getLong(first + 6),
+              rs.getLong(first + 7),
+              rs.getLong(first + 8));
+    }
+    return new Value(period, v, status, simulated, cov, null);
+  }
+
+  // ---- outlines -----------------------------------------------------------------------------
+
+  /**
+   * The territory's outline in WGS84, or null: full precision without {@code zoom}; else the
+   * coverage simplified for that zoom band (communes: from zoom 8), back from Web Mercator.
+   */
+  public Geometry outline(Connection c, String level, String code, Integer zoom)
+      throws SQLException {
+    String sql =
+        zoom == null
+            ? "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?"
+            : "SELECT ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE level = ? AND code = ?"
+                + " AND ? BETWEEN min_zoom AND max_zoom";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, level);
+      ps.setString(2, code);
+      if (zoom != null) {
+        ps.setInt(3, level.equals("commune") ? Math.max(zoom, ZoomBand.COMMUNE_MIN_ZOOM) : zoom);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        if (!rs.next()) {
+          return null;
+        }
+        Geometry g = new WKBReader(gf).read(rs.getBytes(1));
+        return zoom == null ? g : fromWebMercator(g);
+      } catch (ParseException e) {
+        throw new SQLException("unreadable geometry for " + level + " " + code, e);
+      }
+    }
+  }
+
+  private static Geometry fromWebMercator(Geometry g) {
+    Geometry out = g.copy();
+    double r = 6378137.0;
+    out.apply(
+        (CoordinateFilter)
+            (Coordinate p) -> {
+              double lon = Math.toDegrees(p.x / r);
+              double lat = Math.toDegrees(2 * Math.atan(Math.exp(p.y / r)) - Math.PI / 2);
+              p.x = lon;
+              p.y = lat;
+            });
+    out.geometryChanged();
+    return out;
+  }
+
+  // ---- indicators ---------------------------------------------------------------------------
+
+  /** The indicator, or a 404-kind error naming the nearest identifiers. */
+  public Catalog.Indicator indicator(String id) {
+    return catalog
+        .find(id)
+        .orElseThrow(
+            () ->
+                QueryException.notFound(
+                    "Indicateur inconnu",
+                    "indicateur '"
+                        + id
+                        + "' inconnu ; les plus proches : "
+                        + String.join(", ", nearest(id, catalog.ids(), 5))));
+  }
+
+  static List<String> nearest(String x, Set<String> candidates, int n) {
+    return candidates.stream()
+        .sorted(
+            Comparator.<String>comparingInt(c -> levenshtein(x, c))
+                .thenComparing(Comparator.naturalOrder()))
+        .limit(n)
+        .toList();
+  }
+
+  static int levenshtein(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+        cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  /** The periods an indicator has values for, oldest first. */
+  public List<String> periods(Connection c, String id) throws SQLException {
+    var out = new ArrayList<String>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT period FROM indicator_value WHERE indicator_id = ? AND level ="
+                + " 'france' ORDER BY 1")) {
+      ps.setString(1, id);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The period asked for, checked to have values; the latest one when {@code year} is null. */
+  public String period(Connection c, Catalog.Indicator i, String year) throws SQLException {
+    List<String> periods = periods(c, i.id());
+    if (periods.isEmpty()) {
+      throw QueryException.notFound(
+          "Aucune valeur", "l'indicateur '" + i.id() + "' n'a aucune valeur");
+    }
+    if (year == null) {
+      return periods.get(periods.size() - 1);
+    }
+    if (!periods.contains(year)) {
+      throw QueryException.invalid(
+          "paramètre 'year' : '"
+              + year
+              + "' n'est pas une période de l'indicateur '"
+              + i.id()
+              + "' ; périodes disponibles : "
+              + String.join(", ", periods));
+    }
+    return year;
+  }
+
+  /** France's value of an indicator for a period, or null. */
+  public Double franceValue(Connection c, String id, String period) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT value FROM indicator_value_by_indicator WHERE indicator_id = ? AND level ="
+                + " 'france' AND period = ?")) {
+      ps.setString(1, id);
+      ps.setString(2, period);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? (Double) rs.getObject(1) : null;
+      }
+    }
+  }
+
+  /**
+   * One indicator's values at a level and period (checked), optionally within a territory
+   * (checked), each appraised against France.
+   */
+  public IndicatorValues values(Connection c, ValuesQuery q) throws SQLException {
+    Catalog.Indicator i = indicator(q.indicator());
+    String level = level(q.level()).id();
+    String period = period(c, i, q.year());
+    Territory within =
+        q.withinLevel() == null ? null : territory(c, level(q.withinLevel()).id(), q.withinCode());
+    Double france = franceValue(c, i.id(), period);
+    String sql =
+        "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
+            + " pupils_covered, pupils_total, schools_real FROM indicator_value_by_indicator WHERE"
+            + " indicator_id = ? AND level = ? AND period = ?"
+            + (within == null
+                ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
+                : " AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
+                    + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level = ?"
+                    + " AND b.code = ?)")
+            + " ORDER BY code";
+    var rows = new ArrayList<IndicatorValues.Row>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, i.id());
+      ps.setString(2, level);
+      ps.setString(3, period);
+      ps.setString(4, within == null ? null : level);
+      ps.setString(5, within == null ? null : within.level());
+      ps.setString(6, within == null ? null : within.code());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Double v = (Double) rs.getObject(3);
+          Long total = (Long) rs.getObject(7);
+          Value.Coverage cov =
+              total == null
+                  ? null
+                  : new Value.Coverage(
+                      orZero(rs.getObject(6)),
+                      total,
+                      orZero(rs.getObject(8)),
+                      orZero(rs.getObject(9)),
+                      orZero(rs.getObject(10)));
+          var value =
+              new Value(
+                  period,
+                  v == null ? null : Figures.round(v),
+                  rs.getString(4),
+                  rs.getBoolean(5),
+                  cov,
+                  catalog.appraise(i, v, france));
+          rows.add(new IndicatorValues.Row(rs.getString(1), rs.getString(2), value, null));
+        }
+      }
+    }
+    return new IndicatorValues(i, level, period, within, france, rows);
+  }
+
+  /** The same values with each territory's outline at {@code zoom}'s band. */
+  public IndicatorValues withOutlines(Connection c, IndicatorValues v, int zoom)
+      throws SQLException {
+    var rows = new ArrayList<IndicatorValues.Row>(v.rows().size());
+    for (IndicatorValues.Row r : v.rows()) {
+      rows.add(
+          new IndicatorValues.Row(
+              r.code(), r.name(), r.value(), outline(c, v.level(), r.code(), zoom)));
+    }
+    return new IndicatorValues(v.indicator(), v.level(), v.period(), v.within(), v.france(), rows);
+  }
+
+  private static long orZero(Object o) {
+    return o == null ? 0 : ((Number) o).longValue();
+  }
+
+  // ---- schools ------------------------------------------------------------------------------
+
+  /** A school's columns as {@link #school(ResultSet)} reads them; the commune joined as c. */
+  private static final String SCHOOL_COLUMNS =
+      "s.uai, s.name, s.type, s.sector, s.pupils, s.ips, s.commune_code, c.name, s.lon, s.lat,"
+          + " s.location_method, p.bandwidth_class, p.bandwidth_year, p.simulated,"
+          + " d.density_level, p.contribution_id, cv.hub_id, cv.version, cv.published_at";
+
+  /**
+   * The tables of {@link #SCHOOL_COLUMNS}: the school, its commune, its latest bandwidth class (as
+   * the tiles draw it) and its commune's density grid level.
+   */
+  private static final String SCHOOL_FROM =
+      " FROM school s JOIN commune c ON c.code = s.commune_code"
+          + " LEFT JOIN school_point p ON p.uai = s.uai"
+          + " LEFT JOIN commune_density d ON d.commune_code = s.commune_code"
+          + " LEFT JOIN contribution_version cv ON cv.contribution_id = p.contribution_id"
+          + " AND cv.dataset = 'connectivite'";
+
+  private static final Set<String> TYPES = Set.of("ecole", "college", "lycee");
+  private static final Set<String> SECTORS = Set.of("public", "prive");
+
+  /** A page of schools matching every filter of the query (each checked), ordered by UAI. */
+  public Page<School> schools(Connection c, SchoolQuery q) throws SQLException {
+    var where = new ArrayList<String>();
+    var args = new ArrayList<Object>();
+    if (q.territories() != null) {
+      for (var e : new TreeMap<>(q.territories()).entrySet()) {
+        territory(c, e.getKey(), e.getValue());
+        where.add(
+            "s.commune_code IN (SELECT commune_code FROM territory_commune WHERE level = ? AND"
+                + " code = ?)");
+        args.add(e.getKey());
+        args.add(e.getValue());
+      }
+    }
+    if (q.type() != null) {
+      if (!TYPES.contains(q.type())) {
+        throw QueryException.invalid(
+            "paramètre 'type' : 'ecole', 'college' ou 'lycee' attendu, reçu '" + q.type() + "'");
+      }
+      where.add("s.type = ?");
+      args.add(q.type());
+    }
+    if (q.sector() != null) {
+      if (!SECTORS.contains(q.sector())) {
+        throw QueryException.invalid(
+            "paramètre 'sector' : 'public' ou 'prive' attendu, reçu '" + q.sector() + "'");
+      }
+      where.add("s.sector = ?");
+      args.add(q.sector());
+    }
+    if (q.text() != null) {
+      checkText(q.text());
+      String folded = Names.fold(q.text());
+      if (folded.length() < 2) {
+        throw QueryException.invalid(
+            "paramètre 'q' : au moins deux lettres ou chiffres attendus, reçu '" + q.text() + "'");
+      }
+      // The UAI itself, or part of the name folded at ingest as Names.fold folds the query.
+      where.add("(s.uai = upper(?) OR contains(s.name_folded, ?))");
+      args.add(q.text().strip());
+      args.add(folded);
+    }
+    double[] b = q.bbox();
+    if (b != null) {
+      where.add(
+          b[0] <= b[2]
+              ? "s.lon BETWEEN ? AND ? AND s.lat BETWEEN ? AND ?"
+              : "(s.lon >= ? OR s.lon <= ?) AND s.lat BETWEEN ? AND ?");
+      args.add(b[0]);
+      args.add(b[2]);
+      args.add(b[1]);
+      args.add(b[3]);
+    }
+    String cond = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
+    long matched;
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM school s" + cond)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        matched = rs.getLong(1);
+      }
+    }
+    var out = new ArrayList<School>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT " + SCHOOL_COLUMNS + SCHOOL_FROM + cond + " ORDER BY s.uai LIMIT ? OFFSET ?")) {
+      bind(ps, args);
+      ps.setInt(args.size() + 1, q.limit());
+      ps.setInt(args.size() + 2, q.offset());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(school(rs));
+        }
+      }
+    }
+    return new Page<>(matched, out);
+  }
+
+  private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
+    for (int i = 0; i < args.size(); i++) {
+      ps.setObject(i + 1, args.get(i));
+    }
+  }
+
+  /** The school of this UAI (its shape and check letter verified first), or a 404-kind error. */
+  public SchoolDetail schoolDetail(Connection c, String raw) throws SQLException {
+    String uai;
+    try {
+      uai = Codes.uai(raw);
+    } catch (Codes.InvalidCodeException e) {
+      throw QueryException.invalid("UAI : " + e.getMessage());
+    }
+    School s =
+        findSchool(c, uai)
+            .orElseThrow(
+                () ->
+                    QueryException.notFound(
+                        "Établissement inconnu",
+                        "aucun établissement des listes de la DEPP n'a l'UAI " + uai));
+    return new SchoolDetail(
+        s,
+        rows(
+            c,
+            "SELECT year AS annee, technology AS technologie, down_contracted AS"
+                + " debit_descendant_souscrit, down_measured AS debit_descendant_mesure,"
+                + " up_measured AS debit_montant_mesure, latency_ms AS latence_ms, wifi_share AS"
+                + " part_salles_wifi, simulated AS simule, f.contribution_id AS contribution,"
+                + " cv.hub_id AS pole, cv.version AS version_pole, cv.published_at AS publie_le"
+                + " FROM school_connectivity f LEFT JOIN contribution_version cv ON"
+                + " cv.contribution_id = f.contribution_id AND cv.dataset = 'connectivite' WHERE"
+                + " uai = ? ORDER BY year",
+            uai),
+        rows(
+            c,
+            "SELECT year AS annee, desktops AS ordinateurs_fixes, laptops AS portables, tablets AS"
+                + " tablettes, interactive_displays AS ecrans_interactifs, lent_devices AS"
+                + " equipements_pretes, average_age_years AS age_moyen, simulated AS simule,"
+                + " f.contribution_id AS contribution, cv.hub_id AS pole, cv.version AS"
+                + " version_pole, cv.published_at AS publie_le FROM school_equipment f LEFT JOIN"
+                + " contribution_version cv ON cv.contribution_id = f.contribution_id AND"
+                + " cv.dataset = 'equipement' WHERE uai = ? ORDER BY year",
+            uai),
+        rows(
+            c,
+            "SELECT year AS annee, days AS jours, tests, median_down AS debit_descendant_median,"
+                + " p10_down AS debit_descendant_p10, median_latency_ms AS latence_mediane_ms,"
+                + " share_under_8 AS part_sous_8, simulated AS simule, f.contribution_id AS"
+                + " contribution, cv.hub_id AS pole, cv.version AS version_pole, cv.published_at"
+                + " AS publie_le FROM school_speedtest_yearly f LEFT JOIN contribution_version cv"
+                + " ON cv.contribution_id = f.contribution_id AND cv.dataset = 'tests_debit' WHERE"
+                + " uai = ? ORDER BY year",
+            uai));
+  }
+
+  /** The school of exactly this identifier, if any (no shape check: a feature id lookup). */
+  public java.util.Optional<School> findSchool(Connection c, String uai) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("SELECT " + SCHOOL_COLUMNS + SCHOOL_FROM + " WHERE s.uai = ?")) {
+      ps.setString(1, uai);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(school(rs)) : java.util.Optional.empty();
+      }
+    }
+  }
+
+  /** Rows named by their column labels, numbers rounded (constant SQL, bound UAI). */
+  private static List<Map<String, Object>> rows(Connection c, String sql, String uai)
+      throws SQLException {
+    var out = new ArrayList<Map<String, Object>>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, uai);
+      try (ResultSet rs = ps.executeQuery()) {
+        var md = rs.getMetaData();
+        while (rs.next()) {
+          var o = new LinkedHashMap<String, Object>();
+          for (int k = 1; k <= md.getColumnCount(); k++) {
+            Object v = rs.getObject(k);
+            String name = md.getColumnLabel(k).toLowerCase(Locale.ROOT);
+            if (v instanceof Double || v instanceof Float) {
+              double d = ((Number) v).doubleValue();
+              v = Double.isFinite(d) ? Figures.round(d) : null;
+            } else if (v instanceof Number n && !(v instanceof Boolean)) {
+              v = n.longValue();
+            } else if (v != null && !(v instanceof Boolean)) {
+              v = v.toString();
+            }
+            o.put(name, v);
+          }
+          out.add(o);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static School school(ResultSet rs) throws SQLException {
+    Integer pupils = (Integer) nullable(rs.getInt(5), rs);
+    Double ips = (Double) nullable(rs.getDouble(6), rs);
+    double lon = rs.getDouble(9);
+    boolean noLon = rs.wasNull() || !Double.isFinite(lon);
+    double lat = rs.getDouble(10);
+    boolean noLat = rs.wasNull() || !Double.isFinite(lat);
+    // Never NaN: a school whose commune has no outline (a commune re-created after the 2018
+    // polygons, Saint-Barthélemy, Saint-Martin) has no position, and says why.
+    boolean located = !noLon && !noLat;
+    Integer bandwidth = (Integer) nullable(rs.getInt(12), rs);
+    Integer year = bandwidth == null ? null : rs.getInt(13);
+    Boolean simulated = bandwidth == null ? null : rs.getBoolean(14);
+    Integer density = (Integer) nullable(rs.getInt(15), rs);
+    School.Provenance provenance = null;
+    String contribution = rs.getString(16);
+    if (contribution != null) {
+      String hub = rs.getString(17);
+      provenance =
+          new School.Provenance(
+              contribution,
+              rs.getBoolean(14),
+              hub,
+              hub == null ? null : rs.getInt(18),
+              hub == null ? null : rs.getString(19));
+    }
+    return new School(
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        pupils,
+        ips,
+        rs.getString(7),
+        rs.getString(8),
+        located ? lon : null,
+        located ? lat : null,
+        located ? rs.getString(11) : "inconnue",
+        bandwidth,
+        year,
+        simulated,
+        density,
+        provenance);
+  }
+
+  private static Object nullable(int v, ResultSet rs) throws SQLException {
+    return rs.wasNull() ? null : v;
+  }
+
+  private static Object nullable(double v, ResultSet rs) throws SQLException {
+    return rs.wasNull() ? null : v;
+  }
+
+  // ---- territories as features (OGC) --------------------------------------------------------
+
+  /**
+   * A page of a level's territories with their outlines, in code order; with a box, only those
+   * whose outline intersects it (the envelope index finds the candidates, then each candidate whose
+   * envelope is not wholly in the box is tested on its geometry; {@code matched} counts the same).
+   *
+   * @param bbox {west, south, east, north}, west > east across the antimeridian; or null
+   */
+  public Page<TerritoryFeature> territoryFeatures(
+      Connection c, String level, double[] bbox, int limit, int offset) throws SQLException {
+    List<String> codes = bbox == null ? null : intersecting(c, level, bbox);
+    if (codes != null) {
+      var page = new ArrayList<TerritoryFeature>();
+      int from = Math.min(offset, codes.size());
+      int to = (int) Math.min((long) offset + limit, codes.size());
+      for (String code : codes.subList(from, to)) {
+        territoryFeature(c, level, code).ifPresent(page::add);
+      }
+      return new Page<>(codes.size(), page);
+    }
+    long matched;
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*) FROM territory t JOIN territory_geometry g ON g.level = t.level AND"
+                + " g.code = t.code WHERE t.level = ?")) {
+      ps.setString(1, level);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        matched = rs.getLong(1);
+      }
+    }
+    var out = new ArrayList<TerritoryFeature>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            FEATURE_SELECT + " WHERE t.level = ? ORDER BY t.code LIMIT ? OFFSET ?")) {
+      ps.setString(1, level);
+      ps.setInt(2, limit);
+      ps.setInt(3, offset);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(feature(rs, level));
+        }
+      }
+    }
+    return new Page<>(matched, out);
+  }
+
+  private static final String FEATURE_SELECT =
+      "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2, ST_AsWKB(g.geom) FROM"
+          + " territory t JOIN territory_geometry g ON g.level = t.level AND g.code = t.code";
+
+  /** One territory with its outline, if it exists and has one. */
+  public java.util.Optional<TerritoryFeature> territoryFeature(
+      Connection c, String level, String code) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(FEATURE_SELECT + " WHERE t.level = ? AND t.code = ?")) {
+      ps.setString(1, level);
+      ps.setString(2, code);
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? java.util.Optional.of(feature(rs, level)) : java.util.Optional.empty();
+      }
+    }
+  }
+
+  private TerritoryFeature feature(ResultSet rs, String level) throws SQLException {
+    Geometry g;
+    try {
+      g = new WKBReader(gf).read(rs.getBytes(6));
+    } catch (ParseException e) {
+      throw new SQLException("unreadable geometry of " + rs.getString(1), e);
+    }
+    return new TerritoryFeature(
+        level,
+        rs.getString(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getString(4),
+        Figures.round(rs.getDouble(5)),
+        g);
+  }
+
+  /** The codes, in code order, of the level's territories whose outline intersects the box. */
+  private List<String> intersecting(Connection c, String level, double[] b) throws SQLException {
+    Geometry box =
+        b[0] <= b[2]
+            ? gf.toGeometry(new Envelope(b[0], b[2], b[1], b[3]))
+            : gf.toGeometry(new Envelope(b[0], 180, b[1], b[3]))
+                .union(gf.toGeometry(new Envelope(-180, b[2], b[1], b[3])));
+    var prepared = PreparedGeometryFactory.prepare(box);
+    var out = new ArrayList<String>();
+    var crossing = new ArrayList<String>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT g.code, g.xmin, g.ymin, g.xmax, g.ymax FROM territory t JOIN"
+                + " territory_geometry g ON g.level = t.level AND g.code = t.code WHERE t.level = ?"
+                + (b[0] <= b[2]
+                    ? " AND g.xmax >= ? AND g.xmin <= ? AND g.ymax >= ? AND g.ymin <= ?"
+                    : " AND (g.xmax >= ? OR g.xmin <= ?) AND g.ymax >= ? AND g.ymin <= ?")
+                + " ORDER BY g.code")) {
+      ps.setString(1, level);
+      ps.setDouble(2, b[0]);
+      ps.setDouble(3, b[2]);
+      ps.setDouble(4, b[1]);
+      ps.setDouble(5, b[3]);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var env =
+              new Envelope(rs.getDouble(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5));
+          if (b[0] <= b[2] && box.getEnvelopeInternal().contains(env)) {
+            out.add(rs.getString(1));
+          } else {
+            crossing.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?")) {
+      var reader = new WKBReader(gf);
+      for (String code : crossing) {
+        ps.setString(1, level);
+        ps.setString(2, code);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (rs.next() && prepared.intersects(reader.read(rs.getBytes(1)))) {
+            out.add(code);
+          }
+        } catch (ParseException e) {
+          throw new SQLException("unreadable geometry of " + code, e);
+        }
+      }
+    }
+    out.sort(null);
+    return out;
+  }
+
+  /**
+   * The extent {west, south, east, north} of a level's outlines, or of the schools' positions when
+   * {@code level} is null.
+   */
+  public double[] extent(Connection c, String level) throws SQLException {
+    String sql =
+        level == null
+            ? "SELECT min(lon), min(lat), max(lon), max(lat) FROM school"
+            : "SELECT min(xmin), min(ymin), max(xmax), max(ymax) FROM territory_geometry WHERE"
+                + " level = ?";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      if (level != null) {
+        ps.setString(1, level);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return new double[] {rs.getDouble(1), rs.getDouble(2), rs.getDouble(3), rs.getDouble(4)};
+      }
+    }
+  }
+
+  // ---- programmes ---------------------------------------------------------------------------
+
+  /** National programmes and their territories: today the TNE départements. */
+  public List<Programme> programmes(Connection c) throws SQLException {
+    var members = new ArrayList<Programme.Member>();
+    try (PreparedStatement ps = c.prepareStatement("SELECT name FROM departement WHERE code = ?")) {
+      for (var e : new TreeMap<>(Programmes.TNE_START).entrySet()) {
+        ps.setString(1, e.getKey());
+        try (ResultSet rs = ps.executeQuery()) {
+          members.add(
+              new Programme.Member(
+                  e.getKey(),
+                  rs.next() ? rs.getString(1) : null,
+                  (e.getValue() - 1) + "-" + e.getValue()));
+        }
+      }
+    }
+    return List.of(
+        new Programme(
+            "tne",
+            "Territoires numériques éducatifs (TNE)",
+            "Ministère de l'Éducation nationale, annonces du programme (2020 : Aisne et"
+                + " Val-d'Oise ; extension en 2021)",
+            members));
+  }
+}

@@ -1,0 +1,13 @@
+package fr.eduatlas.observatory;
+
+import org.locationtech.jts.geom.Geometry;
+
+/** A territory with its outline (WGS84) and geodesic area, as the OGC collections serve it. */
+public record TerritoryFeature(
+    String level,
+    String code,
+    String name,
+    String parentLevel,
+    String parentCode,
+    double areaKm2,
+    Geometry outline) {}
