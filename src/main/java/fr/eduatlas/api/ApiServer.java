@@ -190,7 +190,11 @@ public final class ApiServer implements AutoCloseable {
     var observatory = new Observatory(catalog);
     new V1Routes(reads, observatory).register(app);
     new OgcRoutes(reads, observatory).register(app);
-    new TileRoutes(reads, observatory).register(app);
+    var tiles = new TileRoutes(reads, observatory);
+    tiles.register(app);
+    if (warehouse != null) {
+      tiles.warmInBackground(warehouse);
+    }
     new SelectionRoutes(reads, warehouse, selections).register(app);
     var openApi = new OpenApi();
     byte[] doc;

@@ -119,6 +119,30 @@ final class TileRoutes {
     return bytes.length == 0 ? new Body(bytes, MVT, headers, 204) : new Body(bytes, MVT, headers);
   }
 
+  /**
+   * Loads, on a background thread, the zoom bands the map asks for first beyond the pre-rendered
+   * zooms (communes and EPCI at zoom 8, about 0.5 to 1.5 s of reading), so that the server's first
+   * commune tile does not pay for them; a tile asked for meanwhile waits for the same load.
+   */
+  void warmInBackground(fr.eduatlas.warehouse.ServedWarehouse warehouse) {
+    Thread t =
+        new Thread(
+            () -> {
+              try (var lease = warehouse.lease()) {
+                Tiles g = tiles(lease.dataVersion());
+                g.warm(lease.connection(), "commune", Tiles.PRERENDERED_MAX_ZOOM + 1);
+                g.warm(lease.connection(), "epci", Tiles.PRERENDERED_MAX_ZOOM + 1);
+              } catch (Exception e) {
+                // Only an optimisation: the first tile loads the band itself.
+                org.slf4j.LoggerFactory.getLogger(TileRoutes.class)
+                    .warn("tile warm-up failed: {}", e.toString());
+              }
+            },
+            "tile-warm-up");
+    t.setDaemon(true);
+    t.start();
+  }
+
   /** The generator of this data version (a new one, with an empty index, when the data change). */
   private synchronized Tiles tiles(Object version) {
     if (tiles == null || !java.util.Objects.equals(version, tilesVersion)) {
