@@ -8,8 +8,10 @@ import fr.eduatlas.source.SourceManifest;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import fr.eduatlas.warehouse.WarehouseStats;
 import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.util.LinkedHashMap;
+import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,9 +24,10 @@ public final class ApiServer implements AutoCloseable {
 
   private final Javalin app;
   private final ServedWarehouse warehouse;
-  private final fr.eduatlas.hub.HubService hubs;
+  private final CompletableFuture<fr.eduatlas.hub.HubService> hubs;
 
-  private ApiServer(Javalin app, ServedWarehouse warehouse, fr.eduatlas.hub.HubService hubs) {
+  private ApiServer(
+      Javalin app, ServedWarehouse warehouse, CompletableFuture<fr.eduatlas.hub.HubService> hubs) {
     this.app = app;
     this.warehouse = warehouse;
     this.hubs = hubs;
@@ -62,31 +65,28 @@ public final class ApiServer implements AutoCloseable {
       WebConfig webConfig,
       fr.eduatlas.hub.HubService hubs,
       ServerOptions options) {
+    return startWithPendingHubs(
+        warehouse,
+        host,
+        port,
+        webConfig,
+        hubs == null ? null : CompletableFuture.completedFuture(hubs),
+        options);
+  }
+
+  /**
+   * Starts serving while the hubs' service may still be starting (its store opening on another
+   * thread): the hub routes wait for it, every other route answers at once.
+   */
+  public static ApiServer startWithPendingHubs(
+      ServedWarehouse warehouse,
+      String host,
+      int port,
+      WebConfig webConfig,
+      CompletableFuture<fr.eduatlas.hub.HubService> hubs,
+      ServerOptions options) {
     var web = new WebRoutes(webConfig);
-    Javalin app =
-        Javalin.create(
-            cfg -> {
-              cfg.showJavalinBanner = false;
-              cfg.staticFiles.add(
-                  sf -> {
-                    sf.hostedPath = "/";
-                    sf.directory = "/web";
-                    sf.location = io.javalin.http.staticfiles.Location.CLASSPATH;
-                    sf.headers = java.util.Map.of("Cache-Control", "no-cache");
-                  });
-              cfg.staticFiles.enableWebjars();
-              cfg.http.gzipOnlyCompression();
-              // A path served for other methods answers 405 with Allow, not 404.
-              cfg.http.prefer405over404 = true;
-              // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
-              var errors = new ProblemErrorHandler();
-              cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
-              cfg.jetty.modifyServletContextHandler(h -> h.setErrorHandler(errors));
-            });
     var guard = new RequestGuard(options);
-    guard.register(app);
-    web.register(app);
-    app.get("/api/health", ctx -> health(ctx, warehouse));
     var catalog =
         Catalog.load(
             SourceManifest.bundled().entries().stream()
@@ -97,10 +97,63 @@ public final class ApiServer implements AutoCloseable {
         new fr.eduatlas.selection.SelectionService(
             new fr.eduatlas.selection.SelectionStore(
                 warehouse.file().toAbsolutePath().resolveSibling("selections")));
-    Reads reads = readRoutes(app, warehouse, catalog, selections);
+    var reads = new Reads(warehouse);
+    var observatory = new Observatory(catalog);
+    var tiles = new TileRoutes(reads, observatory);
+    // The first un-prerendered tile bands load while the server starts.
+    tiles.warmInBackground(warehouse);
+    Javalin app =
+        Javalin.create(
+            cfg -> {
+              cfg.startup.showJavalinBanner = false;
+              cfg.startup.showOldJavalinVersionWarning = false;
+              cfg.http.compressionStrategy = io.javalin.compression.CompressionStrategy.GZIP;
+              // A path served for other methods answers 405 with Allow, not 404.
+              cfg.http.prefer405over404 = true;
+              // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
+              var errors = new ProblemErrorHandler();
+              cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
+              routes(cfg.routes, hubs, web, guard, reads, observatory, tiles, selections);
+            });
+    app.start(host, port);
+    // A client that stops sending (a body trickled or cut) or stops reading holds a connection
+    // for this long at most.
+    for (var c : app.jettyServer().server().getConnectors()) {
+      if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) {
+        ac.setIdleTimeout(options.idleTimeoutMillis());
+      }
+    }
+    // Absolute links come from the operator's public URL, else the listening address (relative
+    // when listening on every interface): never from a request's Host.
+    String base =
+        options.publicUrl() != null
+            ? options.publicUrl()
+            : host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()
+                ? ""
+                : "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + app.port();
+    reads.publicBase(base);
+    guard.ownOrigin(base);
+    return new ApiServer(app, warehouse, hubs);
+  }
+
+  /** Every route, exception and error handler of the server, registered up front. */
+  private static void routes(
+      RoutesConfig app,
+      CompletableFuture<fr.eduatlas.hub.HubService> hubs,
+      WebRoutes web,
+      RequestGuard guard,
+      Reads reads,
+      Observatory observatory,
+      TileRoutes tiles,
+      fr.eduatlas.selection.SelectionService selections) {
+    ServedWarehouse warehouse = reads.warehouse();
+    guard.register(app);
+    web.register(app);
+    app.get("/api/health", ctx -> health(ctx, warehouse));
+    readRoutes(app, reads, observatory, tiles, selections);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     if (hubs != null) {
-      new HubRoutes(hubs, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
+      HubRoutes.pending(hubs::join, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
     }
     app.exception(
         fr.eduatlas.hub.HubException.class,
@@ -156,25 +209,6 @@ public final class ApiServer implements AutoCloseable {
               "Méthode non permise",
               ctx.method() + " n'est pas accepté ici (" + allowed(ctx.path()) + ")");
         });
-    app.start(host, port);
-    // A client that stops sending (a body trickled or cut) or stops reading holds a connection
-    // for this long at most.
-    for (var c : app.jettyServer().server().getConnectors()) {
-      if (c instanceof org.eclipse.jetty.server.AbstractConnector ac) {
-        ac.setIdleTimeout(options.idleTimeoutMillis());
-      }
-    }
-    // Absolute links come from the operator's public URL, else the listening address (relative
-    // when listening on every interface): never from a request's Host.
-    String base =
-        options.publicUrl() != null
-            ? options.publicUrl()
-            : host.equals("0.0.0.0") || host.equals("::") || host.isEmpty()
-                ? ""
-                : "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + app.port();
-    reads.publicBase(base);
-    guard.ownOrigin(base);
-    return new ApiServer(app, warehouse, hubs);
   }
 
   /**
@@ -182,19 +216,26 @@ public final class ApiServer implements AutoCloseable {
    * /ogc}, {@code /tiles}, the selections, the OpenAPI document and its page.
    */
   static Reads readRoutes(
-      Javalin app,
+      RoutesConfig app,
       ServedWarehouse warehouse,
       Catalog catalog,
       fr.eduatlas.selection.SelectionService selections) {
     var reads = new Reads(warehouse);
     var observatory = new Observatory(catalog);
+    readRoutes(app, reads, observatory, new TileRoutes(reads, observatory), selections);
+    return reads;
+  }
+
+  private static void readRoutes(
+      RoutesConfig app,
+      Reads reads,
+      Observatory observatory,
+      TileRoutes tiles,
+      fr.eduatlas.selection.SelectionService selections) {
+    ServedWarehouse warehouse = reads.warehouse();
     new V1Routes(reads, observatory).register(app);
     new OgcRoutes(reads, observatory).register(app);
-    var tiles = new TileRoutes(reads, observatory);
     tiles.register(app);
-    if (warehouse != null) {
-      tiles.warmInBackground(warehouse);
-    }
     new SelectionRoutes(reads, warehouse, selections).register(app);
     var openApi = new OpenApi();
     byte[] doc;
@@ -219,7 +260,6 @@ public final class ApiServer implements AutoCloseable {
           ctx.contentType("text/css; charset=utf-8");
           ctx.result(OpenApi.CSS);
         });
-    return reads;
   }
 
   /** The methods a path answers, for a 405's Allow header. */
@@ -273,7 +313,11 @@ public final class ApiServer implements AutoCloseable {
   public void close() {
     app.stop();
     if (hubs != null) {
-      hubs.close();
+      try {
+        hubs.join().close();
+      } catch (java.util.concurrent.CompletionException e) {
+        // The store never opened: nothing to close.
+      }
     }
     warehouse.close();
   }

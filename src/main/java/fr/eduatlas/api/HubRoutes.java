@@ -12,7 +12,7 @@ import fr.eduatlas.hub.HubService;
 import fr.eduatlas.hub.HubStore;
 import fr.eduatlas.hub.Principal;
 import fr.eduatlas.hub.UploadFiles;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 import jakarta.servlet.MultipartConfigElement;
@@ -38,16 +38,31 @@ final class HubRoutes {
   /** The routes and their query parameters, as the OpenAPI document declares them. */
   static final Map<String, Set<String>> DECLARED = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private final HubService service;
+  private final java.util.function.Supplier<HubService> services;
   private final UploadFiles.Limits limits;
   private final AuthThrottle throttle = new AuthThrottle(10, 300_000);
 
   HubRoutes(HubService service, UploadFiles.Limits limits) {
-    this.service = service;
+    this.services = () -> service;
     this.limits = limits;
   }
 
-  void register(Javalin app) {
+  private HubRoutes(java.util.function.Supplier<HubService> services, UploadFiles.Limits limits) {
+    this.services = services;
+    this.limits = limits;
+  }
+
+  /** Over a service that may still be starting (its store opening): a request waits for it. */
+  static HubRoutes pending(
+      java.util.function.Supplier<HubService> services, UploadFiles.Limits limits) {
+    return new HubRoutes(services, limits);
+  }
+
+  private HubService service() {
+    return services.get();
+  }
+
+  void register(RoutesConfig app) {
     route(app, "get", BASE, Set.of(), this::hubs);
     route(app, "get", BASE + "/{hub}", Set.of(), this::hub);
     route(app, "post", BASE + "/{hub}/uploads", Set.of("jeu", "format"), this::upload);
@@ -78,7 +93,7 @@ final class HubRoutes {
     void handle(Context ctx, Principal p, String address) throws Exception;
   }
 
-  private void route(Javalin app, String method, String path, Set<String> params, Authed h) {
+  private void route(RoutesConfig app, String method, String path, Set<String> params, Authed h) {
     DECLARED.put(method.toUpperCase(java.util.Locale.ROOT) + " " + path, params);
     Handler handler =
         ctx -> {
@@ -129,10 +144,10 @@ final class HubRoutes {
           "cette adresse demande un jeton : en-tête « Authorization: Bearer eat_… » (eduatlas"
               + " hub token)");
     }
-    var a = service.store().authenticate(h.substring(7).trim(), address);
+    var a = service().store().authenticate(h.substring(7).trim(), address);
     if (a.principal() == null) {
       throttle.fail(address);
-      service
+      service()
           .store()
           .audit(
               new HubStore.AuditEntry(
@@ -141,7 +156,7 @@ final class HubRoutes {
       throw new ApiException(401, "Authentification refusée", a.refusal().text);
     }
     if (a.firstUseThisHour()) {
-      service
+      service()
           .store()
           .audit(
               new HubStore.AuditEntry(
@@ -160,7 +175,7 @@ final class HubRoutes {
 
   private void hubs(Context ctx, Principal p, String address) throws Exception {
     ArrayNode out = JSON.createArrayNode();
-    for (Hub h : service.hubs(p)) {
+    for (Hub h : service().hubs(p)) {
       out.add(hubNode(h, p));
     }
     json(ctx, 200, JSON.createObjectNode().put("member", p.member()).set("hubs", out));
@@ -189,17 +204,17 @@ final class HubRoutes {
   }
 
   private void hub(Context ctx, Principal p, String address) throws Exception {
-    Hub h = service.readable(p, ctx.pathParam("hub"), address);
+    Hub h = service().readable(p, ctx.pathParam("hub"), address);
     ObjectNode n = hubNode(h, p);
-    n.set("published", JSON.valueToTree(service.store().currentPublications(h.id())));
-    n.set("members", JSON.valueToTree(service.store().members(h.id())));
+    n.set("published", JSON.valueToTree(service().store().currentPublications(h.id())));
+    n.set("members", JSON.valueToTree(service().store().members(h.id())));
     json(ctx, 200, n);
   }
 
   private void upload(Context ctx, Principal p, String address) throws Exception {
     String hubId = ctx.pathParam("hub");
     // Who may upload is settled before a byte of the body is read.
-    service.require(p, hubId, fr.eduatlas.hub.Role.CONTRIBUTEUR, "depot", address);
+    service().require(p, hubId, fr.eduatlas.hub.Role.CONTRIBUTEUR, "depot", address);
     String format = format(ctx);
     String jeu = ctx.queryParam("jeu");
     String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
@@ -254,7 +269,7 @@ final class HubRoutes {
         throw new HubException(
             400, "Envoi interrompu", "le corps de la requête n'a pas pu être lu en entier");
       }
-      r = service.upload(p, hubId, files.files(), address);
+      r = service().upload(p, hubId, files.files(), address);
     }
     if (!r.versions().isEmpty()) {
       ctx.header("Location", BASE + "/" + hubId + "/uploads/" + r.uploadId());
@@ -293,7 +308,7 @@ final class HubRoutes {
     if (!id.matches("[0-9a-f]{20}")) {
       throw HubException.notFound("aucun envoi « " + id + " »");
     }
-    String report = service.uploadReport(p, ctx.pathParam("hub"), id, address);
+    String report = service().uploadReport(p, ctx.pathParam("hub"), id, address);
     if (format(ctx).equals("csv")) {
       csvReport(ctx, 200, id, report);
     } else {
@@ -309,7 +324,7 @@ final class HubRoutes {
             .set(
                 "versions",
                 JSON.valueToTree(
-                    service.versions(p, ctx.pathParam("hub"), ctx.queryParam("jeu"), address))));
+                    service().versions(p, ctx.pathParam("hub"), ctx.queryParam("jeu"), address))));
   }
 
   private static int intParam(String name, String raw, int min, int max, int dflt) {
@@ -334,10 +349,10 @@ final class HubRoutes {
     int n = intParam("numero", ctx.pathParam("numero"), 1, Integer.MAX_VALUE, 1);
     int limit = intParam("limit", ctx.queryParam("limit"), 1, 10_000, 1000);
     int offset = intParam("offset", ctx.queryParam("offset"), 0, Integer.MAX_VALUE, 0);
-    var v = service.version(p, hub, jeu, n, address);
+    var v = service().version(p, hub, jeu, n, address);
     ObjectNode out = JSON.valueToTree(v);
     ArrayNode rows = out.putArray("rows");
-    service.store().rows(hub, jeu, n).values().stream()
+    service().store().rows(hub, jeu, n).values().stream()
         .skip(offset)
         .limit(limit)
         .forEach(
@@ -354,7 +369,7 @@ final class HubRoutes {
 
   private void publish(Context ctx, Principal p, String address) throws Exception {
     int n = intParam("numero", ctx.pathParam("numero"), 1, Integer.MAX_VALUE, 1);
-    var r = service.publish(p, ctx.pathParam("hub"), ctx.pathParam("jeu"), n, address);
+    var r = service().publish(p, ctx.pathParam("hub"), ctx.pathParam("jeu"), n, address);
     ObjectNode out = JSON.createObjectNode();
     out.set("publication", JSON.valueToTree(r.publication()));
     out.put("rollback", r.rollback());
@@ -372,24 +387,25 @@ final class HubRoutes {
       throw ApiException.badRequest("paramètres 'de' et 'a' : les deux numéros de version");
     }
     var d =
-        service.diff(
-            p,
-            ctx.pathParam("hub"),
-            ctx.pathParam("jeu"),
-            intParam("de", de, 1, Integer.MAX_VALUE, 1),
-            intParam("a", a, 1, Integer.MAX_VALUE, 1),
-            address);
+        service()
+            .diff(
+                p,
+                ctx.pathParam("hub"),
+                ctx.pathParam("jeu"),
+                intParam("de", de, 1, Integer.MAX_VALUE, 1),
+                intParam("a", a, 1, Integer.MAX_VALUE, 1),
+                address);
     json(ctx, 200, JSON.valueToTree(d));
   }
 
   private void publications(Context ctx, Principal p, String address) throws Exception {
     String hub = ctx.pathParam("hub");
-    service.readable(p, hub, address);
+    service().readable(p, hub, address);
     json(
         ctx,
         200,
         JSON.createObjectNode()
-            .set("publications", JSON.valueToTree(service.store().publicationHistory(hub))));
+            .set("publications", JSON.valueToTree(service().store().publicationHistory(hub))));
   }
 
   private void conflicts(Context ctx, Principal p, String address) throws Exception {
@@ -399,7 +415,7 @@ final class HubRoutes {
         JSON.createObjectNode()
             .set(
                 "conflicts",
-                JSON.valueToTree(service.conflicts(p, ctx.pathParam("hub"), address))));
+                JSON.valueToTree(service().conflicts(p, ctx.pathParam("hub"), address))));
   }
 
   private void audit(Context ctx, Principal p, String address) throws Exception {
@@ -409,7 +425,8 @@ final class HubRoutes {
         200,
         JSON.createObjectNode()
             .set(
-                "audit", JSON.valueToTree(service.audit(p, ctx.pathParam("hub"), limit, address))));
+                "audit",
+                JSON.valueToTree(service().audit(p, ctx.pathParam("hub"), limit, address))));
   }
 
   private void auditAll(Context ctx, Principal p, String address) throws Exception {
@@ -418,7 +435,7 @@ final class HubRoutes {
         ctx,
         200,
         JSON.createObjectNode()
-            .set("audit", JSON.valueToTree(service.auditAll(p, limit, address))));
+            .set("audit", JSON.valueToTree(service().auditAll(p, limit, address))));
   }
 
   private void completeness(Context ctx, Principal p, String address) throws Exception {
@@ -428,13 +445,13 @@ final class HubRoutes {
         JSON.createObjectNode()
             .set(
                 "datasets",
-                JSON.valueToTree(service.completeness(p, ctx.pathParam("hub"), address))));
+                JSON.valueToTree(service().completeness(p, ctx.pathParam("hub"), address))));
   }
 
   private void template(Context ctx, Principal p, String address) throws Exception {
     String hub = ctx.pathParam("hub");
     String jeu = ctx.pathParam("jeu").replaceFirst("\\.csv$", "");
-    byte[] body = service.template(p, hub, jeu, address);
+    byte[] body = service().template(p, hub, jeu, address);
     ctx.header("Content-Disposition", "attachment; filename=\"" + hub + "-" + jeu + ".csv\"");
     ctx.contentType("text/csv; charset=utf-8");
     ctx.result(body);
@@ -442,7 +459,7 @@ final class HubRoutes {
 
   private void rebuilds(Context ctx, Principal p, String address) throws Exception {
     ArrayNode a = JSON.createArrayNode();
-    service.rebuilds(p).forEach(r -> a.add(rebuildNode(r)));
+    service().rebuilds(p).forEach(r -> a.add(rebuildNode(r)));
     json(ctx, 200, JSON.createObjectNode().set("rebuilds", a));
   }
 
@@ -451,7 +468,7 @@ final class HubRoutes {
     if (!id.matches("[0-9a-f]{20}")) {
       throw HubException.notFound("aucune reconstruction « " + id + " »");
     }
-    json(ctx, 200, rebuildNode(service.rebuild(p, id)));
+    json(ctx, 200, rebuildNode(service().rebuild(p, id)));
   }
 
   private static ObjectNode rebuildNode(HubStore.Rebuild r) {

@@ -9,7 +9,7 @@ import fr.eduatlas.observatory.School;
 import fr.eduatlas.observatory.SchoolQuery;
 import fr.eduatlas.observatory.TerritoryFeature;
 import fr.eduatlas.territory.Level;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -83,7 +83,7 @@ final class OgcRoutes {
     this.observatory = observatory;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     reads.get(app, "/ogc", Set.of("f"), r -> body(landing(r.ctx())));
     var definition = new OpenApi();
     reads.get(

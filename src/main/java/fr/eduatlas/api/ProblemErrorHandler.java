@@ -1,14 +1,14 @@
 package fr.eduatlas.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * Jetty's own errors — a request line or headers it cannot parse (400), a URI or headers too long
@@ -20,7 +20,6 @@ final class ProblemErrorHandler extends ErrorHandler {
   private static final String TYPE = Problem.MEDIA_TYPE + "; charset=utf-8";
 
   ProblemErrorHandler() {
-    setShowServlet(false);
     setShowStacks(false);
   }
 
@@ -64,15 +63,16 @@ final class ProblemErrorHandler extends ErrorHandler {
   }
 
   @Override
-  protected void generateAcceptableResponse(
-      Request baseRequest,
-      HttpServletRequest request,
-      HttpServletResponse response,
+  protected void generateResponse(
+      Request request,
+      Response response,
       int code,
-      String message)
+      String message,
+      Throwable cause,
+      Callback callback)
       throws IOException {
-    baseRequest.setHandled(true);
-    response.setContentType(TYPE);
-    response.getOutputStream().write(body(code, request.getRequestURI()));
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, TYPE);
+    String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
+    response.write(true, ByteBuffer.wrap(body(code, path)), callback);
   }
 }

@@ -1,7 +1,7 @@
 package fr.eduatlas.api;
 
 import fr.eduatlas.warehouse.ServedWarehouse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -64,6 +64,11 @@ final class Reads {
     this.warehouse = warehouse;
   }
 
+  /** The served warehouse the reads lease. */
+  ServedWarehouse warehouse() {
+    return warehouse;
+  }
+
   /** Runs work that costs seconds of CPU: one at a time, else a 503 after a wait. */
   <T> T heavy(java.util.concurrent.Callable<T> work) throws Exception {
     return heavy.run(work);
@@ -89,7 +94,7 @@ final class Reads {
   }
 
   /** A cached, ETagged read at {@code path} accepting the query parameters {@code params}. */
-  void get(Javalin app, String path, Set<String> params, Handler h) {
+  void get(RoutesConfig app, String path, Set<String> params, Handler h) {
     declared.put(path, params);
     io.javalin.http.Handler handler =
         ctx -> {

@@ -1,6 +1,6 @@
 package fr.eduatlas.api;
 
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.util.Set;
@@ -38,7 +38,7 @@ final class RequestGuard {
         u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.before(this::check);
   }
 

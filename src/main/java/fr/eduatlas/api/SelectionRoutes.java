@@ -15,7 +15,7 @@ import fr.eduatlas.selection.SelectionService;
 import fr.eduatlas.selection.SelectionStore;
 import fr.eduatlas.selection.UnsatisfiableException;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.Connection;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ final class SelectionRoutes {
     this.service = service;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     reads.get(
         app,
         BASE + "/schema",

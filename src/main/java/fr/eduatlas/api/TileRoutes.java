@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.tiles.Tiles;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.sql.Connection;
 import java.util.LinkedHashMap;
@@ -34,7 +34,7 @@ final class TileRoutes {
     this.observatory = observatory;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     reads.get(app, "/tiles/{file}", Set.of(), this::tileJson);
     reads.get(app, "/tiles/{layer}/{z}/{x}/{file}", Set.of("indicator", "year"), this::tile);
   }

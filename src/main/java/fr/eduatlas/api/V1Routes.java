@@ -9,7 +9,7 @@ import fr.eduatlas.observatory.SchoolQuery;
 import fr.eduatlas.observatory.Value;
 import fr.eduatlas.observatory.ValuesQuery;
 import fr.eduatlas.territory.Level;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +38,7 @@ final class V1Routes {
     this.views = new JsonViews(observatory.catalog());
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     reads.get(
         app,
         "/api/v1/levels",

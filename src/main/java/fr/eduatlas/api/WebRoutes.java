@@ -1,7 +1,7 @@
 package fr.eduatlas.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,7 +55,7 @@ final class WebRoutes {
     return csp;
   }
 
-  void register(Javalin app) {
+  void register(RoutesConfig app) {
     app.before(
         ctx -> {
           ctx.header("Content-Security-Policy", csp);
@@ -71,6 +71,59 @@ final class WebRoutes {
                 .header("Cache-Control", "public, max-age=86400")
                 .result(vectorTile));
     app.get("/api/v1/config", this::config);
+    // The page's own files and the WebJars, straight from the classpath (Javalin's static file
+    // handler mounts the whole jar as a file system at every start, a third of a second).
+    for (String path : List.of("/app.css", "/favicon.svg", "/js/{file}")) {
+      app.get(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
+      app.head(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
+    }
+    app.get("/webjars/<path>", this::webjar);
+    app.head("/webjars/<path>", this::webjar);
+  }
+
+  /** A file name segment: letters, digits, dot, dash, underscore, at; never "." or "..". */
+  private static final java.util.regex.Pattern SEGMENT =
+      java.util.regex.Pattern.compile("[A-Za-z0-9_@-][A-Za-z0-9._@-]*");
+
+  private static final Map<String, String> TYPES =
+      Map.of(
+          "css", "text/css; charset=utf-8",
+          "js", "text/javascript; charset=utf-8",
+          "svg", "image/svg+xml",
+          "png", "image/png",
+          "map", "application/json",
+          "json", "application/json");
+
+  private final Map<String, byte[]> files = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private void webjar(Context ctx) {
+    // A year: the WebJars' paths carry their version.
+    file(ctx, "/META-INF/resources/webjars/" + ctx.pathParam("path"), "max-age=31622400");
+  }
+
+  /** A classpath file of a known type under a checked path, or a 404 problem. */
+  private void file(Context ctx, String path, String cacheControl) {
+    String ext = path.substring(path.lastIndexOf('.') + 1);
+    boolean safe = TYPES.containsKey(ext);
+    for (String seg : path.substring(1).split("/", -1)) {
+      safe &= SEGMENT.matcher(seg).matches();
+    }
+    byte[] bytes = safe ? files.computeIfAbsent(path, WebRoutes::bytes) : new byte[0];
+    if (bytes.length == 0) {
+      files.remove(path); // only files that exist stay cached
+      throw ApiException.notFound("aucune ressource à l'adresse " + ctx.path());
+    }
+    ctx.header("Cache-Control", cacheControl);
+    ctx.contentType(TYPES.get(ext)).result(bytes);
+  }
+
+  /** A classpath resource's bytes, or an empty array when absent. */
+  private static byte[] bytes(String path) {
+    try (InputStream in = WebRoutes.class.getResourceAsStream(path)) {
+      return in == null ? new byte[0] : in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private void index(Context ctx) {

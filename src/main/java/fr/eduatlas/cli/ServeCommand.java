@@ -158,16 +158,21 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 1;
     }
-    fr.eduatlas.hub.HubService hubService;
+    // The hub store opens (migrations checked, pool started) while the server starts: the hub
+    // routes wait for it, the map and the API do not.
+    var hubService =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () ->
+                HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated()));
+    ApiServer server = ApiServer.startWithPendingHubs(served, host, port, web, hubService, options);
     try {
-      hubService =
-          HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated());
-    } catch (RuntimeException e) {
-      System.err.println("Erreur : base des pôles : " + e.getMessage());
-      served.close();
+      hubService.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      System.err.println("Erreur : base des pôles : " + cause.getMessage());
+      server.close();
       return 1;
     }
-    ApiServer server = ApiServer.start(served, host, port, web, hubService, options);
     System.err.println(
         "EduAtlas sert "
             + warehouse.toAbsolutePath()

@@ -182,8 +182,11 @@ public final class Tiles {
       Connection c, Layer layer, int z, Envelope tile, Envelope clip, Values values)
       throws SQLException {
     var out = new ArrayList<Geometry>();
+    int band = Math.max(z, layer.minZoom());
+    STRtree tree = shapes(c, layer.level(), band);
     @SuppressWarnings("unchecked")
-    List<Shape> hits = shapes(c, layer.level(), Math.max(z, layer.minZoom())).query(clip);
+    List<Shape> hits =
+        tree == null ? window(c, layer.level(), band, clip) : new ArrayList<>(tree.query(clip));
     hits.sort(java.util.Comparator.comparing(Shape::code));
     for (Shape s : hits) {
       if (!s.envelope().intersects(clip)) {
@@ -228,32 +231,86 @@ public final class Tiles {
   /**
    * The territories of a level in the zoom band of zoom z, indexed by envelope: read once from the
    * warehouse (this object lives as long as one data version is served), then shared by every tile
-   * of the band.
+   * of the band. Null while another thread is loading the band ({@link #warm}): the caller then
+   * reads the tile's window alone ({@link #window}) rather than wait.
    */
   STRtree shapes(Connection c, String level, int z) throws SQLException {
-    ZoomBand band = ZoomBand.forZoom(z);
-    String key = level + " " + band.id();
+    String key = level + " " + ZoomBand.forZoom(z).id();
     STRtree tree = index.get(key);
-    if (tree != null) {
+    if (tree != null || loading.contains(key)) {
       return tree;
     }
     synchronized (index) {
       tree = index.get(key);
-      if (tree == null) {
-        tree = load(c, level, band);
+      if (tree == null && !loading.contains(key)) {
+        tree = load(c, level, ZoomBand.forZoom(z));
         index.put(key, tree);
       }
       return tree;
     }
   }
 
-  /** Reads a level's band into memory now rather than on its first tile. */
+  /** Bands being loaded by {@link #warm}, by key. */
+  private final java.util.Set<String> loading = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * Reads a level's band into memory now rather than on its first tile; tiles asked for meanwhile
+   * read their own window from the warehouse (a few milliseconds) instead of waiting.
+   */
   public void warm(Connection c, String level, int z) throws SQLException {
-    shapes(c, level, z);
+    String key = level + " " + ZoomBand.forZoom(z).id();
+    synchronized (index) {
+      if (index.containsKey(key) || !loading.add(key)) {
+        return;
+      }
+    }
+    try {
+      STRtree tree = load(c, level, ZoomBand.forZoom(z));
+      index.put(key, tree);
+    } finally {
+      loading.remove(key);
+    }
+  }
+
+  /** For tests: marks a band as being loaded by another thread. */
+  void markLoadingForTest(String level, int z) {
+    loading.add(level + " " + ZoomBand.forZoom(z).id());
+  }
+
+  /** For tests: how many bands are in memory. */
+  int loadedBandsForTest() {
+    return index.size();
   }
 
   private STRtree load(Connection c, String level, ZoomBand band) throws SQLException {
     var tree = new STRtree();
+    read(c, level, band, null, s -> tree.insert(s.envelope(), s));
+    tree.build();
+    return tree;
+  }
+
+  /** The band's territories whose envelope meets {@code clip}, read from the warehouse. */
+  private List<Shape> window(Connection c, String level, int z, Envelope clip) throws SQLException {
+    var out = new ArrayList<Shape>();
+    read(c, level, ZoomBand.forZoom(z), clip, out::add);
+    return out;
+  }
+
+  /**
+   * Each territory of a level's band (with its name, density level and TNE flag), or only those
+   * whose stored envelope meets {@code within} (widened by a metre) when it is not null.
+   */
+  private void read(
+      Connection c,
+      String level,
+      ZoomBand band,
+      Envelope within,
+      java.util.function.Consumer<Shape> sink)
+      throws SQLException {
+    String box =
+        within == null
+            ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL AND ? IS NULL"
+            : " AND g.xmax >= ? AND g.xmin <= ? AND g.ymax >= ? AND g.ymin <= ?";
     try (PreparedStatement ps =
         c.prepareStatement(
             level.equals("commune")
@@ -264,12 +321,26 @@ public final class Tiles {
                     + " d.commune_code = c.code) SELECT g.code, t.name, ST_AsWKB(g.geom_3857),"
                     + " a.density_level, a.departement_code FROM territory_geometry_zoom g JOIN"
                     + " territory t ON t.level = g.level AND t.code = g.code LEFT JOIN a ON a.code"
-                    + " = g.code WHERE g.level = ? AND g.min_zoom = ? ORDER BY g.code"
+                    + " = g.code WHERE g.level = ? AND g.min_zoom = ?"
+                    + box
+                    + " ORDER BY g.code"
                 : "SELECT g.code, t.name, ST_AsWKB(g.geom_3857), NULL, NULL FROM"
                     + " territory_geometry_zoom g JOIN territory t ON t.level = g.level AND t.code"
-                    + " = g.code WHERE g.level = ? AND g.min_zoom = ? ORDER BY g.code")) {
+                    + " = g.code WHERE g.level = ? AND g.min_zoom = ?"
+                    + box
+                    + " ORDER BY g.code")) {
       ps.setString(1, level);
       ps.setInt(2, band.minZoom());
+      if (within == null) {
+        for (int k = 3; k <= 6; k++) {
+          ps.setObject(k, null);
+        }
+      } else {
+        ps.setDouble(3, within.getMinX() - 1);
+        ps.setDouble(4, within.getMaxX() + 1);
+        ps.setDouble(5, within.getMinY() - 1);
+        ps.setDouble(6, within.getMaxY() + 1);
+      }
       // Packed coordinates: one array per ring rather than an object per vertex, which keeps the
       // index small and cheap for the garbage collector to trace.
       WKBReader wkb =
@@ -289,20 +360,17 @@ public final class Tiles {
                 case "departement" -> Programmes.isTne(code);
                 default -> null;
               };
-          var s =
+          sink.accept(
               new Shape(
                   code,
                   rs.getString(2),
                   g,
                   g.getEnvelopeInternal(),
                   density == null ? null : ((Number) density).intValue(),
-                  tne);
-          tree.insert(s.envelope(), s);
+                  tne));
         }
       }
     }
-    tree.build();
-    return tree;
   }
 
   /** 0 below the first threshold, then one more per threshold passed. */
