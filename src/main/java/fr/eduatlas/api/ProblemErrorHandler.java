@@ -59,6 +59,7 @@ final class ProblemErrorHandler extends ErrorHandler {
   @Override
   public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
     fields.put(HttpHeader.CONTENT_TYPE, TYPE);
+    fields.put(HttpHeader.CONNECTION, "close");
     return ByteBuffer.wrap(body(status, null));
   }
 
@@ -72,6 +73,9 @@ final class ProblemErrorHandler extends ErrorHandler {
       Callback callback)
       throws IOException {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, TYPE);
+    // Jetty drops a connection whose request it could not parse (a NUL in the path, a URI or
+    // headers too long): said in the answer, so that no client sends its next request on it.
+    response.getHeaders().put(HttpHeader.CONNECTION, "close");
     String path = request.getHttpURI() == null ? null : request.getHttpURI().getPath();
     response.write(true, ByteBuffer.wrap(body(code, path)), callback);
   }

@@ -90,6 +90,23 @@ class ApiHardeningTest {
     assertThat(response).contains("\"status\":" + status);
   }
 
+  /**
+   * A request Jetty itself refuses (a NUL in the path) is answered with a problem that says the
+   * connection closes: Jetty drops it, and a client that did not know would send its next request
+   * on it and get nothing back (seen in the fuzz on Jetty 12).
+   */
+  @Test
+  void aRequestJettyRefusesSaysItsConnectionCloses() throws Exception {
+    String r =
+        raw(
+            "GET /api/v1/rebuilds/%00 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                .getBytes(StandardCharsets.US_ASCII));
+    assertThat(r).startsWith("HTTP/1.1 400");
+    assertThat(r.toLowerCase(java.util.Locale.ROOT))
+        .contains("connection: close")
+        .contains("application/problem+json");
+  }
+
   @Test
   void aForgedHostNeverReachesACachedLink() throws Exception {
     for (String path : new String[] {"/tiles/schools.json", "/ogc", "/ogc/collections"}) {
