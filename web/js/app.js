@@ -369,7 +369,8 @@ function valueText(v, ind) {
   if (!v) return 'sans donnée';
   if (v.status === 'secret') return 'secret statistique';
   if (v.value === null || v.value === undefined) return 'sans donnée';
-  return `${fmt.format(v.value)}${ind.unit ? ` ${ind.unit}` : ''}`;
+  const doubt = v.status === 'douteux' ? ' (valeur douteuse)' : '';
+  return `${fmt.format(v.value)}${ind.unit ? ` ${ind.unit}` : ''}${doubt}`;
 }
 
 let tooltip;
@@ -469,7 +470,7 @@ function renderPanel(p) {
     const row = el('tr', { 'data-indicator': i.id });
     const series = (i.series || []).filter((s) => s.value !== null && s.value !== undefined).map((s) => `${s.period} : ${fmt.format(s.value)}`).join(' · ');
     row.append(el('td', {}, el('span', { text: `${i.label}${i.unit ? ` (${i.unit})` : ''}` }), i.simulated ? el('span', { class: 'simulated', text: 'simulé' }) : null, series && (i.series || []).length > 1 ? el('div', { class: 'series', text: series }) : null));
-    row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }));
+    row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, title: v && v.note ? v.note : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }, v && v.note ? el('div', { class: 'series', text: v.note }) : null));
     for (const c of cmp) {
       const o = (i.compared || []).find((x) => x.level === c.level && x.code === c.code);
       row.append(el('td', { text: o && o.value !== null && o.value !== undefined ? fmt.format(o.value) : '–' }));

@@ -159,6 +159,9 @@ final class JsonViews {
     if (v.appraisal() != null) {
       n.put("appraisal", v.appraisal());
     }
+    if (v.note() != null) {
+      n.put("note", v.note());
+    }
     return n;
   }
 
@@ -196,14 +199,16 @@ final class JsonViews {
     i.classes().forEach(cl::add);
     n.put(
         "aggregation",
-        i.denominator() == null
-            ? "somme de « " + i.numerator() + " »" + (i.scale() == 1 ? "" : " × " + i.scale())
-            : "somme de « "
-                + i.numerator()
-                + " » / somme de « "
-                + i.denominator()
-                + " »"
-                + (i.scale() == 1 ? "" : " × " + fmt(i.scale())));
+        i.median()
+            ? "médiane de « " + i.numerator() + " » sur les établissements du territoire"
+            : i.denominator() == null
+                ? "somme de « " + i.numerator() + " »" + (i.scale() == 1 ? "" : " × " + i.scale())
+                : "somme de « "
+                    + i.numerator()
+                    + " » / somme de « "
+                    + i.denominator()
+                    + " »"
+                    + (i.scale() == 1 ? "" : " × " + fmt(i.scale())));
     if (!i.direction().equals("neutral")) {
       n.put("appraisal", catalog.benchmark().description());
     }
@@ -269,6 +274,9 @@ final class JsonViews {
         if (x.appraisal() != null) {
           g.writeStringField("appraisal", x.appraisal());
         }
+        if (x.note() != null) {
+          g.writeStringField("note", x.note());
+        }
         g.writeBooleanField("simulated", x.simulated());
         Value.Coverage c = x.coverage();
         if (c != null) {
@@ -306,6 +314,9 @@ final class JsonViews {
     }
     if (x.appraisal() != null) {
       p.put("appraisal", x.appraisal());
+    }
+    if (x.note() != null) {
+      p.put("note", x.note());
     }
     return p;
   }

@@ -187,7 +187,8 @@ final class V1Routes {
                     "etablissements",
                     "eleves_couverts",
                     "eleves",
-                    "etablissements_donnees_reelles"));
+                    "etablissements_donnees_reelles",
+                    "remarque"));
         for (IndicatorValues.Row row : v.rows()) {
           Value x = row.value();
           Value.Coverage c = x.coverage();
@@ -207,7 +208,8 @@ final class V1Routes {
                   c == null ? "" : CsvWriter.whole(c.schoolsTotal()),
                   c == null ? "" : CsvWriter.whole(c.pupils()),
                   c == null ? "" : CsvWriter.whole(c.pupilsTotal()),
-                  c == null ? "" : CsvWriter.whole(c.realSchools())));
+                  c == null ? "" : CsvWriter.whole(c.realSchools()),
+                  w.text(x.note())));
         }
         headers.put(
             "Content-Disposition",

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * The indicator catalog ({@code /indicators.json}): what each figure means, its unit, how it is
- * aggregated (always a ratio of sums of {@link Facts}), its sources and classes. Loaded once and
- * checked whole: a catalog naming an unknown fact or source does not load.
+ * aggregated (a ratio of sums of {@link Facts}, or a median over the schools of a school-level
+ * measure), its sources and classes. Loaded once and checked whole: a catalog naming an unknown
+ * fact or source does not load.
  */
 public final class Catalog {
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,60}");
@@ -41,13 +42,35 @@ public final class Catalog {
       List<String> sources,
       String direction,
       List<Double> classes,
-      Integer suppressBelow) {
+      Integer suppressBelow,
+      String statistic,
+      List<Gap> knownGaps) {
 
     /** Whether its values come from the school-level contributions (simulated or real). */
     public boolean fromContributions() {
       return coverage != null;
     }
+
+    /**
+     * Whether the value is the median over the territory's schools of the school-level measure its
+     * numerator names ({@link #MEDIAN_MEASURES}), rather than the ratio of sums.
+     */
+    public boolean median() {
+      return "median".equals(statistic);
+    }
   }
+
+  /**
+   * A known hole in an indicator's source: the communes of a département it gives no value for, and
+   * why (shown on the values, "sans-donnees" or partial, of the territories concerned).
+   */
+  public record Gap(String departement, String reason) {}
+
+  /**
+   * The school-level measures a median indicator may name, by the fact its numerator sums: the
+   * measured download of each school with connectivity data (no connection counting as 0).
+   */
+  public static final Set<String> MEDIAN_MEASURES = Set.of("down_measured");
 
   /** How a value is appraised against France: {@code margin} is relative (0.1 = 10 %). */
   public record Benchmark(String description, double margin) {}
@@ -151,6 +174,22 @@ public final class Catalog {
             problems.add(at + "class thresholds must increase");
           }
         }
+      }
+      if (i.knownGaps() != null) {
+        for (Gap g : i.knownGaps()) {
+          if (g.departement() == null
+              || !g.departement().matches("[0-9]{2}|2[AB]|97[0-9]")
+              || g.reason() == null
+              || g.reason().isBlank()) {
+            problems.add(at + "a known gap names a département and its reason");
+          }
+        }
+      }
+      if (i.statistic() != null && !Set.of("ratio", "median").contains(i.statistic())) {
+        problems.add(at + "statistic is 'ratio' (the default) or 'median'");
+      }
+      if (i.median() && !MEDIAN_MEASURES.contains(i.numerator())) {
+        problems.add(at + "a median is computed over a school-level measure " + MEDIAN_MEASURES);
       }
       if (i.suppressBelow() != null && !"respondents".equals(i.denominator())) {
         problems.add(at + "suppressBelow applies to a count of respondents only");

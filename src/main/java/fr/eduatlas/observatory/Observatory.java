@@ -276,8 +276,8 @@ public final class Observatory {
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT indicator_id, level, code, period, value, status, simulated,"
-                + " schools_covered, schools_total, pupils_covered, pupils_total, schools_real"
-                + " FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
+                + " schools_covered, schools_total, pupils_covered, pupils_total, schools_real,"
+                + " note FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
                 + " period")) {
       for (Territory x : keys) {
         ps.setString(1, x.level());
@@ -342,7 +342,7 @@ public final class Observatory {
               rs.getLong(first + 7),
               rs.getLong(first + 8));
     }
-    return new Value(period, v, status, simulated, cov, null);
+    return new Value(period, v, status, simulated, cov, null, rs.getString(first + 9));
   }
 
   // ---- outlines -----------------------------------------------------------------------------
@@ -501,7 +501,8 @@ public final class Observatory {
     Double france = franceValue(c, i.id(), period);
     String sql =
         "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
-            + " pupils_covered, pupils_total, schools_real FROM indicator_value_by_indicator WHERE"
+            + " pupils_covered, pupils_total, schools_real, note FROM indicator_value_by_indicator"
+            + " WHERE"
             + " indicator_id = ? AND level = ? AND period = ?"
             + (within == null
                 ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
@@ -537,7 +538,8 @@ public final class Observatory {
                   rs.getString(4),
                   rs.getBoolean(5),
                   cov,
-                  catalog.appraise(i, v, france));
+                  catalog.appraise(i, v, france),
+                  rs.getString(11));
           rows.add(new IndicatorValues.Row(rs.getString(1), rs.getString(2), value, null));
         }
       }

@@ -3,7 +3,12 @@ package fr.eduatlas.observatory;
 /**
  * One value of an indicator for a territory and period, as served: the figure (null when secret or
  * without data), its status, whether it is simulated, the coverage it was computed on (null for
- * indicators not counted over schools) and its appraisal against France (null when none applies).
+ * indicators not counted over schools), its appraisal against France (null when none applies) and a
+ * note saying what the figure is when it is not a plain published value (why there is none, that it
+ * covers only part of the territory, why it is doubtful), else null.
+ *
+ * <p>Statuses: {@code publie}; {@code sans-donnees} (no figure); {@code secret} (withheld); {@code
+ * douteux} (published but built on an implausible source count, see the note).
  */
 public record Value(
     String period,
@@ -11,11 +16,12 @@ public record Value(
     String status,
     boolean simulated,
     Coverage coverage,
-    String appraisal) {
+    String appraisal,
+    String note) {
 
   /** The same value appraised. */
   public Value withAppraisal(String a) {
-    return new Value(period, value, status, simulated, coverage, a);
+    return new Value(period, value, status, simulated, coverage, a, note);
   }
 
   /**

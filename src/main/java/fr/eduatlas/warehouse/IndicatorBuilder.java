@@ -92,11 +92,16 @@ public final class IndicatorBuilder {
           indicator_id VARCHAR NOT NULL, level VARCHAR NOT NULL, code VARCHAR NOT NULL,
           period VARCHAR NOT NULL, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
           schools_covered BIGINT, schools_total BIGINT, pupils_covered BIGINT, pupils_total BIGINT,
-          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL, schools_real BIGINT)
+          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL, schools_real BIGINT, note VARCHAR)
         """);
+    schoolMedians();
     for (Catalog.Indicator i : catalog.all()) {
       insertValues(i);
     }
+    exec("DROP TABLE school_median");
+    plausibility();
+    gaps();
+    recreated();
     long secret = suppress();
     exec("DROP TABLE territory_fact");
     exec("DROP TABLE commune_fact");
@@ -112,7 +117,7 @@ public final class IndicatorBuilder {
     exec(
         "CREATE TABLE indicator_value_by_indicator AS SELECT v.indicator_id, v.level, v.period,"
             + " v.code, t.name, v.value, v.status, v.simulated, v.schools_covered,"
-            + " v.schools_total, v.pupils_covered, v.pupils_total, v.schools_real FROM"
+            + " v.schools_total, v.pupils_covered, v.pupils_total, v.schools_real, v.note FROM"
             + " indicator_value v JOIN"
             + " territory t USING (level, code) ORDER BY v.indicator_id, v.level, v.period,"
             + " v.code");
@@ -257,13 +262,35 @@ public final class IndicatorBuilder {
    * The values of one indicator: fact names come from the catalog, checked against {@link Facts}
    * when it loaded, so they are safe as column names; the id and scale are bound.
    */
+  /**
+   * The median per territory and period of each school's measured download (no connection counts as
+   * 0), computed over the schools themselves: a median of medians is not a median.
+   */
+  private void schoolMedians() throws SQLException {
+    exec(
+        """
+        CREATE TEMP TABLE school_median AS
+        SELECT m.level, m.code, c.year::VARCHAR AS period, 'down_measured' AS measure,
+          median(CASE WHEN c.technology = 'aucune' THEN coalesce(c.down_measured, 0)
+                      ELSE c.down_measured END) AS value
+        FROM school_connectivity c JOIN school s USING (uai)
+        JOIN territory_commune m ON m.commune_code = s.commune_code
+        GROUP BY 1, 2, 3
+        """);
+  }
+
   private void insertValues(Catalog.Indicator i) throws SQLException {
     String num = "t." + i.numerator() + "::DOUBLE";
     String den = i.denominator() == null ? null : "t." + i.denominator() + "::DOUBLE";
     String value =
-        den == null
-            ? num + " * ?"
-            : "CASE WHEN " + den + " > 0 THEN " + num + " / " + den + " * ? END";
+        i.median()
+            ? "(SELECT md.value FROM school_median md WHERE md.level = t.level AND md.code ="
+                + " t.code AND md.period = t.period AND md.measure = '"
+                + i.numerator()
+                + "') * ?"
+            : den == null
+                ? num + " * ?"
+                : "CASE WHEN " + den + " > 0 THEN " + num + " / " + den + " * ? END";
     String cov = i.coverage();
     // Coverage of a school-level indicator: zero rather than null where no school has data.
     String covered = cov == null ? "NULL" : "coalesce(t." + cov + "_schools, 0)";
@@ -299,11 +326,171 @@ public final class IndicatorBuilder {
             + simulated
             + ", "
             + real
-            + " FROM territory_fact t WHERE "
+            + ", NULL FROM territory_fact t WHERE "
             + has,
         i.id(),
         i.scale(),
         i.scale());
+  }
+
+  /**
+   * A commune's coverage file count is implausible under one premise for this many inhabitants (a
+   * dwelling houses about two people): Kalhausen's 1 premise for 788 inhabitants, hence 0 % fibre.
+   */
+  static final int MAX_INHABITANTS_PER_PREMISE = 20;
+
+  /**
+   * Flags the commune values built on an implausible premises count ({@link
+   * #MAX_INHABITANTS_PER_PREMISE}): the value stays, with status {@code douteux} and a note saying
+   * why; the report lists them (check {@code valeurs-douteuses}).
+   */
+  private void plausibility() throws SQLException {
+    var ids = new ArrayList<String>();
+    for (Catalog.Indicator i : catalog.all()) {
+      var counts = List.of("premises", "premises_fibre");
+      if (counts.contains(i.numerator())
+          || (i.denominator() != null && counts.contains(i.denominator()))) {
+        ids.add(i.id());
+      }
+    }
+    for (String id : ids) {
+      Jdbc.update(
+          conn,
+          "UPDATE indicator_value v SET status = 'douteux', note = 'valeur douteuse : la source"
+              + " compte ' || c.premises || ' local(aux) pour ' || p.population || ' habitants"
+              + " (moins d''un local pour ' || ? || ' habitants)' FROM commune_coverage c, (SELECT"
+              + " commune_code, arg_max(population_municipale, year) AS population FROM"
+              + " commune_population GROUP BY 1) p WHERE v.indicator_id = ? AND v.level ="
+              + " 'commune' AND v.code = c.commune_code AND v.period = c.year::VARCHAR AND"
+              + " p.commune_code = c.commune_code AND c.premises * ? < p.population AND v.status"
+              + " = 'publie'",
+          MAX_INHABITANTS_PER_PREMISE,
+          id,
+          MAX_INHABITANTS_PER_PREMISE);
+    }
+  }
+
+  /**
+   * For the indicators given per commune: in each period a source covers, every territory none of
+   * whose communes has a value gets a {@code sans-donnees} value saying why (the catalog's known
+   * gap for its département, else that the source gives nothing for it), and a value summed over
+   * only part of a territory's communes says how many are missing.
+   */
+  private void gaps() throws SQLException {
+    for (Catalog.Indicator i : catalog.all()) {
+      if (!i.grain().equals("commune")) {
+        continue;
+      }
+      Jdbc.update(
+          conn,
+          "CREATE OR REPLACE TEMP TABLE gap AS WITH p AS (SELECT DISTINCT period FROM"
+              + " indicator_value WHERE indicator_id = ? AND level = 'commune'), have AS (SELECT"
+              + " code, period FROM indicator_value WHERE indicator_id = ? AND level = 'commune'),"
+              + " dep AS (SELECT commune_code, code AS departement FROM territory_commune WHERE"
+              + " level = 'departement') SELECT tc.level, tc.code, p.period, count(*) AS"
+              + " communes, count(h.code) AS given, min(dep.departement) FILTER (WHERE h.code IS"
+              + " NULL) AS first_missing_dep, count(DISTINCT dep.departement) FILTER (WHERE h.code"
+              + " IS NULL) AS missing_deps FROM territory_commune tc CROSS JOIN p LEFT JOIN have h"
+              + " ON h.code = tc.commune_code AND h.period = p.period LEFT JOIN dep ON"
+              + " dep.commune_code = tc.commune_code GROUP BY 1, 2, 3 HAVING count(h.code) <"
+              + " count(*)",
+          i.id(),
+          i.id());
+      exec("CREATE OR REPLACE TEMP TABLE gap_reason (departement VARCHAR, reason VARCHAR)");
+      if (i.knownGaps() != null) {
+        for (Catalog.Gap g : i.knownGaps()) {
+          Jdbc.update(conn, "INSERT INTO gap_reason VALUES (?, ?)", g.departement(), g.reason());
+        }
+      }
+      // The reason: the known gap when every missing commune lies in its département.
+      String reason =
+          "coalesce((SELECT r.reason FROM gap_reason r WHERE g.missing_deps = 1 AND r.departement"
+              + " = g.first_missing_dep), 'la source ne donne aucune valeur pour ' || CASE WHEN"
+              + " g.communes = 1 THEN 'cette commune' ELSE 'les communes de ce territoire' END || '"
+              + " pour cette période')";
+      Jdbc.update(
+          conn,
+          "INSERT INTO indicator_value SELECT ?, g.level, g.code, g.period, NULL, NULL, NULL, NULL,"
+              + " NULL, NULL, NULL, 'sans-donnees', false, NULL, "
+              + reason
+              + " FROM gap g WHERE g.given = 0 AND NOT EXISTS (SELECT 1 FROM indicator_value v"
+              + " WHERE v.indicator_id = ? AND v.level = g.level AND v.code = g.code AND v.period"
+              + " = g.period)",
+          i.id(),
+          i.id());
+      Jdbc.update(
+          conn,
+          "UPDATE indicator_value v SET note = 'valeur partielle : ' || (g.communes - g.given) ||"
+              + " ' commune(s) sur ' || g.communes || ' sans valeur dans la source' || coalesce(' ("
+              + "' || (SELECT r.reason FROM gap_reason r WHERE g.missing_deps = 1 AND"
+              + " r.departement = g.first_missing_dep) || ')', '') FROM gap g WHERE v.indicator_id"
+              + " = ? AND v.level = g.level AND v.code = g.code AND v.period = g.period AND g.given"
+              + " > 0 AND v.note IS NULL",
+          i.id());
+    }
+    exec("DROP TABLE IF EXISTS gap");
+    exec("DROP TABLE IF EXISTS gap_reason");
+  }
+
+  /** The facts {@code ModelBuilder#apportionRecreated} apportions. */
+  private static final List<String> APPORTIONED_FACTS =
+      List.of("population", "premises", "premises_fibre");
+
+  /**
+   * The commune values that rest on the apportionment of a former commune nouvelle's source figure
+   * between it and the communes re-created from it ({@code commune_recreated}) say they are
+   * estimates ({@code estime}); a former commune's value that a source gives for the whole of it,
+   * re-created communes included, says it is not split ({@code non-ventile}).
+   */
+  private void recreated() throws SQLException {
+    exec(
+        """
+        CREATE OR REPLACE TEMP TABLE recreated_note AS
+        SELECT r.parent_code, p.name AS parent_name,
+               string_agg(r.code || ' ' || c.name, ', ' ORDER BY r.code) AS parts
+        FROM commune_recreated r JOIN commune c ON c.code = r.code
+        JOIN commune p ON p.code = r.parent_code GROUP BY 1, 2
+        """);
+    for (Catalog.Indicator i : catalog.all()) {
+      if (!i.grain().equals("commune")) {
+        continue;
+      }
+      boolean apportioned =
+          APPORTIONED_FACTS.contains(i.numerator())
+              || (i.denominator() != null && APPORTIONED_FACTS.contains(i.denominator()));
+      if (apportioned) {
+        Jdbc.update(
+            conn,
+            "UPDATE indicator_value v SET status = 'estime', note = 'estimation : part de la"
+                + " valeur que la source donne pour ' || n.parent_name || ' (' || n.parent_code ||"
+                + " '), commune nouvelle à son millésime, au prorata des populations du COG' FROM"
+                + " commune_recreated r JOIN recreated_note n USING (parent_code) WHERE"
+                + " v.indicator_id = ? AND v.level = 'commune' AND v.code = r.code AND v.status ="
+                + " 'publie'",
+            i.id());
+        Jdbc.update(
+            conn,
+            "UPDATE indicator_value v SET status = 'estime', note = 'estimation : valeur que la"
+                + " source donne pour la commune nouvelle de son millésime, moins la part des"
+                + " communes rétablies depuis (' || n.parts || '), au prorata des populations du"
+                + " COG' FROM recreated_note n WHERE v.indicator_id = ? AND v.level = 'commune'"
+                + " AND v.code = n.parent_code AND v.status = 'publie'",
+            i.id());
+      } else {
+        Jdbc.update(
+            conn,
+            "UPDATE indicator_value v SET status = 'non-ventile', note = 'valeur que la source"
+                + " donne pour la commune nouvelle de son millésime, qui comprend aussi ' ||"
+                + " n.parts || ' (rétablies depuis) : non ventilée' FROM recreated_note n WHERE"
+                + " v.indicator_id = ? AND v.level = 'commune' AND v.code = n.parent_code AND"
+                + " v.status = 'publie' AND EXISTS (SELECT 1 FROM commune_recreated r WHERE"
+                + " r.parent_code = n.parent_code AND NOT EXISTS (SELECT 1 FROM indicator_value o"
+                + " WHERE o.indicator_id = v.indicator_id AND o.level = 'commune' AND o.code ="
+                + " r.code AND o.period = v.period AND o.value IS NOT NULL))",
+            i.id());
+      }
+    }
+    exec("DROP TABLE recreated_note");
   }
 
   /** Primary then secondary suppression of the indicators that declare a threshold. */

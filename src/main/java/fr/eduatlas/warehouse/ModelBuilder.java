@@ -420,6 +420,111 @@ public final class ModelBuilder {
         FROM src_arcep_ftth s JOIN src_arcep_ftth_quarters q USING (_line)
         GROUP BY ALL ORDER BY ALL
         """);
+    apportionRecreated();
+  }
+
+  /**
+   * Communes re-created after a source's vintage (a commune nouvelle split again: L'Oie and
+   * Sainte-Florence out of Essarts-en-Bocage): the sources count them in their former commune
+   * nouvelle, and the 2018 polygons draw them inside it. Such a commune is recognised by having
+   * neither a legal population nor a 2018 polygon; its former commune is the one of its département
+   * sharing one of its postal codes whose source population most exceeds its current one (COG). The
+   * former commune's legal population and coverage counts are then apportioned between it and the
+   * re-created communes by their populations in the COG (totals conserved, the parts rounded, the
+   * former commune taking the remainder), and recorded in {@code commune_recreated} so that the
+   * values say they are estimates ({@code estime}) or, for a source not apportioned, that the
+   * former commune's value is not split ({@code non-ventile}).
+   */
+  private void apportionRecreated() throws SQLException {
+    exec(
+        """
+        CREATE TABLE commune_recreated AS
+        WITH orphan AS (
+          SELECT c.code, c.departement_code, c.population_cog FROM commune c
+          WHERE c.zone <> 'com' AND c.population_cog IS NOT NULL
+            AND c.code NOT IN (SELECT commune_code FROM commune_population)
+            AND c.code NOT IN (SELECT code FROM territory_geometry WHERE level = 'commune')),
+        candidate AS (
+          SELECT o.code, p.code AS parent_code,
+                 (pp.population_municipale - p.population_cog)::DOUBLE / p.population_cog
+                   AS relative_excess
+          FROM orphan o
+          JOIN commune p ON p.departement_code = o.departement_code AND p.code <> o.code
+          JOIN commune_population pp ON pp.commune_code = p.code
+          WHERE p.population_cog > 0
+            AND pp.population_municipale - p.population_cog >= 0.5 * o.population_cog)
+        SELECT code, arg_max(parent_code, relative_excess) AS parent_code FROM candidate
+        GROUP BY code
+        ORDER BY code
+        """);
+    // Each part's share of its group (the former commune and the communes re-created from it).
+    exec(
+        """
+        CREATE TEMP TABLE recreated_share AS
+        WITH g AS (SELECT parent_code, code FROM commune_recreated
+                   UNION ALL SELECT DISTINCT parent_code, parent_code FROM commune_recreated)
+        SELECT g.parent_code, g.code, g.code = g.parent_code AS is_parent,
+               c.population_cog::DOUBLE / sum(c.population_cog) OVER (PARTITION BY g.parent_code)
+                 AS share
+        FROM g JOIN commune c ON c.code = g.code
+        """);
+    for (String[] t :
+        new String[][] {
+          {
+            "commune_population",
+            "population_municipale, population_comptee_a_part," + " population_totale"
+          },
+          {
+            "commune_coverage",
+            "premises, premises_fibre, premises_cable, premises_dsl,"
+                + " premises_thd_radio, premises_4g_fixe, premises_hd_radio, premises_satellite"
+          }
+        }) {
+      String table = t[0];
+      String[] cols = t[1].split(",\\s*");
+      var parts = new StringBuilder();
+      var sums = new StringBuilder();
+      var remainders = new StringBuilder();
+      for (String col : cols) {
+        parts.append(", round(f.").append(col).append(" * s.share)::BIGINT");
+        sums.append(", sum(o.").append(col).append(") AS ").append(col);
+        remainders
+            .append(remainders.length() == 0 ? "" : ", ")
+            .append(col)
+            .append(" = ")
+            .append(table)
+            .append('.')
+            .append(col)
+            .append(" - x.")
+            .append(col);
+      }
+      // The re-created communes' parts first, then the former commune keeps the remainder.
+      exec(
+          "INSERT INTO "
+              + table
+              + " (commune_code, year, "
+              + t[1]
+              + ", source_rows) SELECT s.code, f.year"
+              + parts
+              + ", 0 FROM "
+              + table
+              + " f JOIN recreated_share s ON s.parent_code = f.commune_code AND NOT s.is_parent");
+      exec(
+          "UPDATE "
+              + table
+              + " SET "
+              + remainders
+              + " FROM (SELECT r.parent_code, o.year"
+              + sums
+              + " FROM "
+              + table
+              + " o JOIN commune_recreated r ON r.code = o.commune_code GROUP BY 1, 2) x WHERE "
+              + table
+              + ".commune_code = x.parent_code AND "
+              + table
+              + ".year = x.year");
+    }
+    exec("DROP TABLE recreated_share");
   }
 
   /** Consistency checks whose outcome goes in the report (they do not stop the build). */
@@ -466,6 +571,13 @@ public final class ModelBuilder {
             "communes-sans-couverture",
             "SELECT string_agg(code, ', ' ORDER BY code) FROM commune WHERE zone <> 'com'"
                 + " AND code NOT IN (SELECT commune_code FROM commune_coverage)"));
+    // Values built on an implausible source count (IndicatorBuilder#plausibility): kept, flagged.
+    out.add(
+        check(
+            "valeurs-douteuses",
+            "SELECT string_agg(indicator_id || ' ' || code || ' ' || period || ' : ' || note, ', '"
+                + " ORDER BY indicator_id, code, period) FROM indicator_value WHERE status ="
+                + " 'douteux'"));
     // Real rows set aside by the precedence among contributions (ContributionModel): reported,
     // never silent; the full list with both values is the contribution_conflict table.
     out.add(

@@ -178,4 +178,128 @@ class FiguresRealIT {
         });
     assertThat(leftOut).contains("06"); // Mayotte: no eligible commune
   }
+
+  /** The value of an indicator for one territory and period, from the values route. */
+  static JsonNode value(String indicator, String level, String code, String period)
+      throws Exception {
+    var r =
+        get(
+            "/api/v1/indicators/"
+                + indicator
+                + "/values?level="
+                + level
+                + "&year="
+                + period
+                + "&within="
+                + level
+                + ":"
+                + code);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    for (JsonNode v : JSON.readTree(r.body()).get("values")) {
+      if (v.get("code").asText().equals(code)) {
+        return v;
+      }
+    }
+    throw new AssertionError("no value of " + indicator + " for " + level + " " + code);
+  }
+
+  /**
+   * Communes re-created after the 2021 populations (L'Oie and Sainte-Florence out of
+   * Essarts-en-Bocage; Celles, Chalinargues, Chavagnac and Sainte-Anastasie out of
+   * Neussargues-Moissac): the former commune's figure is apportioned by the COG's populations,
+   * totals kept, every part an estimate that says so; a source not apportioned says its former
+   * commune's value is not split.
+   */
+  @Test
+  void reCreatedCommunesShareTheirFormerCommunesFigureAsEstimates() throws Exception {
+    String[][] groups = {
+      {"85084", "9399", "85165", "85212"},
+      {"15141", "1653", "15031", "15035", "15047", "15171"}
+    };
+    for (String[] g : groups) {
+      long sum = 0;
+      for (int k = 0; k < g.length; k++) {
+        if (k == 1) {
+          continue;
+        }
+        JsonNode v = value("population", "commune", g[k], "2021");
+        assertThat(v.get("status").asText()).as(g[k]).isEqualTo("estime");
+        assertThat(v.get("note").asText()).as(g[k]).contains("estimation");
+        sum += v.get("value").asLong();
+      }
+      assertThat(sum)
+          .as("the former commune " + g[0] + "'s total is kept")
+          .isEqualTo(Long.parseLong(g[1]));
+      JsonNode fibre = value("couverture-fibre", "commune", g[2], "2024");
+      assertThat(fibre.get("status").asText()).isEqualTo("estime");
+    }
+    // The density grid is not apportioned: Neussargues-Moissac's share of rural population is
+    // the whole former commune's, and says so.
+    JsonNode rural = value("part-population-rurale", "commune", "15141", "2024");
+    assertThat(rural.get("status").asText()).isEqualTo("non-ventile");
+    assertThat(rural.get("note").asText()).contains("15031 Celles");
+    // The département's figure is the same sum as before: nothing was added or lost.
+    assertThat(value("population", "departement", "85", "2021").get("status").asText())
+        .isEqualTo("publie");
+  }
+
+  /**
+   * Mayotte has no 2021 legal population: its communes, département, région and académie say
+   * "sans-donnees" and why, and France's total says it misses communes.
+   */
+  @Test
+  void aValueWithoutDataSaysWhyAndAPartialSumSaysItIsPartial() throws Exception {
+    for (String[] t : new String[][] {{"commune", "97611"}, {"departement", "976"}}) {
+      JsonNode v = value("population", t[0], t[1], "2021");
+      assertThat(v.get("status").asText()).isEqualTo("sans-donnees");
+      assertThat(v.get("value").isNull()).isTrue();
+      assertThat(v.get("note").asText()).contains("Mayotte");
+    }
+    JsonNode france = value("population", "france", "FR", "2021");
+    assertThat(france.get("status").asText()).isEqualTo("publie");
+    assertThat(france.get("note").asText()).startsWith("valeur partielle");
+    // The CSV carries the note too.
+    var csv = get("/api/v1/indicators/population/values?level=departement&year=2021&format=csv");
+    assertThat(csv.body().lines().findFirst().orElseThrow()).endsWith(",remarque");
+    assertThat(csv.body()).contains("976,Mayotte").contains("sans-donnees");
+  }
+
+  /**
+   * Kalhausen's 1 premise for 788 inhabitants and Camopi's 3 for 2,146 in the 2024 coverage file
+   * (hence 0 % fibre) are flagged by the plausibility check, on the value and in the report.
+   */
+  @Test
+  void anImplausibleSourceCountIsFlaggedOnTheValueAndInTheReport() throws Exception {
+    for (String code : List.of("57355", "97356")) {
+      JsonNode v = value("couverture-fibre", "commune", code, "2024");
+      assertThat(v.get("status").asText()).as(code).isEqualTo("douteux");
+      assertThat(v.get("note").asText()).contains("valeur douteuse");
+      assertThat(v.get("value").isNull()).isFalse();
+    }
+    try (var c =
+        java.sql.DriverManager.getConnection("jdbc:duckdb:" + RealWarehouse.get(), readOnly())) {
+      try (var rs =
+          c.createStatement()
+              .executeQuery("SELECT detail FROM ingest_check WHERE name = 'valeurs-douteuses'")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).contains("57355").contains("97356");
+      }
+    }
+  }
+
+  private static java.util.Properties readOnly() {
+    var p = new java.util.Properties();
+    p.setProperty("duckdb.read_only", "true");
+    return p;
+  }
+
+  /** The median bandwidth is served beside the mean, which a few fibre schools drag up. */
+  @Test
+  void theMedianBandwidthIsServedAndSitsBelowTheMean() throws Exception {
+    JsonNode median = value("debit-mesure-median", "france", "FR", "2019");
+    JsonNode mean = value("debit-mesure-moyen", "france", "FR", "2019");
+    assertThat(median.get("value").asDouble())
+        .isPositive()
+        .isLessThan(mean.get("value").asDouble());
+  }
 }

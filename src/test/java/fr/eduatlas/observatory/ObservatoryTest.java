@@ -172,4 +172,55 @@ class ObservatoryTest {
     assertThat(obs.territoryFeature(c, "departement", "02")).isPresent();
     assertThat(obs.territoryFeature(c, "departement", "99")).isEmpty();
   }
+
+  /**
+   * The median bandwidth of a territory is the median over its schools (no connection counting as
+   * 0), recomputed here in Java from the raw school rows, for every département and year.
+   */
+  @Test
+  void theMedianBandwidthIsTheMedianOfTheTerritorysSchools() throws Exception {
+    var bySchools = new java.util.HashMap<String, java.util.List<Double>>();
+    try (var ps =
+            c.prepareStatement(
+                "SELECT m.departement_code, k.year, k.technology, k.down_measured FROM"
+                    + " school_connectivity k JOIN school s USING (uai) JOIN commune m ON m.code ="
+                    + " s.commune_code WHERE m.departement_code IS NOT NULL");
+        var rs = ps.executeQuery()) {
+      while (rs.next()) {
+        boolean none = "aucune".equals(rs.getString(3));
+        double d = rs.getDouble(4);
+        boolean measured = !rs.wasNull();
+        if (!measured && !none) {
+          continue; // not measured
+        }
+        bySchools
+            .computeIfAbsent(rs.getString(1) + "/" + rs.getInt(2), k -> new java.util.ArrayList<>())
+            .add(measured ? d : 0);
+      }
+    }
+    assertThat(bySchools).isNotEmpty();
+    int checked = 0;
+    for (String period : obs.periods(c, "debit-mesure-median")) {
+      var v =
+          obs.values(c, new ValuesQuery("debit-mesure-median", "departement", period, null, null));
+      for (var row : v.rows()) {
+        var xs = bySchools.get(row.code() + "/" + period);
+        if (xs == null) {
+          assertThat(row.value().value()).isNull();
+          continue;
+        }
+        xs.sort(null);
+        int n = xs.size();
+        double median = n % 2 == 1 ? xs.get(n / 2) : (xs.get(n / 2 - 1) + xs.get(n / 2)) / 2;
+        assertThat(row.value().value())
+            .as(row.code() + " " + period)
+            .isEqualTo(Figures.round(median));
+        checked++;
+      }
+    }
+    assertThat(checked).isPositive();
+    // The mean, kept as its own indicator, differs from it where a few schools drag it.
+    assertThat(obs.indicator("debit-mesure-moyen").median()).isFalse();
+    assertThat(obs.indicator("debit-mesure-median").median()).isTrue();
+  }
 }
