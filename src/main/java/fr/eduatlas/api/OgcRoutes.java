@@ -3,11 +3,14 @@ package fr.eduatlas.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.observatory.IndicatorValues;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
 import fr.eduatlas.observatory.School;
 import fr.eduatlas.observatory.SchoolQuery;
 import fr.eduatlas.observatory.TerritoryFeature;
+import fr.eduatlas.observatory.Value;
+import fr.eduatlas.observatory.ValuesQuery;
 import fr.eduatlas.territory.Level;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -40,7 +43,8 @@ final class OgcRoutes {
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30");
   private static final String JSON = "application/json";
   private static final String GEOJSON = "application/geo+json";
-  private static final Set<String> ITEMS_PARAMS = Set.of("limit", "offset", "bbox", "datetime");
+  private static final Set<String> ITEMS_PARAMS =
+      Set.of("limit", "offset", "bbox", "datetime", "indicator", "year");
   private static final int DEFAULT_LIMIT = 10;
   static final String SCHOOLS = "etablissements";
 
@@ -297,6 +301,11 @@ final class OgcRoutes {
     ArrayNode features = fc.putArray("features");
     long matched;
     if (col.level() == null) {
+      if (ctx.queryParam("indicator") != null || ctx.queryParam("year") != null) {
+        throw ApiException.badRequest(
+            "paramètres 'indicator' et 'year' : la collection des établissements ne porte pas"
+                + " d'indicateur");
+      }
       Page<School> page =
           observatory.schools(
               r.connection(),
@@ -307,7 +316,19 @@ final class OgcRoutes {
       Page<TerritoryFeature> page =
           observatory.territoryFeatures(
               r.connection(), col.level().id(), bbox, paging.limit(), paging.offset());
-      page.items().forEach(t -> features.add(GeoJsonViews.territory(t)));
+      // The choropleth's figures as properties, for a GIS reading /ogc alone.
+      IndicatorValues values = indicatorValues(r, col);
+      Map<String, Value> byCode = new java.util.HashMap<>();
+      if (values != null) {
+        values.rows().forEach(v -> byCode.put(v.code(), v.value()));
+      }
+      for (TerritoryFeature t : page.items()) {
+        ObjectNode f = GeoJsonViews.territory(t);
+        if (values != null) {
+          indicatorProperties((ObjectNode) f.get("properties"), values, byCode.get(t.code()));
+        }
+        features.add(f);
+      }
       matched = page.matched();
     }
     fc.put("numberMatched", matched);
@@ -338,6 +359,35 @@ final class OgcRoutes {
     Map<String, String> headers = new LinkedHashMap<>();
     paging.capHeader(headers);
     return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
+  }
+
+  /** The values of the {@code indicator} asked for at the collection's level, or null. */
+  private IndicatorValues indicatorValues(Reads.Read r, Collection col) throws Exception {
+    String id = r.param("indicator");
+    if (id == null) {
+      if (r.param("year") != null) {
+        throw ApiException.badRequest("paramètre 'year' : sans objet sans 'indicator'");
+      }
+      return null;
+    }
+    return observatory.values(
+        r.connection(), new ValuesQuery(id, col.level().id(), r.param("year"), null, null));
+  }
+
+  /**
+   * An indicator's value as a territory's properties: the indicator, period, value (null without
+   * one), unit, status, simulated, and the note when there is one.
+   */
+  private static void indicatorProperties(ObjectNode p, IndicatorValues values, Value v) {
+    p.put("indicateur", values.indicator().id());
+    p.put("periode", values.period());
+    p.put("valeur", v == null ? null : v.value());
+    p.put("unite", values.indicator().unit());
+    p.put("statut", v == null ? "sans-donnees" : v.status());
+    p.put("simule", v != null && v.simulated());
+    if (v != null && v.note() != null) {
+      p.put("remarque", v.note());
+    }
   }
 
   private Body item(Reads.Read r) throws Exception {

@@ -155,6 +155,16 @@ final class OpenApi {
                   Param.query("offset", "integer", "rang du premier objet"),
                   Param.query("bbox", "array", "minx,miny,maxx,maxy en CRS84"),
                   Param.query("datetime", "string", "instant ou intervalle RFC 3339"),
+                  Param.query(
+                      "indicator",
+                      "string",
+                      "identifiant d'un indicateur (collections de territoires) : chaque objet"
+                          + " porte sa valeur (propriétés indicateur, periode, valeur, unite,"
+                          + " statut, simule, remarque)"),
+                  Param.query(
+                      "year",
+                      "string",
+                      "période de l'indicateur (par défaut la plus récente) ; avec 'indicator'"),
                   f())),
           new Op(
               "/ogc/collections/{collectionId}/items/{featureId}",

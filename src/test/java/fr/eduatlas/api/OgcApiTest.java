@@ -224,4 +224,40 @@ class OgcApiTest {
     status("/ogc/conformance?f=html", 400);
     status("/ogc/collections/communes/items?f=xml", 400);
   }
+
+  /**
+   * A GIS reading /ogc alone gets the choropleth's figures: with {@code indicator} (and {@code
+   * year}), every territory of the page carries the indicator's value, unit, status and period; the
+   * schools' collection and a year without an indicator are refused.
+   */
+  @Test
+  void territoriesCarryTheValuesOfAChosenIndicator() throws Exception {
+    JsonNode fc =
+        ok(
+            "/ogc/collections/departements/items?indicator=couverture-fibre&year=2024&limit=100",
+            "application/geo+json");
+    boolean aisne = false;
+    for (JsonNode f : fc.get("features")) {
+      JsonNode p = f.get("properties");
+      assertThat(p.get("indicateur").asText()).isEqualTo("couverture-fibre");
+      assertThat(p.get("periode").asText()).isEqualTo("2024");
+      assertThat(p.get("unite").asText()).isEqualTo("%");
+      assertThat(p.has("valeur") && p.has("statut") && p.has("simule")).isTrue();
+      if (f.get("id").asText().equals("02")) {
+        aisne = true;
+        // Abbécourt: no fibre count, 300 premises; Laon 14,274 of 15,627 (couverture.csv).
+        assertThat(p.get("valeur").asDouble())
+            .isEqualTo(fr.eduatlas.observatory.Figures.round(14274.0 / (15627 + 300) * 100));
+        assertThat(p.get("statut").asText()).isEqualTo("publie");
+      }
+    }
+    assertThat(aisne).isTrue();
+    // Without an indicator, the properties are the territory's only.
+    JsonNode plain = ok("/ogc/collections/departements/items?limit=1", "application/geo+json");
+    assertThat(plain.get("features").get(0).get("properties").has("valeur")).isFalse();
+    status("/ogc/collections/etablissements/items?indicator=population", 400);
+    status("/ogc/collections/departements/items?year=2024", 400);
+    status("/ogc/collections/departements/items?indicator=inconnu", 404);
+    status("/ogc/collections/departements/items?indicator=couverture-fibre&year=1999", 400);
+  }
 }
