@@ -52,6 +52,37 @@ final class Bbox {
     return new double[] {w, s, e, n};
   }
 
+  /**
+   * A box in a projected system (metres): four finite numbers minx,miny,maxx,maxy with min ≤ max,
+   * no range beyond that (the system's domain is checked when the box is transformed).
+   */
+  static double[] parseProjected(String raw) {
+    String[] p = raw.split(",", -1);
+    if (p.length != 4) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : quatre nombres attendus, minx,miny,maxx,maxy (reçu '"
+              + shown(raw)
+              + "')");
+    }
+    double[] v = new double[4];
+    for (int i = 0; i < 4; i++) {
+      String s = p[i].strip();
+      if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?")) {
+        throw ApiException.badRequest(
+            "paramètre 'bbox' : '" + shown(p[i]) + "' n'est pas un nombre (minx,miny,maxx,maxy)");
+      }
+      v[i] = Double.parseDouble(s);
+      if (!Double.isFinite(v[i])) {
+        throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
+      }
+    }
+    if (v[0] > v[2] || v[1] > v[3]) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : minx ≤ maxx et miny ≤ maxy attendus (reçu '" + shown(raw) + "')");
+    }
+    return v;
+  }
+
   private static String shown(String s) {
     return s.length() > 60 ? s.substring(0, 60) + "…" : s;
   }

@@ -34,6 +34,41 @@ final class GeoJsonViews {
     return f;
   }
 
+  /**
+   * A school in another coordinate system: its point through {@code crs} (null outside the system's
+   * domain, with a property saying so).
+   */
+  static ObjectNode school(School s, OgcCrs crs) {
+    ObjectNode f = school(s);
+    if (s.located() && !crs.isDefault()) {
+      var point =
+          new org.locationtech.jts.geom.GeometryFactory()
+              .createPoint(new org.locationtech.jts.geom.Coordinate(s.lon(), s.lat()));
+      placed(f, crs, point);
+    }
+    return f;
+  }
+
+  /** A territory in another coordinate system ({@link #school(School, OgcCrs)}). */
+  static ObjectNode territory(TerritoryFeature t, OgcCrs crs) {
+    ObjectNode f = territory(t);
+    if (t.outline() != null && !crs.isDefault()) {
+      placed(f, crs, t.outline());
+    }
+    return f;
+  }
+
+  private static void placed(ObjectNode f, OgcCrs crs, org.locationtech.jts.geom.Geometry g) {
+    var out = crs.fromCrs84(g);
+    if (out == null) {
+      f.putNull("geometry");
+      ((ObjectNode) f.get("properties"))
+          .put("remarque_crs", "hors du domaine de " + crs.label() + " : géométrie omise");
+    } else {
+      f.set("geometry", JsonViews.geometry(out, crs.decimals()));
+    }
+  }
+
   /** A territory with its outline, as the OGC collections serve it (French property names). */
   static ObjectNode territory(TerritoryFeature t) {
     ObjectNode f = NODES.objectNode();

@@ -40,11 +40,12 @@ final class OgcRoutes {
       List.of(
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
-          "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30");
+          "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+          "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs");
   private static final String JSON = "application/json";
   private static final String GEOJSON = "application/geo+json";
   private static final Set<String> ITEMS_PARAMS =
-      Set.of("limit", "offset", "bbox", "datetime", "indicator", "year");
+      Set.of("limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "indicator", "year");
   private static final int DEFAULT_LIMIT = 10;
   static final String SCHOOLS = "etablissements";
 
@@ -121,7 +122,8 @@ final class OgcRoutes {
         "/ogc/collections/{collectionId}/items",
         union(ITEMS_PARAMS, Set.of("f")),
         this::items);
-    reads.get(app, "/ogc/collections/{collectionId}/items/{featureId}", Set.of("f"), this::item);
+    reads.get(
+        app, "/ogc/collections/{collectionId}/items/{featureId}", Set.of("f", "crs"), this::item);
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -224,7 +226,9 @@ final class OgcRoutes {
     ObjectNode n = json.createObjectNode();
     n.put("id", col.id()).put("title", col.title()).put("description", col.description());
     n.put("itemType", "feature");
-    n.putArray("crs").add(CRS84);
+    ArrayNode crs = n.putArray("crs");
+    OgcCrs.uris().forEach(crs::add);
+    n.put("storageCrs", CRS84);
     double[] bbox =
         observatory.extent(r.connection(), col.level() == null ? null : col.level().id());
     ObjectNode spatial = n.putObject("extent").putObject("spatial");
@@ -293,8 +297,16 @@ final class OgcRoutes {
     checkF(ctx, "geojson");
     Collection col = collection(ctx);
     Params.Paging paging = Params.paging(ctx, DEFAULT_LIMIT);
+    OgcCrs crs = OgcCrs.of(ctx.queryParam("crs"), "crs");
+    OgcCrs bboxCrs = OgcCrs.of(ctx.queryParam("bbox-crs"), "bbox-crs");
     String rawBbox = ctx.queryParam("bbox");
-    double[] bbox = rawBbox == null ? null : bbox(rawBbox);
+    if (rawBbox == null && ctx.queryParam("bbox-crs") != null) {
+      throw ApiException.badRequest("paramètre 'bbox-crs' : sans objet sans 'bbox'");
+    }
+    double[] bbox =
+        rawBbox == null
+            ? null
+            : bboxCrs.isDefault() ? bbox(rawBbox) : bboxCrs.toCrs84(Bbox.parseProjected(rawBbox));
     datetime(ctx.queryParam("datetime"));
     ObjectNode fc = json.createObjectNode();
     fc.put("type", "FeatureCollection");
@@ -310,7 +322,7 @@ final class OgcRoutes {
           observatory.schools(
               r.connection(),
               new SchoolQuery(null, null, null, null, bbox, paging.limit(), paging.offset()));
-      page.items().forEach(s -> features.add(GeoJsonViews.school(s)));
+      page.items().forEach(s -> features.add(GeoJsonViews.school(s, crs)));
       matched = page.matched();
     } else {
       Page<TerritoryFeature> page =
@@ -323,7 +335,7 @@ final class OgcRoutes {
         values.rows().forEach(v -> byCode.put(v.code(), v.value()));
       }
       for (TerritoryFeature t : page.items()) {
-        ObjectNode f = GeoJsonViews.territory(t);
+        ObjectNode f = GeoJsonViews.territory(t, crs);
         if (values != null) {
           indicatorProperties((ObjectNode) f.get("properties"), values, byCode.get(t.code()));
         }
@@ -358,6 +370,7 @@ final class OgcRoutes {
     }
     Map<String, String> headers = new LinkedHashMap<>();
     paging.capHeader(headers);
+    headers.put("Content-Crs", "<" + crs.uri() + ">");
     return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
   }
 
@@ -395,12 +408,13 @@ final class OgcRoutes {
     checkF(ctx, "geojson");
     Collection col = collection(ctx);
     String id = ctx.pathParam("featureId");
+    OgcCrs crs = OgcCrs.of(ctx.queryParam("crs"), "crs");
     ObjectNode f =
         (col.level() == null
-                ? observatory.findSchool(r.connection(), id).map(GeoJsonViews::school)
+                ? observatory.findSchool(r.connection(), id).map(x -> GeoJsonViews.school(x, crs))
                 : observatory
                     .territoryFeature(r.connection(), col.level().id(), id)
-                    .map(GeoJsonViews::territory))
+                    .map(x -> GeoJsonViews.territory(x, crs)))
             .orElseThrow(
                 () ->
                     new ApiException(
@@ -416,6 +430,7 @@ final class OgcRoutes {
         GEOJSON,
         null);
     link(links, href, "collection", JSON, col.title());
-    return new Body(json.writeValueAsBytes(f), GEOJSON, Map.of());
+    return new Body(
+        json.writeValueAsBytes(f), GEOJSON, Map.of("Content-Crs", "<" + crs.uri() + ">"));
   }
 }

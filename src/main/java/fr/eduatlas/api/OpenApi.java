@@ -153,7 +153,21 @@ final class OpenApi {
                       "integer",
                       "taille de page, 10 par défaut, 1000 au plus (au-delà : 1000)"),
                   Param.query("offset", "integer", "rang du premier objet"),
-                  Param.query("bbox", "array", "minx,miny,maxx,maxy en CRS84"),
+                  Param.query(
+                      "bbox",
+                      "array",
+                      "minx,miny,maxx,maxy en CRS84 (ou dans le système 'bbox-crs')"),
+                  Param.query(
+                      "bbox-crs",
+                      "string",
+                      "système de 'bbox' : http://www.opengis.net/def/crs/OGC/1.3/CRS84 (défaut) ou"
+                          + " http://www.opengis.net/def/crs/EPSG/0/2154 (Lambert-93)"),
+                  Param.query(
+                      "crs",
+                      "string",
+                      "système des géométries servies : CRS84 (défaut) ou"
+                          + " http://www.opengis.net/def/crs/EPSG/0/2154 (Lambert-93, France"
+                          + " métropolitaine ; hors de son domaine, géométrie omise)"),
                   Param.query("datetime", "string", "instant ou intervalle RFC 3339"),
                   Param.query(
                       "indicator",
@@ -173,6 +187,11 @@ final class OpenApi {
               List.of(
                   Param.path("collectionId", "identifiant de la collection"),
                   Param.path("featureId", "identifiant de l'objet"),
+                  Param.query(
+                      "crs",
+                      "string",
+                      "système de la géométrie : CRS84 (défaut) ou"
+                          + " http://www.opengis.net/def/crs/EPSG/0/2154 (Lambert-93)"),
                   f())),
           new Op(
               "/api/v1/selections/schema",

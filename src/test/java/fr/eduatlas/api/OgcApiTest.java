@@ -260,4 +260,60 @@ class OgcApiTest {
     status("/ogc/collections/departements/items?indicator=inconnu", 404);
     status("/ogc/collections/departements/items?indicator=couverture-fibre&year=1999", 400);
   }
+
+  static final String L93 = "http://www.opengis.net/def/crs/EPSG/0/2154";
+
+  /**
+   * OGC API Features Part 2: the collections declare CRS84 and Lambert-93, items and one item are
+   * served in Lambert-93 on request (Content-Crs says which), and a box may be given in Lambert-93;
+   * an unknown system is a 400.
+   */
+  @Test
+  void itemsAreServedInLambert93OnRequest() throws Exception {
+    JsonNode conf = ok("/ogc/conformance", "application/json");
+    assertThat(conf.get("conformsTo").toString())
+        .contains("http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs");
+    JsonNode col = ok("/ogc/collections/departements", "application/json");
+    assertThat(col.get("crs").toString()).contains(L93).contains("OGC/1.3/CRS84");
+    assertThat(col.get("storageCrs").asText()).endsWith("OGC/1.3/CRS84");
+    String enc = java.net.URLEncoder.encode(L93, java.nio.charset.StandardCharsets.UTF_8);
+    var r = get("/ogc/collections/departements/items/02?crs=" + enc);
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(r.headers().firstValue("Content-Crs")).contains("<" + L93 + ">");
+    // The Aisne in Lambert-93: eastings about 690 to 790 km, northings about 6,860 to 6,990 km.
+    double[] env = {Double.MAX_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, -Double.MAX_VALUE};
+    forEachPosition(
+        JSON.readTree(r.body()).get("geometry").get("coordinates"),
+        (x, y) -> {
+          env[0] = Math.min(env[0], x);
+          env[1] = Math.min(env[1], y);
+          env[2] = Math.max(env[2], x);
+          env[3] = Math.max(env[3], y);
+        });
+    assertThat(env[0]).isBetween(650_000.0, 760_000.0);
+    assertThat(env[2]).isBetween(700_000.0, 820_000.0);
+    assertThat(env[1]).isBetween(6_830_000.0, 6_950_000.0);
+    assertThat(env[3]).isBetween(6_900_000.0, 7_010_000.0);
+    // A box in Lambert-93 around Laon (about 739 km, 6,943 km) finds the Aisne.
+    JsonNode inBox =
+        ok(
+            "/ogc/collections/departements/items?bbox=735000,6940000,742000,6946000&bbox-crs="
+                + enc,
+            "application/geo+json");
+    assertThat(inBox.get("features").findValuesAsText("id")).containsExactly("02");
+    assertThat(inBox.get("features").get(0).get("geometry").get("coordinates").toString())
+        .as("without crs, the answer stays in CRS84")
+        .matches(".*\\[\\d\\.\\d+,\\d\\d\\.\\d+].*");
+    var schools = get("/ogc/collections/etablissements/items?limit=5&crs=" + enc);
+    assertThat(schools.statusCode()).isEqualTo(200);
+    for (JsonNode f : JSON.readTree(schools.body()).get("features")) {
+      if (!f.get("geometry").isNull()) {
+        assertThat(f.get("geometry").get("coordinates").get(0).asDouble()).isGreaterThan(100_000);
+      }
+    }
+    status("/ogc/collections/departements/items?crs=EPSG:4326", 400);
+    status("/ogc/collections/departements/items?bbox-crs=" + enc, 400);
+    status("/ogc/collections/departements/items?bbox=1,2,x,4&bbox-crs=" + enc, 400);
+    status("/ogc/collections/departements/items/02?crs=urn:inconnu", 400);
+  }
 }
