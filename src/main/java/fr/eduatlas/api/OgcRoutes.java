@@ -89,14 +89,23 @@ final class OgcRoutes {
   }
 
   void register(RoutesConfig app) {
-    reads.get(app, "/ogc", Set.of("f"), r -> body(landing(r.ctx())));
+    reads.get(
+        app,
+        "/ogc",
+        Set.of("f"),
+        r -> html(r.ctx()) ? page(OgcHtml.landing(landing(r.ctx()))) : body(landing(r.ctx())));
     var definition = new OpenApi();
     reads.get(
         app,
         "/ogc/api",
         Set.of("f"),
         r -> {
-          checkF(r.ctx(), "json");
+          if (r.param("f") != null && !r.param("f").equals("json")) {
+            throw ApiException.badRequest(
+                "paramètre 'f' : la définition OpenAPI n'est servie qu'en 'json', reçu '"
+                    + r.param("f")
+                    + "'");
+          }
           String server = reads.publicBase().isEmpty() ? "/ogc" : reads.publicBase() + "/ogc";
           return new Body(
               json.writeValueAsBytes(definition.ogcDocument(server)),
@@ -109,14 +118,21 @@ final class OgcRoutes {
         Set.of("f"),
         r -> {
           checkF(r.ctx(), "json");
-          return body(conformance());
+          return html(r.ctx()) ? page(OgcHtml.conformance(conformance())) : body(conformance());
         });
-    reads.get(app, "/ogc/collections", Set.of("f"), r -> body(collections(r)));
+    reads.get(
+        app,
+        "/ogc/collections",
+        Set.of("f"),
+        r -> html(r.ctx()) ? page(OgcHtml.collections(collections(r))) : body(collections(r)));
     reads.get(
         app,
         "/ogc/collections/{collectionId}",
         Set.of("f"),
-        r -> body(collection(r, collection(r.ctx()))));
+        r -> {
+          ObjectNode c = collection(r, collection(r.ctx()));
+          return html(r.ctx()) ? page(OgcHtml.collection(c)) : body(c);
+        });
     reads.get(
         app,
         "/ogc/collections/{collectionId}/items",
@@ -141,12 +157,26 @@ final class OgcRoutes {
     return reads.publicBase() + "/ogc";
   }
 
+  /** {@code f}: {@code json}, the resource's own JSON type ({@code geojson}), or {@code html}. */
   private static void checkF(Context ctx, String expected) {
     String f = ctx.queryParam("f");
-    if (f != null && !f.equals(expected) && !f.equals("json")) {
+    if (f != null && !f.equals(expected) && !f.equals("json") && !f.equals("html")) {
       throw ApiException.badRequest(
-          "paramètre 'f' : seul '" + expected + "' est servi ici, reçu '" + f + "'");
+          "paramètre 'f' : '"
+              + expected
+              + (expected.equals("json") ? "" : "' (ou 'json")
+              + "' ou 'html' attendu, reçu '"
+              + f
+              + "'");
     }
+  }
+
+  private static boolean html(Context ctx) {
+    return "html".equals(ctx.queryParam("f"));
+  }
+
+  private static Body page(byte[] html) {
+    return new Body(html, OgcHtml.TYPE, Map.of());
   }
 
   private static ObjectNode link(
@@ -371,6 +401,9 @@ final class OgcRoutes {
     Map<String, String> headers = new LinkedHashMap<>();
     paging.capHeader(headers);
     headers.put("Content-Crs", "<" + crs.uri() + ">");
+    if (html(ctx)) {
+      return new Body(OgcHtml.items(fc, col.title()), OgcHtml.TYPE, headers);
+    }
     return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
   }
 
@@ -430,6 +463,9 @@ final class OgcRoutes {
         GEOJSON,
         null);
     link(links, href, "collection", JSON, col.title());
+    if (html(ctx)) {
+      return new Body(OgcHtml.item(f), OgcHtml.TYPE, Map.of("Content-Crs", "<" + crs.uri() + ">"));
+    }
     return new Body(
         json.writeValueAsBytes(f), GEOJSON, Map.of("Content-Crs", "<" + crs.uri() + ">"));
   }

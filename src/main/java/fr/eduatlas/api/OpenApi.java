@@ -406,7 +406,8 @@ final class OpenApi {
               List.of(Param.query("limit", "integer", "entrées, 200 par défaut"))));
 
   private static Param f() {
-    return Param.query("f", "string", "format : json ou geojson (le seul servi)");
+    return Param.query(
+        "f", "string", "format : json (geojson pour les objets) ou html (page en français)");
   }
 
   ObjectNode document() {

@@ -221,7 +221,9 @@ class OgcApiTest {
               + java.net.URLEncoder.encode(bad, java.nio.charset.StandardCharsets.UTF_8),
           400);
     }
-    status("/ogc/conformance?f=html", 400);
+    // f is honoured or refused alike: html is served everywhere but the OpenAPI definition.
+    status("/ogc/api?f=html", 400);
+    status("/ogc/conformance?f=xml", 400);
     status("/ogc/collections/communes/items?f=xml", 400);
   }
 
@@ -315,5 +317,38 @@ class OgcApiTest {
     status("/ogc/collections/departements/items?bbox-crs=" + enc, 400);
     status("/ogc/collections/departements/items?bbox=1,2,x,4&bbox-crs=" + enc, 400);
     status("/ogc/collections/departements/items/02?crs=urn:inconnu", 400);
+  }
+
+  /**
+   * f=html: every resource of the OGC API (landing page, conformance, collections, a collection,
+   * its items, one item) is a French page, with no script nor inline style, its links to the HTML
+   * pages, the values escaped.
+   */
+  @Test
+  void everyResourceHasAnHtmlPageInFrench() throws Exception {
+    String[] paths = {
+      "/ogc?f=html",
+      "/ogc/conformance?f=html",
+      "/ogc/collections?f=html",
+      "/ogc/collections/departements?f=html",
+      "/ogc/collections/departements/items?f=html&limit=2",
+      "/ogc/collections/departements/items/02?f=html",
+      "/ogc/collections/etablissements/items?f=html&limit=3"
+    };
+    for (String path : paths) {
+      var r = get(path);
+      assertThat(r.statusCode()).as(path).isEqualTo(200);
+      assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+      String html = r.body();
+      assertThat(html).as(path).startsWith("<!doctype html><html lang=\"fr\">");
+      assertThat(html).doesNotContain("<script").doesNotContain("style=");
+    }
+    String items = get("/ogc/collections/departements/items?f=html&limit=1").body();
+    assertThat(items).contains("objet(s) sur").contains("items/01?f=html");
+    assertThat(items).contains("offset=1").contains("f=html");
+    String aisne = get("/ogc/collections/departements/items/02?f=html").body();
+    assertThat(aisne).contains("Aisne").contains("Géométrie : ");
+    String landing = get("/ogc?f=html").body();
+    assertThat(landing).contains("Classes de conformité").contains("conformance?f=html");
   }
 }
