@@ -27,7 +27,7 @@ class ArchitectureTest {
     ALLOWED.put("territory", Set.of());
     ALLOWED.put("geo", Set.of());
     ALLOWED.put("source", Set.of("territory", "geo"));
-    ALLOWED.put("indicator", Set.of("source"));
+    ALLOWED.put("indicator", Set.of("source", "territory"));
     ALLOWED.put("tiles", Set.of("geo", "indicator", "territory"));
     ALLOWED.put("selection", Set.of("geo"));
     ALLOWED.put("warehouse", Set.of("source", "territory", "geo", "indicator", "tiles"));

@@ -25,19 +25,7 @@ final class Bbox {
               + shown(raw)
               + "')");
     }
-    double[] v = new double[p.length];
-    for (int i = 0; i < p.length; i++) {
-      String s = p[i].strip();
-      // Double.parseDouble would take "NaN", "Infinity", "0x1p3" or "1d": plain decimals only.
-      if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?")) {
-        throw ApiException.badRequest(
-            "paramètre 'bbox' : '" + shown(p[i]) + "' n'est pas un nombre (ouest,sud,est,nord)");
-      }
-      v[i] = Double.parseDouble(s);
-      if (!Double.isFinite(v[i])) {
-        throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
-      }
-    }
+    double[] v = numbers(p, "ouest,sud,est,nord");
     double w = v[0];
     double s = v[1];
     double e = p.length == 4 ? v[2] : v[3];
@@ -64,21 +52,28 @@ final class Bbox {
               + shown(raw)
               + "')");
     }
-    double[] v = new double[4];
-    for (int i = 0; i < 4; i++) {
-      String s = p[i].strip();
+    double[] v = numbers(p, "minx,miny,maxx,maxy");
+    if (v[0] > v[2] || v[1] > v[3]) {
+      throw ApiException.badRequest(
+          "paramètre 'bbox' : minx ≤ maxx et miny ≤ maxy attendus (reçu '" + shown(raw) + "')");
+    }
+    return v;
+  }
+
+  /** Each part as a finite plain decimal, or a 400 naming it and the expected order. */
+  private static double[] numbers(String[] parts, String order) {
+    double[] v = new double[parts.length];
+    for (int i = 0; i < parts.length; i++) {
+      String s = parts[i].strip();
+      // Double.parseDouble would take "NaN", "Infinity", "0x1p3" or "1d": plain decimals only.
       if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?")) {
         throw ApiException.badRequest(
-            "paramètre 'bbox' : '" + shown(p[i]) + "' n'est pas un nombre (minx,miny,maxx,maxy)");
+            "paramètre 'bbox' : '" + shown(parts[i]) + "' n'est pas un nombre (" + order + ")");
       }
       v[i] = Double.parseDouble(s);
       if (!Double.isFinite(v[i])) {
         throw ApiException.badRequest("paramètre 'bbox' : nombres finis attendus");
       }
-    }
-    if (v[0] > v[2] || v[1] > v[3]) {
-      throw ApiException.badRequest(
-          "paramètre 'bbox' : minx ≤ maxx et miny ≤ maxy attendus (reçu '" + shown(raw) + "')");
     }
     return v;
   }

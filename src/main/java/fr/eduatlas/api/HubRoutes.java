@@ -98,22 +98,7 @@ final class HubRoutes {
     Handler handler =
         ctx -> {
           ctx.header("Cache-Control", "no-store");
-          for (String q : ctx.queryParamMap().keySet()) {
-            if (!params.contains(q)) {
-              throw ApiException.badRequest(
-                  "paramètre '"
-                      + q
-                      + "' inconnu ici"
-                      + (params.isEmpty()
-                          ? ""
-                          : " (acceptés : " + String.join(", ", params) + ")"));
-            }
-          }
-          for (var e : ctx.queryParamMap().entrySet()) {
-            if (e.getValue().size() > 1) {
-              throw ApiException.badRequest("paramètre '" + e.getKey() + "' répété");
-            }
-          }
+          Params.checkDeclared(ctx, params);
           String address = ctx.req().getRemoteAddr();
           h.handle(ctx, authenticate(ctx, address), address);
         };

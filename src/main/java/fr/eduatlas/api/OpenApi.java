@@ -653,6 +653,6 @@ final class OpenApi {
   }
 
   private static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    return OgcHtml.esc(s);
   }
 }

@@ -27,26 +27,12 @@ final class Params {
 
   /** {@code limit} (default {@code dflt}, brought down to the maximum) and {@code offset}. */
   static Paging paging(Context ctx, int dflt) {
-    String raw = ctx.queryParam("limit");
-    int limit = dflt;
-    boolean capped = false;
-    if (raw != null) {
-      int n;
-      try {
-        n = Integer.parseInt(raw.strip());
-      } catch (NumberFormatException e) {
-        throw ApiException.badRequest("paramètre 'limit' : '" + raw + "' n'est pas un entier");
-      }
-      if (n < 1) {
-        throw ApiException.badRequest("paramètre 'limit' : au moins 1 (reçu " + n + ")");
-      }
-      capped = n > Observatory.MAX_LIMIT;
-      limit = Math.min(n, Observatory.MAX_LIMIT);
-    }
-    return new Paging(limit, offset(ctx), capped);
+    int asked = limit(ctx, dflt, Integer.MAX_VALUE);
+    return new Paging(
+        Math.min(asked, Observatory.MAX_LIMIT), offset(ctx), asked > Observatory.MAX_LIMIT);
   }
 
-  /** {@code limit} alone (no offset), brought down to {@code max}. */
+  /** {@code limit} alone (no offset), at least 1, brought down to {@code max}. */
   static int limit(Context ctx, int dflt, int max) {
     String raw = ctx.queryParam("limit");
     if (raw == null) {
@@ -188,6 +174,29 @@ final class Params {
               + "'");
     }
     return new String[] {raw.substring(0, colon), raw.substring(colon + 1)};
+  }
+
+  /**
+   * Every query parameter is one the route declares ({@code params}), given once: "a=1&a=2" is not
+   * "a=1,2", and must not share its answer. A 400 naming the parameter otherwise.
+   */
+  static void checkDeclared(Context ctx, java.util.Set<String> params) {
+    for (var e : ctx.queryParamMap().entrySet()) {
+      if (!params.contains(e.getKey())) {
+        throw ApiException.badRequest(
+            "paramètre '"
+                + e.getKey()
+                + "' inconnu ici"
+                + (params.isEmpty()
+                    ? " : cette adresse n'en accepte aucun"
+                    : " ; paramètres acceptés : "
+                        + String.join(", ", new java.util.TreeSet<>(params))));
+      }
+      if (e.getValue().size() > 1) {
+        throw ApiException.badRequest(
+            "paramètre '" + e.getKey() + "' répété : une seule valeur par paramètre");
+      }
+    }
   }
 
   /** A required parameter's value, or a 400 naming it. */

@@ -98,7 +98,7 @@ final class Reads {
     declared.put(path, params);
     io.javalin.http.Handler handler =
         ctx -> {
-          checkParams(ctx, params);
+          Params.checkDeclared(ctx, params);
           try (var lease = warehouse.lease()) {
             String version = lease.dataVersion();
             String key = version + " " + ctx.path() + "?" + canonicalQuery(ctx);
@@ -135,28 +135,6 @@ final class Reads {
     app.get(path, handler);
     // HEAD answers what GET would (status, ETag, Cache-Control, length), without the body.
     app.head(path, handler);
-  }
-
-  private static void checkParams(Context ctx, Set<String> params) {
-    for (var e : ctx.queryParamMap().entrySet()) {
-      // One value per parameter: "a=1&a=2" is not "a=1,2", and must not share its answer.
-      if (e.getValue().size() > 1) {
-        throw ApiException.badRequest(
-            "paramètre '" + e.getKey() + "' répété : une seule valeur par paramètre");
-      }
-    }
-    for (String p : ctx.queryParamMap().keySet()) {
-      if (!params.contains(p)) {
-        throw ApiException.badRequest(
-            "paramètre '"
-                + p
-                + "' inconnu ici"
-                + (params.isEmpty()
-                    ? " : cette adresse n'en accepte aucun"
-                    : " ; paramètres acceptés : "
-                        + String.join(", ", new java.util.TreeSet<>(params))));
-      }
-    }
   }
 
   private void put(String key, Body b) {

@@ -95,12 +95,7 @@ final class SelectionRoutes {
   }
 
   private void create(Context ctx) throws Exception {
-    if (!ctx.queryParamMap().isEmpty()) {
-      throw ApiException.badRequest(
-          "paramètre '"
-              + ctx.queryParamMap().keySet().iterator().next()
-              + "' inconnu ici : cette adresse n'en accepte aucun");
-    }
+    Params.checkDeclared(ctx, Set.of());
     String type = ctx.contentType() == null ? "" : ctx.contentType();
     if (!type.startsWith("application/json")) {
       throw new ApiException(
@@ -158,9 +153,7 @@ final class SelectionRoutes {
 
   /** Keeps a selection for good: the store's bounds never remove it (a decision file's list). */
   private void keep(Context ctx) {
-    if (!ctx.queryParamMap().isEmpty()) {
-      throw ApiException.badRequest("cette adresse n'accepte aucun paramètre");
-    }
+    Params.checkDeclared(ctx, Set.of());
     Selection s = stored(ctx);
     service.keep(s.id());
     ctx.status(204);

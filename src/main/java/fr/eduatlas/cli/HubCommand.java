@@ -110,7 +110,7 @@ public final class HubCommand implements Callable<Integer> {
       level = value.substring(0, k);
       code = value.substring(k + 1);
     }
-    if (!Set.of("commune", "epci", "departement", "academie", "region", "france").contains(level)) {
+    if (fr.eduatlas.territory.Level.of(level).isEmpty()) {
       throw new IllegalArgumentException(
           "niveau de territoire inconnu : '"
               + level

@@ -178,7 +178,7 @@ public final class Catalog {
       if (i.knownGaps() != null) {
         for (Gap g : i.knownGaps()) {
           if (g.departement() == null
-              || !g.departement().matches("[0-9]{2}|2[AB]|97[0-9]")
+              || !fr.eduatlas.territory.Level.DEPARTEMENT.hasCodeShape(g.departement())
               || g.reason() == null
               || g.reason().isBlank()) {
             problems.add(at + "a known gap names a département and its reason");

@@ -600,20 +600,12 @@ public final class Observatory {
       }
     }
     if (q.type() != null) {
-      if (!TYPES.contains(q.type())) {
-        throw QueryException.invalid(
-            "paramètre 'type' : 'ecole', 'college' ou 'lycee' attendu, reçu '" + q.type() + "'");
-      }
       where.add("s.type = ?");
-      args.add(q.type());
+      args.add(oneOf("type", q.type(), TYPES, "'ecole', 'college' ou 'lycee'"));
     }
     if (q.sector() != null) {
-      if (!SECTORS.contains(q.sector())) {
-        throw QueryException.invalid(
-            "paramètre 'sector' : 'public' ou 'prive' attendu, reçu '" + q.sector() + "'");
-      }
       where.add("s.sector = ?");
-      args.add(q.sector());
+      args.add(oneOf("sector", q.sector(), SECTORS, "'public' ou 'prive'"));
     }
     if (q.text() != null) {
       checkText(q.text());
@@ -661,6 +653,14 @@ public final class Observatory {
       }
     }
     return new Page<>(matched, out);
+  }
+
+  private static String oneOf(String param, String value, Set<String> allowed, String expected) {
+    if (!allowed.contains(value)) {
+      throw QueryException.invalid(
+          "paramètre '" + param + "' : " + expected + " attendu, reçu '" + value + "'");
+    }
+    return value;
   }
 
   private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {

@@ -38,8 +38,7 @@ import org.duckdb.DuckDBConnection;
  */
 public final class IndicatorBuilder {
   /** The levels, from the finest; a territory's communes are found through {@code commune}. */
-  public static final List<String> LEVELS =
-      List.of("commune", "epci", "departement", "academie", "region", "france");
+  public static final List<String> LEVELS = fr.eduatlas.territory.Level.ids();
 
   private final DuckDBConnection conn;
   private final Catalog catalog;
