@@ -302,4 +302,60 @@ class FiguresRealIT {
         .isPositive()
         .isLessThan(mean.get("value").asDouble());
   }
+
+  /**
+   * Every territory collection, every feature of the real data, in Lambert-93 and with an
+   * indicator: metropolitan outlines land in Lambert-93's range, overseas ones (départements 971 to
+   * 976 and the overseas collectivities' communes) are omitted with a note, never projected into
+   * nonsense; every feature carries the indicator's properties.
+   */
+  @Test
+  void everyTerritoryCollectionIsServedInLambert93WithAnIndicator() throws Exception {
+    String crs =
+        java.net.URLEncoder.encode(
+            "http://www.opengis.net/def/crs/EPSG/0/2154", java.nio.charset.StandardCharsets.UTF_8);
+    for (String col : List.of("regions", "academies", "departements", "epci", "communes")) {
+      int omitted = 0;
+      int seen = 0;
+      for (int offset = 0; ; offset += 1000) {
+        var r =
+            get(
+                "/ogc/collections/"
+                    + col
+                    + "/items?limit=1000&offset="
+                    + offset
+                    + "&indicator=population&crs="
+                    + crs);
+        assertThat(r.statusCode()).as(col + " " + offset).isEqualTo(200);
+        JsonNode fc = JSON.readTree(r.body());
+        for (JsonNode f : fc.get("features")) {
+          seen++;
+          JsonNode p = f.get("properties");
+          assertThat(p.get("indicateur").asText()).isEqualTo("population");
+          assertThat(p.has("valeur") && p.has("statut")).isTrue();
+          JsonNode g = f.get("geometry");
+          if (g.isNull()) {
+            omitted++;
+            assertThat(p.get("remarque_crs").asText()).as(f.get("id").asText()).contains("2154");
+            continue;
+          }
+          String coords = g.get("coordinates").toString();
+          assertThat(coords).doesNotContain("NaN").doesNotContain("Infinity");
+          // Lambert-93 over metropolitan France and Corsica: x 0–1,300 km, y 6,000–7,200 km.
+          var m = java.util.regex.Pattern.compile("\\[(-?[0-9.]+),(-?[0-9.]+)]").matcher(coords);
+          assertThat(m.find()).isTrue();
+          assertThat(Double.parseDouble(m.group(1))).as(f.get("id").asText()).isBetween(0.0, 1.3e6);
+          assertThat(Double.parseDouble(m.group(2)))
+              .as(f.get("id").asText())
+              .isBetween(6.0e6, 7.2e6);
+        }
+        if (offset + 1000 >= fc.get("numberMatched").asLong()) {
+          break;
+        }
+      }
+      assertThat(seen).isPositive();
+      // Every collection has overseas territories (the overseas régions at least).
+      assertThat(omitted).as(col).isPositive();
+    }
+  }
 }
