@@ -353,26 +353,34 @@ public final class Observatory {
    */
   public Geometry outline(Connection c, String level, String code, Integer zoom)
       throws SQLException {
-    String sql =
-        zoom == null
-            ? "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?"
-            : "SELECT ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE level = ? AND code = ?"
-                + " AND ? BETWEEN min_zoom AND max_zoom";
-    try (PreparedStatement ps = c.prepareStatement(sql)) {
-      ps.setString(1, level);
-      ps.setString(2, code);
-      if (zoom != null) {
-        ps.setInt(3, level.equals("commune") ? Math.max(zoom, ZoomBand.COMMUNE_MIN_ZOOM) : zoom);
+    try (PreparedStatement ps = c.prepareStatement(outlineSql(zoom))) {
+      return outline(ps, level, code, zoom);
+    }
+  }
+
+  private static String outlineSql(Integer zoom) {
+    return zoom == null
+        ? "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?"
+        : "SELECT ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE level = ? AND code = ?"
+            + " AND ? BETWEEN min_zoom AND max_zoom";
+  }
+
+  /** One outline through a statement of {@link #outlineSql}, prepared once for many. */
+  private Geometry outline(PreparedStatement ps, String level, String code, Integer zoom)
+      throws SQLException {
+    ps.setString(1, level);
+    ps.setString(2, code);
+    if (zoom != null) {
+      ps.setInt(3, level.equals("commune") ? Math.max(zoom, ZoomBand.COMMUNE_MIN_ZOOM) : zoom);
+    }
+    try (ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        return null;
       }
-      try (ResultSet rs = ps.executeQuery()) {
-        if (!rs.next()) {
-          return null;
-        }
-        Geometry g = new WKBReader(gf).read(rs.getBytes(1));
-        return zoom == null ? g : fromWebMercator(g);
-      } catch (ParseException e) {
-        throw new SQLException("unreadable geometry for " + level + " " + code, e);
-      }
+      Geometry g = new WKBReader(gf).read(rs.getBytes(1));
+      return zoom == null ? g : fromWebMercator(g);
+    } catch (ParseException e) {
+      throw new SQLException("unreadable geometry for " + level + " " + code, e);
     }
   }
 
@@ -551,10 +559,12 @@ public final class Observatory {
   public IndicatorValues withOutlines(Connection c, IndicatorValues v, int zoom)
       throws SQLException {
     var rows = new ArrayList<IndicatorValues.Row>(v.rows().size());
-    for (IndicatorValues.Row r : v.rows()) {
-      rows.add(
-          new IndicatorValues.Row(
-              r.code(), r.name(), r.value(), outline(c, v.level(), r.code(), zoom)));
+    try (PreparedStatement ps = c.prepareStatement(outlineSql(zoom))) {
+      for (IndicatorValues.Row r : v.rows()) {
+        rows.add(
+            new IndicatorValues.Row(
+                r.code(), r.name(), r.value(), outline(ps, v.level(), r.code(), zoom)));
+      }
     }
     return new IndicatorValues(v.indicator(), v.level(), v.period(), v.within(), v.france(), rows);
   }
