@@ -426,7 +426,7 @@ async function openSchool(uai, latlng) {
     if (last) {
       lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${num(last.debit_descendant_souscrit)} Mbit/s, mesuré ${num(last.debit_descendant_mesure)} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
     }
-    lines.push(`localisation : ${s.location === 'commune' ? escapeHtml(s.locationNote || 'position de la commune') : "position de l'établissement"}`);
+    lines.push(`localisation : ${escapeHtml(s.locationNote || (s.location === 'etablissement' ? "position de l'établissement" : 'position de la commune'))}`);
     L.popup({ maxWidth: 360 }).setLatLng(latlng || [s.lat, s.lon]).setContent(lines.join('<br>')).openOn(map);
   } catch (e) {
     status(`Établissement ${uai} : ${e.message}`);

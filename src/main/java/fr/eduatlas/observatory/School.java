@@ -5,7 +5,8 @@ package fr.eduatlas.observatory;
  * neither the school nor its commune has one: never NaN) and how it was found, its latest bandwidth
  * class (null when none) and where that class comes from.
  *
- * @param location {@code etablissement}, {@code commune} or, without position, {@code inconnue}
+ * @param location {@code etablissement}, {@code commune}, {@code commune-ancienne} (the former
+ *     commune whose 2018 outline holds its commune's land) or, without position, {@code inconnue}
  * @param bandwidthClass 0 (none or under 2 Mbit/s) to 4 (100 Mbit/s and more), or null
  * @param provenance where the bandwidth class comes from, or null
  */
@@ -52,8 +53,13 @@ public record School(
     if (!located()) {
       return "position inconnue : ni l'établissement ni sa commune n'ont de position connue";
     }
-    return "etablissement".equals(location)
-        ? "position de l'établissement"
-        : "position de la commune (l'établissement n'est pas géolocalisé à son adresse)";
+    return switch (location) {
+      case "etablissement" -> "position de l'établissement";
+      case "commune-ancienne" ->
+          "position de l'ancienne commune dont les contours de 2018 comprennent le territoire de"
+              + " sa commune (commune rétablie depuis, sans contour propre ; l'établissement n'est"
+              + " pas géolocalisé à son adresse)";
+      default -> "position de la commune (l'établissement n'est pas géolocalisé à son adresse)";
+    };
   }
 }

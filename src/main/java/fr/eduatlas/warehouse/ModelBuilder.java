@@ -525,6 +525,51 @@ public final class ModelBuilder {
               + ".year = x.year");
     }
     exec("DROP TABLE recreated_share");
+    placeSchoolsOfCommunesWithoutOutline();
+  }
+
+  /**
+   * A school of a commune without a 2018 outline (re-created since) is placed at the label point of
+   * the former commune whose 2018 polygon holds its land, and says so ({@code location_method =
+   * 'commune-ancienne'}). That former commune is the one {@link #apportionRecreated} found or, for
+   * a commune that already had its own legal population (Sannerville, out of Saline), the only
+   * commune of its département and EPCI whose 2018 polygon, under the code the commune keeps today,
+   * bears the name of a commune nouvelle since dissolved: a name no commune of the COG 2026 bears,
+   * articles aside (Saline, now Troarn). Where no single such commune exists the school keeps no
+   * position and says why; Saint-Barthélemy and Saint-Martin have no outline in any source.
+   */
+  private void placeSchoolsOfCommunesWithoutOutline() throws SQLException {
+    exec(
+        """
+        CREATE TEMP TABLE school_former_commune AS
+        WITH orphan AS (
+          SELECT c.code, c.departement_code, c.epci_code FROM commune c
+          WHERE c.zone <> 'com'
+            AND c.code NOT IN (SELECT code FROM territory_geometry WHERE level = 'commune')),
+        dissolved AS (
+          SELECT i.code FROM src_ign_communes i JOIN commune p ON p.code = i.code
+          WHERE regexp_replace(fold(i.name), '^(le|la|les|l) ', '')
+                  <> regexp_replace(fold(p.name), '^(le|la|les|l) ', '')
+            AND fold(i.name) NOT IN (SELECT fold(name) FROM src_cog_communes)),
+        by_name AS (
+          SELECT o.code, min(p.code) AS parent_code FROM orphan o
+          JOIN commune p ON p.departement_code = o.departement_code AND p.epci_code = o.epci_code
+          JOIN dissolved d ON d.code = p.code
+          GROUP BY o.code HAVING count(DISTINCT p.code) = 1)
+        SELECT o.code, coalesce(r.parent_code, n.parent_code) AS parent_code FROM orphan o
+        LEFT JOIN commune_recreated r USING (code) LEFT JOIN by_name n USING (code)
+        WHERE coalesce(r.parent_code, n.parent_code) IS NOT NULL
+        """);
+    exec(
+        """
+        UPDATE school SET lon = tg.label_lon, lat = tg.label_lat,
+               location_method = 'commune-ancienne', location_source = 'contours-2018'
+        FROM school_former_commune f
+        JOIN territory_geometry tg ON tg.level = 'commune' AND tg.code = f.parent_code
+        WHERE school.commune_code = f.code AND school.location_method = 'commune'
+          AND (school.lon IS NULL OR isnan(school.lon))
+        """);
+    exec("DROP TABLE school_former_commune");
   }
 
   /** Consistency checks whose outcome goes in the report (they do not stop the build). */

@@ -54,7 +54,8 @@ class FiguresRealIT {
 
   @Test
   void aSchoolWithoutPositionHasNoCoordinatesAndNoNaNAnywhere() throws Exception {
-    JsonNode s = JSON.readTree(get("/api/v1/schools/0140797R").body());
+    // Saint-Martin has no outline at all: its schools have no position, and say why.
+    JsonNode s = JSON.readTree(get("/api/v1/schools?commune=97801").body()).at("/schools/0");
     assertThat(s.get("lon").isNull()).isTrue();
     assertThat(s.get("location").asText()).isEqualTo("inconnue");
     assertThat(s.get("locationNote").asText()).contains("position inconnue");
@@ -74,8 +75,36 @@ class FiguresRealIT {
         .filteredOn(f -> f.at("/properties/location").asText().equals("inconnue"))
         .isNotEmpty()
         .allSatisfy(f -> assertThat(f.get("geometry").isNull()).isTrue());
-    var ogc = get("/ogc/collections/etablissements/items/0140797R");
+    var ogc = get("/ogc/collections/etablissements/items/" + s.get("uai").asText());
     assertThat(ogc.body()).doesNotContain("NaN").contains("\"geometry\":null");
+  }
+
+  @Test
+  void aSchoolOfAReCreatedCommuneIsPlacedInTheFormerCommuneThatHoldsItsLand() throws Exception {
+    // Sannerville (14666) was re-created out of Saline (14712) after the 2018 outlines: its
+    // school is placed at Saline's label point, inside the 2018 polygon holding its land, and
+    // says so.
+    JsonNode s = JSON.readTree(get("/api/v1/schools/0140797R").body());
+    assertThat(s.get("commune").asText()).isEqualTo("14666");
+    assertThat(s.get("location").asText()).isEqualTo("commune-ancienne");
+    assertThat(s.get("locationNote").asText()).contains("ancienne commune").contains("2018");
+    JsonNode saline =
+        JSON.readTree(get("/ogc/collections/communes/items/14712").body()).get("geometry");
+    var gf = new org.locationtech.jts.geom.GeometryFactory();
+    var point =
+        gf.createPoint(
+            new org.locationtech.jts.geom.Coordinate(
+                s.get("lon").asDouble(), s.get("lat").asDouble()));
+    assertThat(fr.eduatlas.geo.GeoJson.read(saline, gf).covers(point)).isTrue();
+    JsonNode f = JSON.readTree(get("/ogc/collections/etablissements/items/0140797R").body());
+    assertThat(f.at("/geometry/type").asText()).isEqualTo("Point");
+    // Every school of every re-created commune is placed so: none is left without position.
+    for (String commune : List.of("14666", "15031", "15035", "15047", "15171", "85165", "85212")) {
+      JsonNode page = JSON.readTree(get("/api/v1/schools?limit=1000&commune=" + commune).body());
+      assertThat(page.get("schools"))
+          .as(commune)
+          .allSatisfy(x -> assertThat(x.get("location").asText()).isNotEqualTo("inconnue"));
+    }
   }
 
   @Test
