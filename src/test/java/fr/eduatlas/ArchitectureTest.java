@@ -26,6 +26,7 @@ class ArchitectureTest {
     ALLOWED.put("config", Set.of());
     ALLOWED.put("territory", Set.of());
     ALLOWED.put("geo", Set.of());
+    ALLOWED.put("cql2", Set.of("geo"));
     ALLOWED.put("source", Set.of("territory", "geo"));
     ALLOWED.put("indicator", Set.of("source", "territory"));
     ALLOWED.put("tiles", Set.of("geo", "indicator", "territory"));
@@ -33,7 +34,7 @@ class ArchitectureTest {
     ALLOWED.put("warehouse", Set.of("source", "territory", "geo", "indicator", "tiles"));
     ALLOWED.put("simulation", Set.of("territory", "warehouse"));
     ALLOWED.put("ingest", Set.of("source", "warehouse", "simulation", "indicator"));
-    ALLOWED.put("observatory", Set.of("territory", "geo", "indicator"));
+    ALLOWED.put("observatory", Set.of("territory", "geo", "indicator", "cql2"));
     ALLOWED.put("hub", Set.of("source", "warehouse"));
     ALLOWED.put(
         "api",
@@ -46,7 +47,8 @@ class ArchitectureTest {
             "hub",
             "source",
             "territory",
-            "geo"));
+            "geo",
+            "cql2"));
   }
 
   private static final String ROOT = "fr.eduatlas";

@@ -86,6 +86,25 @@ enum OgcCrs {
     return Crs.transform(g, 4326, epsg);
   }
 
+  /**
+   * A geometry given in this system (a filter's literal), in CRS84: its edges densified first, so
+   * that a straight side in Lambert-93 stays close to its curved image.
+   */
+  Geometry toCrs84(Geometry g, String param) {
+    if (isDefault()) {
+      return g;
+    }
+    Envelope env = g.getEnvelopeInternal();
+    double step = Math.max(env.getWidth(), env.getHeight()) / 32;
+    Geometry dense = step > 0 ? org.locationtech.jts.densify.Densifier.densify(g, step) : g;
+    try {
+      return Crs.transform(dense, epsg, 4326);
+    } catch (IllegalArgumentException ex) {
+      throw ApiException.badRequest(
+          "paramètre '" + param + "' : géométrie hors du domaine de " + label);
+    }
+  }
+
   /** A box {minx, miny, maxx, maxy} given in this system, as the CRS84 box that holds it. */
   double[] toCrs84(double[] box) {
     if (isDefault()) {

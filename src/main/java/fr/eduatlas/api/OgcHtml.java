@@ -64,6 +64,34 @@ final class OgcHtml {
     return end(s);
   }
 
+  /** A collection's queryables: each property, its type and title. */
+  static byte[] queryables(JsonNode q) {
+    var s = page(q.path("title").asText());
+    s.append("<p>").append(esc(q.path("description").asText())).append("</p>");
+    s.append("<table><tr><th>propriété</th><th>type</th><th>intitulé</th><th>valeurs</th></tr>");
+    var it = q.path("properties").fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      JsonNode p = e.getValue();
+      String type =
+          p.has("type")
+              ? p.path("type").asText()
+                  + (p.has("format") ? " (" + p.path("format").asText() + ")" : "")
+              : p.path("format").asText();
+      s.append("<tr><td><code>")
+          .append(esc(e.getKey()))
+          .append("</code></td><td>")
+          .append(esc(type))
+          .append("</td><td>")
+          .append(esc(p.path("title").asText()))
+          .append("</td><td>")
+          .append(p.has("enum") ? esc(p.path("enum").toString()) : "")
+          .append("</td></tr>");
+    }
+    s.append("</table>");
+    return end(s);
+  }
+
   /** A page of features: each one's properties in a row, with a link to the feature. */
   static byte[] items(JsonNode fc, String title) {
     var s = page(title + " : objets");

@@ -3,6 +3,10 @@ package fr.eduatlas.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import fr.eduatlas.cql2.Cql2Exception;
+import fr.eduatlas.cql2.Cql2Json;
+import fr.eduatlas.cql2.Cql2Text;
+import fr.eduatlas.cql2.Expr;
 import fr.eduatlas.observatory.IndicatorValues;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
@@ -41,11 +45,37 @@ final class OgcRoutes {
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
           "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
-          "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs");
+          "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+          "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+          "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+          "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+          "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+          "http://www.opengis.net/spec/cql2/1.0/conf/cql2-json",
+          "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+          "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+          "http://www.opengis.net/spec/cql2/1.0/conf/case-insensitive-comparison",
+          "http://www.opengis.net/spec/cql2/1.0/conf/accent-insensitive-comparison",
+          "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+          "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+          "http://www.opengis.net/spec/cql2/1.0/conf/spatial-functions",
+          "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
+          "http://www.opengis.net/spec/cql2/1.0/conf/property-property");
   private static final String JSON = "application/json";
   private static final String GEOJSON = "application/geo+json";
   private static final Set<String> ITEMS_PARAMS =
-      Set.of("limit", "offset", "bbox", "bbox-crs", "crs", "datetime", "indicator", "year");
+      Set.of(
+          "limit",
+          "offset",
+          "bbox",
+          "bbox-crs",
+          "crs",
+          "datetime",
+          "indicator",
+          "year",
+          "filter",
+          "filter-lang",
+          "filter-crs");
+  static final String QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables";
   private static final int DEFAULT_LIMIT = 10;
   static final String SCHOOLS = "etablissements";
 
@@ -140,6 +170,94 @@ final class OgcRoutes {
         this::items);
     reads.get(
         app, "/ogc/collections/{collectionId}/items/{featureId}", Set.of("f", "crs"), this::item);
+    reads.get(app, "/ogc/collections/{collectionId}/queryables", Set.of("f"), this::queryables);
+  }
+
+  /**
+   * A collection's queryables as a JSON Schema (OGC API Features Part 3): each property {@code
+   * filter} may name, with its type, title and, when few, its values. A territory collection lists
+   * the indicator's properties too, available with {@code indicator}.
+   */
+  private Body queryables(Reads.Read r) throws Exception {
+    Context ctx = r.ctx();
+    checkF(ctx, "json");
+    Collection col = collection(ctx);
+    ObjectNode n = json.createObjectNode();
+    n.put("$schema", "https://json-schema.org/draft/2020-12/schema");
+    n.put("$id", base(ctx) + "/collections/" + col.id() + "/queryables");
+    n.put("type", "object");
+    n.put("title", "Propriétés filtrables : " + col.title());
+    n.put(
+        "description",
+        col.level() == null
+            ? "Propriétés des établissements que le paramètre 'filter' (CQL2) peut nommer."
+            : "Propriétés des territoires que le paramètre 'filter' (CQL2) peut nommer ; indicateur,"
+                + " periode, valeur, unite, statut, simule et remarque demandent le paramètre"
+                + " 'indicator' (et 'year').");
+    ObjectNode props = n.putObject("properties");
+    var list =
+        col.level() == null
+            ? fr.eduatlas.observatory.Filters.schoolQueryables()
+            : fr.eduatlas.observatory.Filters.territoryQueryablesDescribed();
+    for (var q : list) {
+      ObjectNode p = props.putObject(q.name());
+      p.put("title", q.title());
+      switch (q.type()) {
+        case STRING -> p.put("type", "string");
+        case NUMBER -> p.put("type", "number");
+        case INTEGER -> p.put("type", "integer");
+        case BOOLEAN -> p.put("type", "boolean");
+        case INSTANT -> p.put("type", "string").put("format", "date-time");
+        case INTERVAL -> {
+          p.put("type", "array").put("minItems", 2).put("maxItems", 2);
+          p.putObject("items").put("type", "string").put("format", "date-time");
+        }
+        case GEOMETRY -> p.put("format", q.format());
+      }
+      if (q.values() != null) {
+        ArrayNode e = p.putArray("enum");
+        q.values().forEach(e::add);
+      }
+    }
+    n.put("additionalProperties", false);
+    Body b = new Body(json.writeValueAsBytes(n), "application/schema+json", Map.of());
+    return html(ctx) ? page(OgcHtml.queryables(n)) : b;
+  }
+
+  /**
+   * The {@code filter} of a request as a CQL2 expression (null without one), its geometries in
+   * CRS84 whatever {@code filter-crs} they were given in.
+   */
+  private static Expr filter(Context ctx) {
+    String raw = ctx.queryParam("filter");
+    String lang = ctx.queryParam("filter-lang");
+    String crs = ctx.queryParam("filter-crs");
+    if (raw == null) {
+      if (lang != null || crs != null) {
+        throw ApiException.badRequest(
+            "paramètres 'filter-lang' et 'filter-crs' : sans objet sans 'filter'");
+      }
+      return null;
+    }
+    Expr e;
+    try {
+      e =
+          switch (lang == null ? "cql2-text" : lang) {
+            case "cql2-text" -> Cql2Text.parse(raw);
+            case "cql2-json" -> Cql2Json.parse(raw);
+            default ->
+                throw ApiException.badRequest(
+                    "paramètre 'filter-lang' : 'cql2-text' ou 'cql2-json' attendu, reçu '"
+                        + (lang.length() > 40 ? lang.substring(0, 40) + "…" : lang)
+                        + "'");
+          };
+    } catch (Cql2Exception ex) {
+      throw ApiException.badRequest("paramètre 'filter' : " + ex.getMessage());
+    }
+    OgcCrs filterCrs = OgcCrs.of(crs, "filter-crs");
+    return filterCrs.isDefault()
+        ? e
+        : Expr.mapGeometries(e, g -> filterCrs.toCrs84(g, "filter-crs"));
   }
 
   private static Set<String> union(Set<String> a, Set<String> b) {
@@ -273,6 +391,12 @@ final class OgcRoutes {
     String href = base(r.ctx()) + "/collections/" + col.id();
     link(links, href, "self", JSON, col.title());
     link(links, href + "/items", "items", GEOJSON, "Objets de la collection");
+    link(
+        links,
+        href + "/queryables",
+        QUERYABLES_REL,
+        "application/schema+json",
+        "Propriétés filtrables");
     return n;
   }
 
@@ -338,6 +462,7 @@ final class OgcRoutes {
             ? null
             : bboxCrs.isDefault() ? bbox(rawBbox) : bboxCrs.toCrs84(Bbox.parseProjected(rawBbox));
     datetime(ctx.queryParam("datetime"));
+    Expr filter = filter(ctx);
     ObjectNode fc = json.createObjectNode();
     fc.put("type", "FeatureCollection");
     ArrayNode features = fc.putArray("features");
@@ -351,15 +476,22 @@ final class OgcRoutes {
       Page<School> page =
           observatory.schools(
               r.connection(),
-              new SchoolQuery(null, null, null, null, bbox, paging.limit(), paging.offset()));
+              new SchoolQuery(
+                  null, null, null, null, bbox, paging.limit(), paging.offset(), filter));
       page.items().forEach(s -> features.add(GeoJsonViews.school(s, crs)));
       matched = page.matched();
     } else {
-      Page<TerritoryFeature> page =
-          observatory.territoryFeatures(
-              r.connection(), col.level().id(), bbox, paging.limit(), paging.offset());
       // The choropleth's figures as properties, for a GIS reading /ogc alone.
       IndicatorValues values = indicatorValues(r, col);
+      Page<TerritoryFeature> page =
+          observatory.territoryFeatures(
+              r.connection(),
+              col.level().id(),
+              bbox,
+              filter,
+              values,
+              paging.limit(),
+              paging.offset());
       Map<String, Value> byCode = new java.util.HashMap<>();
       if (values != null) {
         values.rows().forEach(v -> byCode.put(v.code(), v.value()));

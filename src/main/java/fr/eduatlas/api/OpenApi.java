@@ -179,7 +179,27 @@ final class OpenApi {
                       "year",
                       "string",
                       "période de l'indicateur (par défaut la plus récente) ; avec 'indicator'"),
+                  Param.query(
+                      "filter",
+                      "string",
+                      "filtre CQL2 (OGC API Features Part 3) sur les propriétés filtrables de la"
+                          + " collection (voir /queryables) : comparaisons, LIKE, BETWEEN, IN, IS"
+                          + " NULL, CASEI, ACCENTI, fonctions spatiales S_… et temporelles T_…"),
+                  Param.query(
+                      "filter-lang",
+                      "string",
+                      "encodage de 'filter' : cql2-text (défaut) ou cql2-json"),
+                  Param.query(
+                      "filter-crs",
+                      "string",
+                      "système des géométries de 'filter' : CRS84 (défaut) ou"
+                          + " http://www.opengis.net/def/crs/EPSG/0/2154 (Lambert-93)"),
                   f())),
+          new Op(
+              "/ogc/collections/{collectionId}/queryables",
+              "Propriétés filtrables d'une collection (schéma JSON), pour 'filter'",
+              "application/schema+json",
+              List.of(Param.path("collectionId", "identifiant de la collection"), f())),
           new Op(
               "/ogc/collections/{collectionId}/items/{featureId}",
               "Un objet",

@@ -36,6 +36,17 @@ public final class GeoJson {
       throw new IllegalArgumentException("géométrie absente");
     }
     JsonNode type = g.get("type");
+    if (type != null && type.asText().equals("GeometryCollection")) {
+      JsonNode members = g.get("geometries");
+      if (members == null || !members.isArray()) {
+        throw new IllegalArgumentException("GeometryCollection sans 'geometries'");
+      }
+      Geometry[] parts = new Geometry[members.size()];
+      for (int i = 0; i < parts.length; i++) {
+        parts[i] = read(members.get(i), gf);
+      }
+      return gf.createGeometryCollection(parts);
+    }
     JsonNode coords = g.get("coordinates");
     if (type == null || coords == null || !coords.isArray()) {
       throw new IllegalArgumentException("géométrie GeoJSON sans type ou coordonnées");
@@ -43,6 +54,14 @@ public final class GeoJson {
     return switch (type.asText()) {
       case "Point" -> gf.createPoint(coordinate(coords));
       case "LineString" -> gf.createLineString(coordinates(coords));
+      case "MultiPoint" -> gf.createMultiPointFromCoords(coordinates(coords));
+      case "MultiLineString" -> {
+        var ls = new org.locationtech.jts.geom.LineString[coords.size()];
+        for (int i = 0; i < ls.length; i++) {
+          ls[i] = gf.createLineString(coordinates(coords.get(i)));
+        }
+        yield gf.createMultiLineString(ls);
+      }
       case "Polygon" -> polygon(coords, gf);
       case "MultiPolygon" -> {
         Polygon[] ps = new Polygon[coords.size()];

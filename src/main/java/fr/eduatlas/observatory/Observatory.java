@@ -1,5 +1,6 @@
 package fr.eduatlas.observatory;
 
+import fr.eduatlas.cql2.Expr;
 import fr.eduatlas.geo.ZoomBand;
 import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.territory.Codes;
@@ -23,7 +24,6 @@ import org.locationtech.jts.geom.CoordinateFilter;
 import org.locationtech.jts.geom.Envelope;
 import org.locationtech.jts.geom.Geometry;
 import org.locationtech.jts.geom.GeometryFactory;
-import org.locationtech.jts.geom.prep.PreparedGeometryFactory;
 import org.locationtech.jts.io.ParseException;
 import org.locationtech.jts.io.WKBReader;
 
@@ -640,9 +640,16 @@ public final class Observatory {
       args.add(b[1]);
       args.add(b[3]);
     }
+    if (q.filter() != null) {
+      FilterSql.Frag f = Filters.schools(c, q.filter());
+      where.add(f.sql());
+      args.addAll(f.args());
+    }
     String cond = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
     long matched;
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM school s" + cond)) {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT count(*)" + (q.filter() == null ? " FROM school s" : SCHOOL_FROM) + cond)) {
       bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -827,29 +834,51 @@ public final class Observatory {
 
   /**
    * A page of a level's territories with their outlines, in code order; with a box, only those
-   * whose outline intersects it (the envelope index finds the candidates, then each candidate whose
-   * envelope is not wholly in the box is tested on its geometry; {@code matched} counts the same).
+   * whose outline intersects it, and with a CQL2 filter only those it selects ({@code matched}
+   * counts the same). The box is the filter's {@code S_INTERSECTS(geometry, box)}: the envelope
+   * index finds the candidates, then each candidate whose envelope is not wholly in the box is
+   * tested on its outline.
    *
    * @param bbox {west, south, east, north}, west > east across the antimeridian; or null
+   * @param filter over {@link Filters#territoryQueryables}, or null
+   * @param values the indicator's values the filter may name, or null
    */
   public Page<TerritoryFeature> territoryFeatures(
-      Connection c, String level, double[] bbox, int limit, int offset) throws SQLException {
-    List<String> codes = bbox == null ? null : intersecting(c, level, bbox);
-    if (codes != null) {
-      var page = new ArrayList<TerritoryFeature>();
-      int from = Math.min(offset, codes.size());
-      int to = (int) Math.min((long) offset + limit, codes.size());
-      for (String code : codes.subList(from, to)) {
-        territoryFeature(c, level, code).ifPresent(page::add);
-      }
-      return new Page<>(codes.size(), page);
+      Connection c,
+      String level,
+      double[] bbox,
+      Expr filter,
+      IndicatorValues values,
+      int limit,
+      int offset)
+      throws SQLException {
+    Expr e = filter;
+    if (bbox != null) {
+      Expr box =
+          new Expr.Spatial("s_intersects", new Expr.Property("geometry"), new Expr.Geom(box(bbox)));
+      e = e == null ? box : new Expr.Logical("and", List.of(box, e));
+    }
+    var from =
+        new StringBuilder(
+            " FROM territory t JOIN territory_geometry g ON g.level = t.level AND g.code = t.code");
+    var args = new ArrayList<Object>();
+    if (values != null) {
+      from.append(
+          " LEFT JOIN indicator_value_by_indicator v ON v.indicator_id = ? AND v.level = t.level"
+              + " AND v.period = ? AND v.code = t.code");
+      args.add(values.indicator().id());
+      args.add(values.period());
+    }
+    from.append(" WHERE t.level = ?");
+    args.add(level);
+    if (e != null) {
+      FilterSql.Frag f = Filters.territories(c, level, e, values);
+      from.append(" AND ").append(f.sql());
+      args.addAll(f.args());
     }
     long matched;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT count(*) FROM territory t JOIN territory_geometry g ON g.level = t.level AND"
-                + " g.code = t.code WHERE t.level = ?")) {
-      ps.setString(1, level);
+    try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from)) {
+      bind(ps, args);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
         matched = rs.getLong(1);
@@ -858,10 +887,12 @@ public final class Observatory {
     var out = new ArrayList<TerritoryFeature>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            FEATURE_SELECT + " WHERE t.level = ? ORDER BY t.code LIMIT ? OFFSET ?")) {
-      ps.setString(1, level);
-      ps.setInt(2, limit);
-      ps.setInt(3, offset);
+            "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2, ST_AsWKB(g.geom)"
+                + from
+                + " ORDER BY t.code LIMIT ? OFFSET ?")) {
+      bind(ps, args);
+      ps.setInt(args.size() + 1, limit);
+      ps.setInt(args.size() + 2, offset);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(feature(rs, level));
@@ -869,6 +900,14 @@ public final class Observatory {
       }
     }
     return new Page<>(matched, out);
+  }
+
+  /** A box {west, south, east, north} as a polygon, in two parts across the antimeridian. */
+  private Geometry box(double[] b) {
+    return b[0] <= b[2]
+        ? gf.toGeometry(new Envelope(b[0], b[2], b[1], b[3]))
+        : gf.toGeometry(new Envelope(b[0], 180, b[1], b[3]))
+            .union(gf.toGeometry(new Envelope(-180, b[2], b[1], b[3])));
   }
 
   private static final String FEATURE_SELECT =
@@ -903,61 +942,6 @@ public final class Observatory {
         rs.getString(4),
         Figures.round(rs.getDouble(5)),
         g);
-  }
-
-  /** The codes, in code order, of the level's territories whose outline intersects the box. */
-  private List<String> intersecting(Connection c, String level, double[] b) throws SQLException {
-    Geometry box =
-        b[0] <= b[2]
-            ? gf.toGeometry(new Envelope(b[0], b[2], b[1], b[3]))
-            : gf.toGeometry(new Envelope(b[0], 180, b[1], b[3]))
-                .union(gf.toGeometry(new Envelope(-180, b[2], b[1], b[3])));
-    var prepared = PreparedGeometryFactory.prepare(box);
-    var out = new ArrayList<String>();
-    var crossing = new ArrayList<String>();
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT g.code, g.xmin, g.ymin, g.xmax, g.ymax FROM territory t JOIN"
-                + " territory_geometry g ON g.level = t.level AND g.code = t.code WHERE t.level = ?"
-                + (b[0] <= b[2]
-                    ? " AND g.xmax >= ? AND g.xmin <= ? AND g.ymax >= ? AND g.ymin <= ?"
-                    : " AND (g.xmax >= ? OR g.xmin <= ?) AND g.ymax >= ? AND g.ymin <= ?")
-                + " ORDER BY g.code")) {
-      ps.setString(1, level);
-      ps.setDouble(2, b[0]);
-      ps.setDouble(3, b[2]);
-      ps.setDouble(4, b[1]);
-      ps.setDouble(5, b[3]);
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          var env =
-              new Envelope(rs.getDouble(2), rs.getDouble(4), rs.getDouble(3), rs.getDouble(5));
-          if (b[0] <= b[2] && box.getEnvelopeInternal().contains(env)) {
-            out.add(rs.getString(1));
-          } else {
-            crossing.add(rs.getString(1));
-          }
-        }
-      }
-    }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?")) {
-      var reader = new WKBReader(gf);
-      for (String code : crossing) {
-        ps.setString(1, level);
-        ps.setString(2, code);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && prepared.intersects(reader.read(rs.getBytes(1)))) {
-            out.add(code);
-          }
-        } catch (ParseException e) {
-          throw new SQLException("unreadable geometry of " + code, e);
-        }
-      }
-    }
-    out.sort(null);
-    return out;
   }
 
   /**

@@ -1,5 +1,6 @@
 package fr.eduatlas.observatory;
 
+import fr.eduatlas.cql2.Expr;
 import java.util.Map;
 
 /**
@@ -10,6 +11,7 @@ import java.util.Map;
  * @param sector {@code public} or {@code prive}
  * @param text the UAI, or part of the name (at least two letters or digits once folded)
  * @param bbox {west, south, east, north} in WGS84; west > east crosses the antimeridian
+ * @param filter a CQL2 filter over {@link Filters#schoolQueryables()}
  */
 public record SchoolQuery(
     Map<String, String> territories,
@@ -18,4 +20,17 @@ public record SchoolQuery(
     String text,
     double[] bbox,
     int limit,
-    int offset) {}
+    int offset,
+    Expr filter) {
+
+  public SchoolQuery(
+      Map<String, String> territories,
+      String type,
+      String sector,
+      String text,
+      double[] bbox,
+      int limit,
+      int offset) {
+    this(territories, type, sector, text, bbox, limit, offset, null);
+  }
+}

@@ -7,8 +7,10 @@ package fr.eduatlas.observatory;
  * note saying what the figure is when it is not a plain published value (why there is none, that it
  * covers only part of the territory, why it is doubtful), else null.
  *
- * <p>Statuses: {@code publie}; {@code sans-donnees} (no figure); {@code secret} (withheld); {@code
- * douteux} (published but built on an implausible source count, see the note).
+ * <p>Statuses ({@link #STATUSES}): {@code publie}; {@code estime} and {@code non-ventile} (a
+ * commune re-created after the source's vintage: apportioned, or its former commune's value not
+ * split); {@code douteux} (published but built on an implausible source count, see the note);
+ * {@code secret} (withheld); {@code sans-donnees} (no figure).
  */
 public record Value(
     String period,
@@ -18,6 +20,10 @@ public record Value(
     Coverage coverage,
     String appraisal,
     String note) {
+
+  /** Every status a value can have. */
+  public static final java.util.List<String> STATUSES =
+      java.util.List.of("publie", "estime", "non-ventile", "douteux", "secret", "sans-donnees");
 
   /** The same value appraised. */
   public Value withAppraisal(String a) {

@@ -160,11 +160,12 @@ class ObservatoryTest {
 
   @Test
   void territoryFeaturesInABoxAreThoseWhoseOutlineCrossesIt() throws Exception {
-    var every = obs.territoryFeatures(c, "departement", null, 100, 0);
+    var every = obs.territoryFeatures(c, "departement", null, null, null, 100, 0);
     assertThat(every.matched()).isEqualTo(every.items().size());
     // A box around Laon: the Aisne, and no département whose outline misses the box.
     var inBox =
-        obs.territoryFeatures(c, "departement", new double[] {3.55, 49.5, 3.65, 49.6}, 100, 0);
+        obs.territoryFeatures(
+            c, "departement", new double[] {3.55, 49.5, 3.65, 49.6}, null, null, 100, 0);
     assertThat(inBox.items().stream().map(TerritoryFeature::code)).containsExactly("02");
     assertThat(inBox.matched()).isEqualTo(1);
     double[] e = obs.extent(c, "departement");
