@@ -195,15 +195,17 @@ public final class Filters {
 
   /**
    * The territories of the level for which {@code op(outline, literal)} holds: the envelopes first
-   * (those apart from the literal's envelope are decided without their outline), then the outline
-   * of each other, read and tested with JTS.
+   * (an envelope apart from the literal's, or wholly inside the literal, decides intersects,
+   * disjoint and within without the outline), then the outlines of the others, read in one query
+   * and tested with JTS.
    */
   private static FilterSql.Frag territoriesWhere(
       Connection c, String level, String op, Geometry literal) throws SQLException {
     Envelope env = literal.getEnvelopeInternal();
     boolean meet = Geometries.impliesIntersection(op);
+    boolean decidable =
+        op.equals("s_intersects") || op.equals("s_disjoint") || op.equals("s_within");
     PreparedGeometry prepared = PreparedGeometryFactory.prepare(literal);
-    boolean rectangle = literal.isRectangle();
     var matched = new ArrayList<String>();
     var toTest = new ArrayList<String>();
     try (PreparedStatement ps =
@@ -225,29 +227,33 @@ public final class Filters {
             if (op.equals("s_disjoint")) {
               matched.add(code);
             }
-          } else if (rectangle && env.contains(e) && op.equals("s_intersects")) {
-            matched.add(code);
-          } else if (rectangle && env.contains(e) && op.equals("s_disjoint")) {
-            continue;
+          } else if (decidable && env.contains(e) && prepared.covers(GF.toGeometry(e))) {
+            // Inside the literal: it meets it and lies within it (the outline is not empty).
+            if (!op.equals("s_disjoint")) {
+              matched.add(code);
+            }
           } else {
             toTest.add(code);
           }
         }
       }
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code = ?")) {
-      var reader = new WKBReader(GF);
-      for (String code : toTest) {
+    if (!toTest.isEmpty()) {
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT code, ST_AsWKB(geom) FROM territory_geometry WHERE level = ? AND code IN"
+                  + " (SELECT unnest(string_split(?, ',')))")) {
         ps.setString(1, level);
-        ps.setString(2, code);
+        ps.setString(2, String.join(",", toTest));
+        var reader = new WKBReader(GF);
         try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next() && Geometries.relate(op, reader.read(rs.getBytes(1)), prepared)) {
-            matched.add(code);
+          while (rs.next()) {
+            if (Geometries.relate(op, reader.read(rs.getBytes(2)), prepared)) {
+              matched.add(rs.getString(1));
+            }
           }
         } catch (ParseException e) {
-          throw new SQLException("unreadable geometry of " + code, e);
+          throw new SQLException("unreadable outline in level " + level, e);
         }
       }
     }
