@@ -214,10 +214,7 @@ public final class Filters {
                 + (meet ? " AND xmax >= ? AND xmin <= ? AND ymax >= ? AND ymin <= ?" : ""))) {
       ps.setString(1, level);
       if (meet) {
-        ps.setDouble(2, env.getMinX());
-        ps.setDouble(3, env.getMaxX());
-        ps.setDouble(4, env.getMinY());
-        ps.setDouble(5, env.getMaxY());
+        bindEnvelope(ps, 2, env);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -263,6 +260,15 @@ public final class Filters {
             "t.code IN (SELECT unnest(string_split(?, ',')))", String.join(",", matched));
   }
 
+  /** Binds west, east, south, north from parameter {@code first} on. */
+  private static void bindEnvelope(PreparedStatement ps, int first, Envelope env)
+      throws SQLException {
+    ps.setDouble(first, env.getMinX());
+    ps.setDouble(first + 1, env.getMaxX());
+    ps.setDouble(first + 2, env.getMinY());
+    ps.setDouble(first + 3, env.getMaxY());
+  }
+
   /** The located schools for which {@code op(position, literal)} holds; unknown without one. */
   private static FilterSql.Frag schoolsWhere(Connection c, String op, Geometry literal)
       throws SQLException {
@@ -277,10 +283,7 @@ public final class Filters {
                 + ")"
                 + (meet ? " AND lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?" : ""))) {
       if (meet) {
-        ps.setDouble(1, env.getMinX());
-        ps.setDouble(2, env.getMaxX());
-        ps.setDouble(3, env.getMinY());
-        ps.setDouble(4, env.getMaxY());
+        bindEnvelope(ps, 1, env);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

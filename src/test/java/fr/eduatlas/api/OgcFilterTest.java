@@ -267,6 +267,9 @@ class OgcFilterTest {
         assertThat(resp.statusCode()).as(col + " " + f + " " + resp.body()).isEqualTo(200);
       }
     }
+    var page = get("/ogc/collections/communes/queryables?f=html");
+    assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+    assertThat(page.body()).contains("<code>valeur</code>").contains("Propriétés filtrables");
     JsonNode conf = JSON.readTree(get("/ogc/conformance").body());
     assertThat(conf.get("conformsTo").toString())
         .contains("ogcapi-features-3/1.0/conf/filter")
