@@ -39,6 +39,7 @@ const BANDWIDTH = [
 ];
 const TYPES = { ecole: 'école', college: 'collège', lycee: 'lycée' };
 const SECTORS = { public: 'public', prive: 'privé' };
+const APPRAISALS = { favorable: '▲ favorable', proche: '≈ proche', defavorable: '▼ défavorable' };
 
 const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
@@ -288,6 +289,8 @@ function markPainted() {
 }
 
 async function refresh() {
+  // A tooltip left open would show the previous indicator's or period's value.
+  closeTip();
   const ind = indicator();
   if (!ind) return;
   let level = levelFor(map.getZoom());
@@ -374,6 +377,10 @@ function valueText(v, ind) {
 }
 
 let tooltip;
+function closeTip() {
+  if (tooltip && map.hasLayer(tooltip)) map.closeTooltip(tooltip);
+}
+
 function onMove(e) {
   const f = (schoolLayer && schoolLayer.featureAt(e.latlng)) || (territoryLayer && territoryLayer.featureAt(e.latlng));
   if (!f) {
@@ -470,7 +477,8 @@ function renderPanel(p) {
     const row = el('tr', { 'data-indicator': i.id });
     const series = (i.series || []).filter((s) => s.value !== null && s.value !== undefined).map((s) => `${s.period} : ${fmt.format(s.value)}`).join(' · ');
     row.append(el('td', {}, el('span', { text: `${i.label}${i.unit ? ` (${i.unit})` : ''}` }), i.simulated ? el('span', { class: 'simulated', text: 'simulé' }) : null, series && (i.series || []).length > 1 ? el('div', { class: 'series', text: series }) : null));
-    row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, title: v && v.note ? v.note : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }, v && v.note ? el('div', { class: 'series', text: v.note }) : null));
+    // The appraisal against France is said in words too, never by colour alone.
+    row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, title: v && v.note ? v.note : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }, v && v.appraisal ? el('span', { class: 'appraisal', text: ` ${APPRAISALS[v.appraisal] || ''}` }) : null, v && v.note ? el('div', { class: 'series', text: v.note }) : null));
     for (const c of cmp) {
       const o = (i.compared || []).find((x) => x.level === c.level && x.code === c.code);
       row.append(el('td', { text: o && o.value !== null && o.value !== undefined ? fmt.format(o.value) : '–' }));
@@ -710,6 +718,7 @@ async function main() {
   map.on('zoomend', refresh);
   map.on('moveend', writeHash);
   map.on('mousemove', onMove);
+  map.on('mouseout', closeTip);
   map.on('click', onClick);
   await refresh();
   openSelection();

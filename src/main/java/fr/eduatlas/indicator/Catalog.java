@@ -46,6 +46,14 @@ public final class Catalog {
       String statistic,
       List<Gap> knownGaps) {
 
+    /**
+     * Whether its values are counts (a sum with no denominator and no statistic: premises,
+     * inhabitants, pupils), which grow with the territory and so are not compared with France's.
+     */
+    public boolean isCount() {
+      return denominator == null && statistic == null;
+    }
+
     /** Whether its values come from the school-level contributions (simulated or real). */
     public boolean fromContributions() {
       return coverage != null;
@@ -95,10 +103,11 @@ public final class Catalog {
   /**
    * A value appraised against France's for the same period: {@code favorable}, {@code proche} or
    * {@code defavorable} by the indicator's direction and the catalog's margin; null when the
-   * indicator is neutral or either value is missing.
+   * indicator is neutral, counts things (a territory's count against France's says only that it is
+   * smaller) or either value is missing.
    */
   public String appraise(Indicator i, Double value, Double france) {
-    if (value == null || france == null || i.direction().equals("neutral")) {
+    if (value == null || france == null || i.direction().equals("neutral") || i.isCount()) {
       return null;
     }
     double band = Math.abs(france) * benchmark.margin();

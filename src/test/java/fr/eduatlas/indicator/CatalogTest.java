@@ -76,6 +76,16 @@ public class CatalogTest {
     assertThat(c.appraise(noConnection, 6.0, 4.0)).isEqualTo("defavorable");
     assertThat(c.appraise(c.find("population").orElseThrow(), 1.0, 2.0)).isNull();
     assertThat(c.appraise(fibre, null, 80.0)).isNull();
+    // A count is never appraised: 578 premises against France's 10,965,667 says nothing.
+    var premises = c.find("locaux-raccordables-ftth").orElseThrow();
+    assertThat(premises.direction()).isEqualTo("higher-better");
+    assertThat(c.appraise(premises, 578.0, 10_965_667.0)).isNull();
+    // Every indicator of the catalog that is appraised is a share, rate or statistic.
+    for (var i : c.all()) {
+      if (c.appraise(i, 1.0, 1000.0) != null) {
+        assertThat(i.denominator() != null || i.statistic() != null).as(i.id()).isTrue();
+      }
+    }
   }
 
   @Test

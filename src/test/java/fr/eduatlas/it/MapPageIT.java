@@ -233,6 +233,21 @@ class MapPageIT {
       compared++;
     }
     assertThat(compared).isGreaterThan(10);
+    // The appraisal against France is said in words too, and counts are never appraised.
+    var appraised =
+        driver.findElements(
+            By.cssSelector(
+                "#panel-body td.favorable, #panel-body td.defavorable, #panel-body td.proche"));
+    assertThat(appraised)
+        .isNotEmpty()
+        .allSatisfy(td -> assertThat(td.getText()).containsAnyOf("favorable", "proche"));
+    assertThat(
+            driver.findElements(
+                By.cssSelector(
+                    "#panel-body tr[data-indicator='locaux-raccordables-ftth'] td.defavorable,"
+                        + " #panel-body tr[data-indicator='locaux-raccordables-ftth'] td.favorable,"
+                        + " #panel-body tr[data-indicator='population'] td.defavorable")))
+        .isEmpty();
     assertThat(driver.getCurrentUrl()).contains("sel=commune%3A02408");
     waiting().until(d -> !d.findElements(By.cssSelector("#panel-body ul.schools li")).isEmpty());
     assertThat(driver.findElements(By.cssSelector("#panel-body ul.schools li")))
@@ -248,6 +263,30 @@ class MapPageIT {
     new Select(driver.findElement(By.id("indicator"))).selectByValue("debit-mesure-moyen");
     waitPainted("debit-mesure-moyen|departement|2024");
     long bandwidth2024 = mapSignature();
+    // A tooltip shown over a territory closes when the indicator changes and when the pointer
+    // leaves the map: it never shows a stale value. Over a bandwidth map it speaks of Mbit/s.
+    WebElement pane = driver.findElement(By.id("map"));
+    new org.openqa.selenium.interactions.Actions(driver).moveToElement(pane).perform();
+    new org.openqa.selenium.interactions.Actions(driver).moveByOffset(3, 3).perform();
+    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-tooltip.tip")).isEmpty());
+    assertThat(driver.findElement(By.cssSelector(".leaflet-tooltip.tip")).getText())
+        .contains("Mbit/s");
+    new Select(driver.findElement(By.id("indicator"))).selectByValue("couverture-fibre");
+    waitPainted("couverture-fibre|departement|2024");
+    // Closed, or opened again by the browser's own pointer event with the new indicator's value.
+    assertThat(driver.findElements(By.cssSelector(".leaflet-tooltip.tip")))
+        .allSatisfy(t -> assertThat(t.getText()).doesNotContain("Mbit/s"));
+    new org.openqa.selenium.interactions.Actions(driver)
+        .moveToElement(pane)
+        .moveByOffset(2, 2)
+        .perform();
+    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-tooltip.tip")).isEmpty());
+    new org.openqa.selenium.interactions.Actions(driver)
+        .moveToElement(driver.findElement(By.id("legend")))
+        .perform();
+    waiting().until(d -> d.findElements(By.cssSelector(".leaflet-tooltip.tip")).isEmpty());
+    new Select(driver.findElement(By.id("indicator"))).selectByValue("debit-mesure-moyen");
+    waitPainted("debit-mesure-moyen|departement|2024");
     assertThat(bandwidth2024).isNotEqualTo(fibre);
     String legend = driver.findElement(By.id("legend")).getText();
     assertThat(legend).contains("Mbit/s").contains("2024").contains("données simulées");
