@@ -34,7 +34,6 @@ public final class Cql2Json {
           "GeometryCollection");
 
   private final GeometryFactory gf = new GeometryFactory();
-  private int vertices;
 
   private Cql2Json() {}
 
@@ -192,11 +191,6 @@ public final class Cql2Json {
       return new Expr.Geom(bbox(v, gf));
     }
     if (n.isObject() && n.has("type") && GEOJSON_TYPES.contains(n.get("type").asText())) {
-      vertices += n.toString().length() / 4;
-      if (vertices > Cql2Text.MAX_VERTICES * 8) {
-        throw new Cql2Exception(
-            "filtre CQL2 : géométrie trop grande (au plus " + Cql2Text.MAX_VERTICES + " sommets)");
-      }
       try {
         Geometry g = GeoJson.read(n, gf);
         if (g == null) {

@@ -14,7 +14,8 @@ import org.locationtech.jts.io.WKTReader;
  * on WKT and {@code BBOX} literals and the temporal functions on {@code DATE}, {@code TIMESTAMP}
  * and {@code INTERVAL} literals. Keywords are case-insensitive; property names are identifiers
  * ({@code a-z}, digits, {@code _ . :}) or double-quoted. A recursive descent over the string,
- * bounded in length, depth, list size and vertices so that a request's work is bounded.
+ * bounded in length (which bounds a literal's vertices too), depth and list size so that a
+ * request's work is bounded.
  */
 public final class Cql2Text {
   /** Longest filter accepted, in characters. */
@@ -22,7 +23,6 @@ public final class Cql2Text {
 
   static final int MAX_DEPTH = 64;
   static final int MAX_LIST = 1_000;
-  static final int MAX_VERTICES = 20_000;
 
   static final Set<String> SPATIAL =
       Set.of(
@@ -142,7 +142,6 @@ public final class Cql2Text {
       expect(')');
       return e;
     }
-    int start = pos;
     String word = peekWord();
     if (word != null) {
       String w = word.toLowerCase(Locale.ROOT);
@@ -201,7 +200,6 @@ public final class Cql2Text {
     if (left instanceof Expr.Bool) {
       return left;
     }
-    pos = Math.max(pos, start);
     throw error(
         "opérateur de comparaison attendu (=, <>, <, >, <=, >=, LIKE, BETWEEN, IN, IS NULL)");
   }
@@ -351,16 +349,12 @@ public final class Cql2Text {
     }
     int level = 0;
     int end = open;
-    int commas = 0;
     for (; end < s.length(); end++) {
       char ch = s.charAt(end);
       if (ch == '(') {
         level++;
       } else if (ch == ')' && --level == 0) {
         break;
-      } else if (ch == ',' && ++commas > MAX_VERTICES) {
-        pos = end;
-        throw error("géométrie trop grande (au plus " + MAX_VERTICES + " sommets)");
       }
     }
     if (level != 0) {

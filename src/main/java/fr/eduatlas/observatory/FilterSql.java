@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 /**
  * A CQL2 expression as a SQL condition over a collection's {@link Queryable}s: the SQL is made of
@@ -382,9 +381,5 @@ final class FilterSql {
 
   private static QueryException invalid(String why) {
     return QueryException.invalid("paramètre 'filter' : " + why);
-  }
-
-  static String names(List<Queryable> q) {
-    return q.stream().map(Queryable::name).collect(Collectors.joining(", "));
   }
 }
