@@ -7,14 +7,13 @@ import fr.eduatlas.cql2.Cql2Exception;
 import fr.eduatlas.cql2.Cql2Json;
 import fr.eduatlas.cql2.Cql2Text;
 import fr.eduatlas.cql2.Expr;
-import fr.eduatlas.observatory.IndicatorValues;
+import fr.eduatlas.observatory.IndicatorPeriod;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
 import fr.eduatlas.observatory.School;
 import fr.eduatlas.observatory.SchoolQuery;
 import fr.eduatlas.observatory.TerritoryFeature;
 import fr.eduatlas.observatory.Value;
-import fr.eduatlas.observatory.ValuesQuery;
 import fr.eduatlas.territory.Level;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -482,24 +481,20 @@ final class OgcRoutes {
       matched = page.matched();
     } else {
       // The choropleth's figures as properties, for a GIS reading /ogc alone.
-      IndicatorValues values = indicatorValues(r, col);
+      IndicatorPeriod indicator = indicator(r);
       Page<TerritoryFeature> page =
           observatory.territoryFeatures(
               r.connection(),
               col.level().id(),
               bbox,
               filter,
-              values,
+              indicator,
               paging.limit(),
               paging.offset());
-      Map<String, Value> byCode = new java.util.HashMap<>();
-      if (values != null) {
-        values.rows().forEach(v -> byCode.put(v.code(), v.value()));
-      }
       for (TerritoryFeature t : page.items()) {
         ObjectNode f = GeoJsonViews.territory(t, crs);
-        if (values != null) {
-          indicatorProperties((ObjectNode) f.get("properties"), values, byCode.get(t.code()));
+        if (indicator != null) {
+          indicatorProperties((ObjectNode) f.get("properties"), indicator, t.value());
         }
         features.add(f);
       }
@@ -539,8 +534,8 @@ final class OgcRoutes {
     return new Body(json.writeValueAsBytes(fc), GEOJSON, headers);
   }
 
-  /** The values of the {@code indicator} asked for at the collection's level, or null. */
-  private IndicatorValues indicatorValues(Reads.Read r, Collection col) throws Exception {
+  /** The {@code indicator} asked for and its period ({@code year}, else the latest), or null. */
+  private IndicatorPeriod indicator(Reads.Read r) throws Exception {
     String id = r.param("indicator");
     if (id == null) {
       if (r.param("year") != null) {
@@ -548,22 +543,22 @@ final class OgcRoutes {
       }
       return null;
     }
-    return observatory.values(
-        r.connection(), new ValuesQuery(id, col.level().id(), r.param("year"), null, null));
+    var i = observatory.indicator(id);
+    return new IndicatorPeriod(i, observatory.period(r.connection(), i, r.param("year")));
   }
 
   /**
    * An indicator's value as a territory's properties: the indicator, period, value (null without
    * one), unit, status, simulated, and the note when there is one.
    */
-  private static void indicatorProperties(ObjectNode p, IndicatorValues values, Value v) {
-    p.put("indicateur", values.indicator().id());
-    p.put("periode", values.period());
-    p.put("valeur", v == null ? null : v.value());
-    p.put("unite", values.indicator().unit());
-    p.put("statut", v == null ? "sans-donnees" : v.status());
-    p.put("simule", v != null && v.simulated());
-    if (v != null && v.note() != null) {
+  private static void indicatorProperties(ObjectNode p, IndicatorPeriod indicator, Value v) {
+    p.put("indicateur", indicator.indicator().id());
+    p.put("periode", indicator.period());
+    p.put("valeur", v.value());
+    p.put("unite", indicator.indicator().unit());
+    p.put("statut", v.status());
+    p.put("simule", v.simulated());
+    if (v.note() != null) {
       p.put("remarque", v.note());
     }
   }

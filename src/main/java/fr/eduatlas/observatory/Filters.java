@@ -86,10 +86,10 @@ public final class Filters {
   }
 
   /**
-   * A territory level's queryables; with {@code values}, also the indicator's (indicateur, periode,
-   * valeur, unite, statut, simule, remarque), read from the join {@code v}.
+   * A territory level's queryables; with an indicator, also its own (indicateur, periode, valeur,
+   * unite, statut, simule, remarque), read from the join {@code v}.
    */
-  public static List<Queryable> territoryQueryables(IndicatorValues values) {
+  public static List<Queryable> territoryQueryables(IndicatorPeriod indicator) {
     var q = new ArrayList<Queryable>();
     q.add(Queryable.of("code", Queryable.Type.STRING, "Code", "t.code"));
     q.add(Queryable.of("nom", Queryable.Type.STRING, "Nom", "t.name"));
@@ -105,9 +105,10 @@ public final class Filters {
     q.add(
         Queryable.of("geometry", Queryable.Type.GEOMETRY, "Contour", "g.geom")
             .withFormat("geometry-multipolygon"));
-    if (values != null) {
+    if (indicator != null) {
       q.addAll(
-          indicatorQueryables(values.indicator().id(), values.indicator().unit(), values.period()));
+          indicatorQueryables(
+              indicator.indicator().id(), indicator.indicator().unit(), indicator.period()));
     }
     return q;
   }
@@ -179,11 +180,11 @@ public final class Filters {
   }
 
   /** The condition {@code filter} stands for over a level's territories. */
-  static FilterSql.Frag territories(Connection c, String level, Expr filter, IndicatorValues values)
-      throws SQLException {
+  static FilterSql.Frag territories(
+      Connection c, String level, Expr filter, IndicatorPeriod indicator) throws SQLException {
     return FilterSql.compile(
         filter,
-        territoryQueryables(values),
+        territoryQueryables(indicator),
         (op, q, literal) -> territoriesWhere(c, level, op, literal));
   }
 

@@ -646,16 +646,11 @@ public final class Observatory {
       args.addAll(f.args());
     }
     String cond = where.isEmpty() ? "" : " WHERE " + String.join(" AND ", where);
-    long matched;
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            "SELECT count(*)" + (q.filter() == null ? " FROM school s" : SCHOOL_FROM) + cond)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        matched = rs.getLong(1);
-      }
-    }
+    long matched =
+        count(
+            c,
+            "SELECT count(*)" + (q.filter() == null ? " FROM school s" : SCHOOL_FROM) + cond,
+            args);
     var out = new ArrayList<School>();
     try (PreparedStatement ps =
         c.prepareStatement(
@@ -678,6 +673,17 @@ public final class Observatory {
           "paramètre '" + param + "' : " + expected + " attendu, reçu '" + value + "'");
     }
     return value;
+  }
+
+  /** The count a {@code SELECT count(*)} query answers with {@code args} bound. */
+  private static long count(Connection c, String sql, List<Object> args) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, args);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   private static void bind(PreparedStatement ps, List<Object> args) throws SQLException {
@@ -841,14 +847,15 @@ public final class Observatory {
    *
    * @param bbox {west, south, east, north}, west > east across the antimeridian; or null
    * @param filter over {@link Filters#territoryQueryables}, or null
-   * @param values the indicator's values the filter may name, or null
+   * @param indicator the indicator whose value each feature carries and the filter may name, or
+   *     null
    */
   public Page<TerritoryFeature> territoryFeatures(
       Connection c,
       String level,
       double[] bbox,
       Expr filter,
-      IndicatorValues values,
+      IndicatorPeriod indicator,
       int limit,
       int offset)
       throws SQLException {
@@ -862,32 +869,26 @@ public final class Observatory {
         new StringBuilder(
             " FROM territory t JOIN territory_geometry g ON g.level = t.level AND g.code = t.code");
     var args = new ArrayList<Object>();
-    if (values != null) {
+    if (indicator != null) {
       from.append(
           " LEFT JOIN indicator_value_by_indicator v ON v.indicator_id = ? AND v.level = t.level"
               + " AND v.period = ? AND v.code = t.code");
-      args.add(values.indicator().id());
-      args.add(values.period());
+      args.add(indicator.indicator().id());
+      args.add(indicator.period());
     }
     from.append(" WHERE t.level = ?");
     args.add(level);
     if (e != null) {
-      FilterSql.Frag f = Filters.territories(c, level, e, values);
+      FilterSql.Frag f = Filters.territories(c, level, e, indicator);
       from.append(" AND ").append(f.sql());
       args.addAll(f.args());
     }
-    long matched;
-    try (PreparedStatement ps = c.prepareStatement("SELECT count(*)" + from)) {
-      bind(ps, args);
-      try (ResultSet rs = ps.executeQuery()) {
-        rs.next();
-        matched = rs.getLong(1);
-      }
-    }
+    long matched = count(c, "SELECT count(*)" + from, args);
     var out = new ArrayList<TerritoryFeature>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT t.code, t.name, t.parent_level, t.parent_code, g.area_km2, ST_AsWKB(g.geom)"
+                + (indicator == null ? "" : ", v.value, v.status, v.simulated, v.note")
                 + from
                 + " ORDER BY t.code LIMIT ? OFFSET ?")) {
       bind(ps, args);
@@ -895,7 +896,7 @@ public final class Observatory {
       ps.setInt(args.size() + 2, offset);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          out.add(feature(rs, level));
+          out.add(feature(rs, level, indicator));
         }
       }
     }
@@ -922,12 +923,16 @@ public final class Observatory {
       ps.setString(1, level);
       ps.setString(2, code);
       try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? java.util.Optional.of(feature(rs, level)) : java.util.Optional.empty();
+        return rs.next()
+            ? java.util.Optional.of(feature(rs, level, null))
+            : java.util.Optional.empty();
       }
     }
   }
 
-  private TerritoryFeature feature(ResultSet rs, String level) throws SQLException {
+  /** A feature from {@link #FEATURE_SELECT}'s columns, then the value's when {@code ip} is set. */
+  private TerritoryFeature feature(ResultSet rs, String level, IndicatorPeriod ip)
+      throws SQLException {
     Geometry g;
     try {
       g = new WKBReader(gf).read(rs.getBytes(6));
@@ -941,7 +946,25 @@ public final class Observatory {
         rs.getString(3),
         rs.getString(4),
         Figures.round(rs.getDouble(5)),
-        g);
+        g,
+        ip == null ? null : featureValue(rs, ip.period()));
+  }
+
+  /** A feature's value: columns 7-10 of the page query, {@code sans-donnees} without a row. */
+  private static Value featureValue(ResultSet rs, String period) throws SQLException {
+    String status = rs.getString(8);
+    if (status == null) {
+      return new Value(period, null, "sans-donnees", false, null, null, null);
+    }
+    Double v = (Double) rs.getObject(7);
+    return new Value(
+        period,
+        v == null ? null : Figures.round(v),
+        status,
+        rs.getBoolean(9),
+        null,
+        null,
+        rs.getString(10));
   }
 
   /**

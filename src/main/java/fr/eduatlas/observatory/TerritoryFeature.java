@@ -2,7 +2,11 @@ package fr.eduatlas.observatory;
 
 import org.locationtech.jts.geom.Geometry;
 
-/** A territory with its outline (WGS84) and geodesic area, as the OGC collections serve it. */
+/**
+ * A territory with its outline (WGS84) and geodesic area, as the OGC collections serve it; with an
+ * indicator asked for, its value for the period ({@code sans-donnees} when it has none; coverage
+ * and appraisal are not read), else null.
+ */
 public record TerritoryFeature(
     String level,
     String code,
@@ -10,4 +14,5 @@ public record TerritoryFeature(
     String parentLevel,
     String parentCode,
     double areaKm2,
-    Geometry outline) {}
+    Geometry outline,
+    Value value) {}
