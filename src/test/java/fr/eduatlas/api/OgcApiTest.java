@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -29,9 +26,7 @@ class OgcApiTest {
 
   @BeforeAll
   static void start() {
-    Path wh = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    Path wh = Fixtures.miniWarehouse(tmp);
     server = ApiServer.start(new ServedWarehouse(wh, 50), "127.0.0.1", 0);
   }
 

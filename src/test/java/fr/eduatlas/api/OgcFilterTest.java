@@ -8,11 +8,8 @@ import fr.eduatlas.cql2.Cql2Text;
 import fr.eduatlas.cql2.Expr;
 import fr.eduatlas.geo.Crs;
 import fr.eduatlas.geo.GeoJson;
-import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -49,9 +46,7 @@ class OgcFilterTest {
 
   @BeforeAll
   static void start() {
-    Path wh = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    Path wh = Fixtures.miniWarehouse(tmp);
     server = ApiServer.start(new ServedWarehouse(wh, 50), "127.0.0.1", 0);
   }
 

@@ -3,13 +3,10 @@ package fr.eduatlas.simulation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.testing.Fixtures;
 import fr.eduatlas.warehouse.SchoolProfiles;
 import fr.eduatlas.warehouse.SchoolProfiles.SchoolProfile;
 import fr.eduatlas.warehouse.ServedWarehouse;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,9 +21,7 @@ class SimulatorTest {
 
   @BeforeAll
   static void profiles() throws Exception {
-    Path wh = tmp.resolve("mini.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    Path wh = Fixtures.miniWarehouse(tmp);
     try (var served = new ServedWarehouse(wh, Long.MAX_VALUE);
         var lease = served.lease()) {
       schools = SchoolProfiles.load(lease.connection());

@@ -91,6 +91,17 @@ public final class Fixtures {
   }
 
   /**
+   * A warehouse ingested from the mini dataset with the default options, at {@code dir/w.duckdb}.
+   */
+  public static java.nio.file.Path miniWarehouse(java.nio.file.Path dir) {
+    java.nio.file.Path wh = dir.resolve("w.duckdb");
+    new fr.eduatlas.ingest.Ingest(
+            miniManifest(), new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+        .run(new fr.eduatlas.ingest.Ingest.Options(miniDir(), wh, false));
+    return wh;
+  }
+
+  /**
    * A warehouse ingested from the mini dataset with a small simulation of school years {@code
    * firstYear} to 2025, at {@code dir/w.duckdb}.
    */

@@ -3,13 +3,10 @@ package fr.eduatlas.tiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import fr.eduatlas.Main;
-import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.testing.Fixtures;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.MvtReader;
 import io.github.sebasbaumh.mapbox.vectortile.adapt.jts.TagKeyValueMapConverter;
 import java.io.ByteArrayInputStream;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
@@ -25,9 +22,7 @@ class MbTilesTest {
 
   @Test
   void theExportHoldsMetadataAndGzippedTilesInTheTmsScheme() throws Exception {
-    Path wh = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    Path wh = Fixtures.miniWarehouse(tmp);
     Path out = tmp.resolve("fr.mbtiles");
     int code =
         Main.commandLine()

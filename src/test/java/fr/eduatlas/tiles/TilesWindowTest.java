@@ -2,10 +2,7 @@ package fr.eduatlas.tiles;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import fr.eduatlas.ingest.Ingest;
 import fr.eduatlas.testing.Fixtures;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.util.List;
@@ -23,9 +20,7 @@ class TilesWindowTest {
 
   @Test
   void aTileReadThroughItsWindowIsTheTileOfTheIndex() throws Exception {
-    Path wh = tmp.resolve("w.duckdb");
-    new Ingest(Fixtures.miniManifest(), new PrintStream(OutputStream.nullOutputStream()))
-        .run(new Ingest.Options(Fixtures.miniDir(), wh, false));
+    Path wh = Fixtures.miniWarehouse(tmp);
     var props = new Properties();
     props.setProperty("duckdb.read_only", "true");
     try (var c = DriverManager.getConnection("jdbc:duckdb:" + wh, props)) {
