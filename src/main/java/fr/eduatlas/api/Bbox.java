@@ -22,7 +22,7 @@ final class Bbox {
           "paramètre 'bbox' : "
               + (allowSix ? "4 ou 6 nombres" : "quatre nombres")
               + " attendus, ouest,sud,est,nord (reçu '"
-              + shown(raw)
+              + Params.shown(raw)
               + "')");
     }
     double[] v = numbers(p, "ouest,sud,est,nord");
@@ -34,7 +34,7 @@ final class Bbox {
       throw ApiException.badRequest(
           "paramètre 'bbox' : ouest ≤ est dans [-180, 180] et sud ≤ nord dans [-90, 90]"
               + " attendus (reçu '"
-              + shown(raw)
+              + Params.shown(raw)
               + "')");
     }
     return new double[] {w, s, e, n};
@@ -49,13 +49,15 @@ final class Bbox {
     if (p.length != 4) {
       throw ApiException.badRequest(
           "paramètre 'bbox' : quatre nombres attendus, minx,miny,maxx,maxy (reçu '"
-              + shown(raw)
+              + Params.shown(raw)
               + "')");
     }
     double[] v = numbers(p, "minx,miny,maxx,maxy");
     if (v[0] > v[2] || v[1] > v[3]) {
       throw ApiException.badRequest(
-          "paramètre 'bbox' : minx ≤ maxx et miny ≤ maxy attendus (reçu '" + shown(raw) + "')");
+          "paramètre 'bbox' : minx ≤ maxx et miny ≤ maxy attendus (reçu '"
+              + Params.shown(raw)
+              + "')");
     }
     return v;
   }
@@ -68,7 +70,11 @@ final class Bbox {
       // Double.parseDouble would take "NaN", "Infinity", "0x1p3" or "1d": plain decimals only.
       if (!s.matches("[-+]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][-+]?\\d{1,3})?")) {
         throw ApiException.badRequest(
-            "paramètre 'bbox' : '" + shown(parts[i]) + "' n'est pas un nombre (" + order + ")");
+            "paramètre 'bbox' : '"
+                + Params.shown(parts[i])
+                + "' n'est pas un nombre ("
+                + order
+                + ")");
       }
       v[i] = Double.parseDouble(s);
       if (!Double.isFinite(v[i])) {
@@ -76,9 +82,5 @@ final class Bbox {
       }
     }
     return v;
-  }
-
-  private static String shown(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
   }
 }

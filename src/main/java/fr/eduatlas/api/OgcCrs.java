@@ -71,7 +71,7 @@ enum OgcCrs {
             + "' : systèmes de coordonnées servis : "
             + String.join(", ", uris())
             + " (reçu '"
-            + (raw.length() > 80 ? raw.substring(0, 80) + "…" : raw)
+            + Params.shown(raw)
             + "')");
   }
 

@@ -7,6 +7,7 @@ import fr.eduatlas.cql2.Cql2Exception;
 import fr.eduatlas.cql2.Cql2Json;
 import fr.eduatlas.cql2.Cql2Text;
 import fr.eduatlas.cql2.Expr;
+import fr.eduatlas.observatory.Filters;
 import fr.eduatlas.observatory.IndicatorPeriod;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
@@ -195,9 +196,7 @@ final class OgcRoutes {
                 + " 'indicator' (et 'year').");
     ObjectNode props = n.putObject("properties");
     var list =
-        col.level() == null
-            ? fr.eduatlas.observatory.Filters.schoolQueryables()
-            : fr.eduatlas.observatory.Filters.territoryQueryablesDescribed();
+        col.level() == null ? Filters.schoolQueryables() : Filters.territoryQueryablesDescribed();
     for (var q : list) {
       ObjectNode p = props.putObject(q.name());
       p.put("title", q.title());
@@ -247,7 +246,7 @@ final class OgcRoutes {
             default ->
                 throw ApiException.badRequest(
                     "paramètre 'filter-lang' : 'cql2-text' ou 'cql2-json' attendu, reçu '"
-                        + (lang.length() > 40 ? lang.substring(0, 40) + "…" : lang)
+                        + Params.shown(lang)
                         + "'");
           };
     } catch (Cql2Exception ex) {

@@ -15,6 +15,11 @@ import java.util.TreeMap;
 final class Params {
   private Params() {}
 
+  /** A request's value as an error message echoes it: at most 60 characters, then an ellipsis. */
+  static String shown(String s) {
+    return s.length() > 60 ? s.substring(0, 60) + "…" : s;
+  }
+
   /** A page: its size (brought down to the maximum, {@code capped} then), and its offset. */
   record Paging(int limit, int offset, boolean capped) {
     /** The header that says a limit was brought down, if it was. */

@@ -84,7 +84,7 @@ final class RequestGuard {
           "Origine non autorisée",
           "les écritures ne sont acceptées que depuis le site d'EduAtlas et les origines que"
               + " son exploitant autorise ; reçu « "
-              + (origin.length() > 100 ? origin.substring(0, 100) + "…" : origin)
+              + Params.shown(origin)
               + " »");
     }
     ctx.header("Access-Control-Allow-Origin", origin);
