@@ -313,48 +313,48 @@ final class FilterSql {
     throw invalid("DATE, TIMESTAMP, INTERVAL ou propriété temporelle attendu");
   }
 
+  /** One comparison of two instants of a temporal relation. */
+  private record Cmp(Frag left, String op, Frag right) {}
+
   private void temporal(Expr.Temporal t) {
     Period a = period(t.left());
     Period b = period(t.right());
-    // Allen's relations on closed intervals (an instant is an interval of no length).
-    String rule =
+    Frag as = a.start();
+    Frag ae = a.end();
+    Frag bs = b.start();
+    Frag be = b.end();
+    // Allen's relations on closed intervals (an instant is an interval of no length): every
+    // comparison must hold, but for t_disjoint where one is enough.
+    List<Cmp> all =
         switch (t.op()) {
-          case "t_after" -> "aS > bE";
-          case "t_before" -> "aE < bS";
-          case "t_contains" -> "aS < bS AND aE > bE";
-          case "t_disjoint" -> "(aE < bS OR aS > bE)";
-          case "t_during" -> "aS > bS AND aE < bE";
-          case "t_equals" -> "aS = bS AND aE = bE";
-          case "t_finishedby" -> "aS < bS AND aE = bE";
-          case "t_finishes" -> "aS > bS AND aE = bE";
-          case "t_intersects" -> "aS <= bE AND aE >= bS";
-          case "t_meets" -> "aE = bS";
-          case "t_metby" -> "aS = bE";
-          case "t_overlappedby" -> "aS > bS AND aS < bE AND aE > bE";
-          case "t_overlaps" -> "aS < bS AND aE > bS AND aE < bE";
-          case "t_startedby" -> "aS = bS AND aE > bE";
-          case "t_starts" -> "aS = bS AND aE < bE";
+          case "t_after" -> List.of(new Cmp(as, ">", be));
+          case "t_before" -> List.of(new Cmp(ae, "<", bs));
+          case "t_contains" -> List.of(new Cmp(as, "<", bs), new Cmp(ae, ">", be));
+          case "t_disjoint" -> List.of(new Cmp(ae, "<", bs), new Cmp(as, ">", be));
+          case "t_during" -> List.of(new Cmp(as, ">", bs), new Cmp(ae, "<", be));
+          case "t_equals" -> List.of(new Cmp(as, "=", bs), new Cmp(ae, "=", be));
+          case "t_finishedby" -> List.of(new Cmp(as, "<", bs), new Cmp(ae, "=", be));
+          case "t_finishes" -> List.of(new Cmp(as, ">", bs), new Cmp(ae, "=", be));
+          case "t_intersects" -> List.of(new Cmp(as, "<=", be), new Cmp(ae, ">=", bs));
+          case "t_meets" -> List.of(new Cmp(ae, "=", bs));
+          case "t_metby" -> List.of(new Cmp(as, "=", be));
+          case "t_overlappedby" ->
+              List.of(new Cmp(as, ">", bs), new Cmp(as, "<", be), new Cmp(ae, ">", be));
+          case "t_overlaps" ->
+              List.of(new Cmp(as, "<", bs), new Cmp(ae, ">", bs), new Cmp(ae, "<", be));
+          case "t_startedby" -> List.of(new Cmp(as, "=", bs), new Cmp(ae, ">", be));
+          case "t_starts" -> List.of(new Cmp(as, "=", bs), new Cmp(ae, "<", be));
           default -> throw invalid("fonction temporelle inconnue " + t.op());
         };
+    String join = t.op().equals("t_disjoint") ? " OR " : " AND ";
     sql.append('(');
-    for (String token : rule.split(" ")) {
-      switch (token.replace("(", "").replace(")", "")) {
-        case "aS" -> wrap(token, a.start());
-        case "aE" -> wrap(token, a.end());
-        case "bS" -> wrap(token, b.start());
-        case "bE" -> wrap(token, b.end());
-        default -> sql.append(token);
-      }
-      sql.append(' ');
+    for (int i = 0; i < all.size(); i++) {
+      sql.append(i == 0 ? "" : join);
+      append(all.get(i).left());
+      sql.append(' ').append(all.get(i).op()).append(' ');
+      append(all.get(i).right());
     }
-    sql.setLength(sql.length() - 1);
     sql.append(')');
-  }
-
-  private void wrap(String token, Frag f) {
-    sql.append(token.startsWith("(") ? "(" : "");
-    append(f);
-    sql.append(token.endsWith(")") ? ")" : "");
   }
 
   private static String start(Expr.Instant i) {

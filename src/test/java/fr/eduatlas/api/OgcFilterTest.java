@@ -116,6 +116,7 @@ class OgcFilterTest {
     "S_WITHIN(geometry, POLYGON((3.4 49.4, 3.8 49.4, 3.8 49.8, 3.4 49.4)))",
     "S_DISJOINT(geometry, POLYGON((3.4 49.4, 3.8 49.4, 3.8 49.8, 3.4 49.4)))",
     "NOT S_INTERSECTS(geometry, BBOX(3.5, 49.5, 3.7, 49.6)) AND type = 'ecole'",
+    "S_EQUALS(geometry, POINT(3.62 49.56)) OR S_TOUCHES(geometry, BBOX(3.5, 49.5, 3.7, 49.6))",
     "T_BEFORE(publishedAt, TIMESTAMP('2100-01-01T00:00:00Z'))",
     "T_AFTER(publishedAt, DATE('2000-01-01')) OR publishedAt IS NULL",
   };
@@ -182,6 +183,69 @@ class OgcFilterTest {
       }
     }
     assertThat(selective).isGreaterThanOrEqualTo(filters.length / 2);
+  }
+
+  @Test
+  void everyTemporalRelationIsAllensOnTheValuesPeriod() throws Exception {
+    // periode is 2024 (1 January to 31 December, to the microsecond), the same for every
+    // feature: each relation holds of all features for one interval and of none for another.
+    String base = "/ogc/collections/communes/items?indicator=couverture-fibre&year=2024";
+    List<JsonNode> every = all(base);
+    String[][] cases = {
+      {"T_STARTS", "INTERVAL('2024-01-01', '2025-06-30')", "INTERVAL('2023-01-01', '2025-06-30')"},
+      {
+        "T_STARTEDBY",
+        "INTERVAL('2024-01-01', '2024-06-30')",
+        "INTERVAL('2024-01-02', '2024-06-30')"
+      },
+      {
+        "T_FINISHES", "INTERVAL('2023-01-01', '2024-12-31')", "INTERVAL('2023-01-01', '2025-01-01')"
+      },
+      {
+        "T_FINISHEDBY",
+        "INTERVAL('2024-06-01', '2024-12-31')",
+        "INTERVAL('2024-06-01', '2024-12-30')"
+      },
+      {
+        "T_MEETS",
+        "INTERVAL(TIMESTAMP('2024-12-31T23:59:59.999999Z'), '..')",
+        "INTERVAL('2025-01-01', '..')"
+      },
+      {
+        "T_METBY",
+        "INTERVAL('..', TIMESTAMP('2024-01-01T00:00:00Z'))",
+        "INTERVAL('..', '2023-12-31')"
+      },
+      {
+        "T_OVERLAPS", "INTERVAL('2024-06-01', '2025-06-01')", "INTERVAL('2023-06-01', '2025-06-01')"
+      },
+      {
+        "T_OVERLAPPEDBY",
+        "INTERVAL('2023-06-01', '2024-06-01')",
+        "INTERVAL('2023-06-01', '2025-06-01')"
+      },
+      {"T_CONTAINS", "DATE('2024-06-15')", "DATE('2025-06-15')"},
+      {"T_DURING", "INTERVAL('2023-01-01', '2025-12-31')", "INTERVAL('2024-01-01', '2025-12-31')"},
+      {"T_EQUALS", "INTERVAL('2024-01-01', '2024-12-31')", "INTERVAL('2024-01-01', '2025-12-31')"},
+      {"T_AFTER", "INTERVAL('..', '2023-12-31')", "DATE('2024-01-01')"},
+      {"T_BEFORE", "DATE('2025-01-01')", "DATE('2024-12-31')"},
+      {"T_INTERSECTS", "DATE('2024-12-31')", "DATE('2025-01-01')"},
+      {"T_DISJOINT", "DATE('2025-01-01')", "DATE('2024-12-31')"},
+    };
+    for (String[] c : cases) {
+      for (int k = 1; k <= 2; k++) {
+        String f = c[0] + "(periode, " + c[k] + ")";
+        Expr e = Cql2Text.parse(f);
+        var expected = new TreeSet<String>();
+        for (JsonNode t : every) {
+          if (Boolean.TRUE.equals(eval(e, t))) {
+            expected.add(t.get("id").asText());
+          }
+        }
+        assertThat(expected).as(f).hasSize(k == 1 ? every.size() : 0);
+        assertThat(ids(all(base + "&filter=" + enc(f)))).as(f).isEqualTo(expected);
+      }
+    }
   }
 
   @Test
@@ -438,6 +502,14 @@ class OgcFilterTest {
         case "t_during" -> ss > 0 && ee < 0;
         case "t_equals" -> ss == 0 && ee == 0;
         case "t_intersects" -> se <= 0 && es >= 0;
+        case "t_starts" -> ss == 0 && ee < 0;
+        case "t_startedby" -> ss == 0 && ee > 0;
+        case "t_finishes" -> ss > 0 && ee == 0;
+        case "t_finishedby" -> ss < 0 && ee == 0;
+        case "t_meets" -> es == 0;
+        case "t_metby" -> se == 0;
+        case "t_overlaps" -> ss < 0 && es > 0 && ee < 0;
+        case "t_overlappedby" -> ss > 0 && se < 0 && ee > 0;
         default -> throw new IllegalArgumentException(t.op());
       };
     }
