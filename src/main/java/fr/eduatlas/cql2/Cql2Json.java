@@ -187,7 +187,12 @@ public final class Cql2Json {
   private Expr geometryOperand(JsonNode n) {
     if (n.isObject() && n.has("bbox") && !n.has("type")) {
       var v = new ArrayList<Double>();
-      n.get("bbox").forEach(x -> v.add(x.asDouble()));
+      for (JsonNode x : n.get("bbox")) {
+        if (!x.isNumber()) {
+          throw new Cql2Exception("filtre CQL2 JSON : 'bbox' attend des nombres, reçu " + brief(x));
+        }
+        v.add(x.asDouble());
+      }
       return new Expr.Geom(bbox(v, gf));
     }
     if (n.isObject() && n.has("type") && GEOJSON_TYPES.contains(n.get("type").asText())) {
@@ -196,7 +201,9 @@ public final class Cql2Json {
         if (g == null) {
           throw new IllegalArgumentException("géométrie vide");
         }
-        return new Expr.Geom(g);
+        return new Expr.Geom(valid(g));
+      } catch (Cql2Exception e) {
+        throw new Cql2Exception("filtre CQL2 JSON : " + e.getMessage());
       } catch (RuntimeException e) {
         throw new Cql2Exception(
             "filtre CQL2 JSON : géométrie GeoJSON invalide : " + e.getMessage());
@@ -254,6 +261,44 @@ public final class Cql2Json {
   private static String brief(JsonNode n) {
     String t = n.toString();
     return t.length() > 40 ? t.substring(0, 40) + "…" : t;
+  }
+
+  /**
+   * The geometry if it is valid (finite coordinates, closed rings of four points or more, no ring
+   * crossing itself or another): a spatial function of an invalid literal has no defined answer.
+   */
+  static Geometry valid(Geometry g) {
+    for (var c : g.getCoordinates()) {
+      if (!Double.isFinite(c.x) || !Double.isFinite(c.y)) {
+        throw new Cql2Exception("géométrie invalide : coordonnées non finies");
+      }
+    }
+    var error = new org.locationtech.jts.operation.valid.IsValidOp(g).getValidationError();
+    if (error != null) {
+      String why =
+          switch (error.getErrorType()) {
+            case org.locationtech.jts.operation.valid.TopologyValidationError.SELF_INTERSECTION,
+                org.locationtech.jts.operation.valid.TopologyValidationError
+                    .RING_SELF_INTERSECTION ->
+                "un anneau se recoupe";
+            case org.locationtech.jts.operation.valid.TopologyValidationError.TOO_FEW_POINTS ->
+                "trop peu de points";
+            case org.locationtech.jts.operation.valid.TopologyValidationError.RING_NOT_CLOSED ->
+                "anneau non fermé";
+            case org.locationtech.jts.operation.valid.TopologyValidationError.HOLE_OUTSIDE_SHELL ->
+                "trou hors du contour";
+            default -> error.getMessage();
+          };
+      throw new Cql2Exception(
+          "géométrie invalide : "
+              + why
+              + " (près de "
+              + error.getCoordinate().x
+              + " "
+              + error.getCoordinate().y
+              + ")");
+    }
+    return g;
   }
 
   /** A {@code DATE}: {@code YYYY-MM-DD}. */

@@ -363,9 +363,12 @@ public final class Cql2Text {
     }
     String text = s.substring(start, end + 1);
     try {
-      Geometry g = new WKTReader(gf).read(text);
+      Geometry g = Cql2Json.valid(new WKTReader(gf).read(text));
       pos = end + 1;
       return new Expr.Geom(g);
+    } catch (Cql2Exception e) {
+      pos = start;
+      throw error(e.getMessage());
     } catch (ParseException | IllegalArgumentException e) {
       pos = start;
       throw error("géométrie WKT invalide : " + e.getMessage());

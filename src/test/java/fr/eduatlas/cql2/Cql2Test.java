@@ -141,6 +141,9 @@ class Cql2Test {
       {"name = 'x", "chaîne non terminée"},
       {"S_INTERSECTS(geometry, POINT(1))", "WKT"},
       {"S_INTERSECTS(geometry, BBOX(1, 2, 3))", "BBOX"},
+      {"S_INTERSECTS(geometry, POINT(NaN 1))", "géométrie invalide"},
+      {"S_WITHIN(geometry, POLYGON((2 48, 3 49, 3 48, 2 49, 2 48)))", "un anneau se recoupe"},
+      {"S_INTERSECTS(geometry, POLYGON((0 0, 1 1, 0 0)))", "géométrie"},
       {"T_AFTER(publishedAt, TIMESTAMP('2024-13-01T00:00:00Z'))", "instant invalide"},
       {"T_AFTER(publishedAt, DATE('2024-02-30'))", "date invalide"},
       {"name = 'x' garbage", "fin du filtre attendue"},
@@ -165,6 +168,15 @@ class Cql2Test {
         "{\"op\":\"s_intersects\",\"args\":[{\"property\":\"geometry\"},{\"type\":\"Polygon\","
             + "\"coordinates\":[[[0,0],[1,1]]]}]}",
         "GeoJSON invalide"
+      },
+      {
+        "{\"op\":\"s_intersects\",\"args\":[{\"property\":\"geometry\"},{\"type\":\"Polygon\","
+            + "\"coordinates\":[[[2,48],[3,49],[3,48],[2,49],[2,48]]]}]}",
+        "un anneau se recoupe"
+      },
+      {
+        "{\"op\":\"s_intersects\",\"args\":[{\"property\":\"geometry\"},{\"bbox\":[\"a\",1,2,3]}]}",
+        "'bbox' attend des nombres"
       },
     };
     for (String[] b : badJson) {
