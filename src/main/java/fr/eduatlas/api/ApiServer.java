@@ -113,7 +113,7 @@ public final class ApiServer implements AutoCloseable {
               // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
               var errors = new ProblemErrorHandler();
               cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
-              routes(cfg.routes, hubs, web, guard, reads, observatory, tiles, selections);
+              routes(cfg.routes, hubs, web, guard, reads, observatory, tiles, selections, options);
             });
     app.start(host, port);
     // A client that stops sending (a body trickled or cut) or stops reading holds a connection
@@ -145,7 +145,8 @@ public final class ApiServer implements AutoCloseable {
       Reads reads,
       Observatory observatory,
       TileRoutes tiles,
-      fr.eduatlas.selection.SelectionService selections) {
+      fr.eduatlas.selection.SelectionService selections,
+      ServerOptions options) {
     ServedWarehouse warehouse = reads.warehouse();
     guard.register(app);
     web.register(app);
@@ -154,12 +155,15 @@ public final class ApiServer implements AutoCloseable {
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     if (hubs != null) {
       HubRoutes.pending(hubs::join, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
+      new ContributorRoutes(hubs::join, reads, options, web.page("contribuer.html")).register(app);
     }
     app.exception(
         fr.eduatlas.hub.HubException.class,
         (e, ctx) -> {
           ctx.header("Cache-Control", "no-store");
-          problem(ctx, e.status(), e.title(), e.getMessage());
+          ctx.status(e.status());
+          ctx.json(Problem.of(e.status(), e.title(), e.getMessage(), ctx.path(), e.errors()));
+          ctx.contentType(Problem.MEDIA_TYPE + "; charset=utf-8");
         });
     app.exception(
         fr.eduatlas.hub.HubStore.HubStoreException.class,
@@ -268,8 +272,13 @@ public final class ApiServer implements AutoCloseable {
         path.equals("/api/v1/selections")
             || path.matches("/api/v1/selections/[^/]+/conservation")
             || path.matches("/api/v1/hubs/[^/]+/uploads")
-            || path.matches("/api/v1/hubs/[^/]+/versions/[^/]+/[^/]+/publication");
-    return post ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
+            || path.matches("/api/v1/hubs/[^/]+/versions/[^/]+/[^/]+/publication")
+            || path.matches("/api/v1/hubs/[^/]+/tests-debit")
+            || path.matches("/api/v1/hubs/[^/]+/annuaire/versions/[^/]+/publication")
+            || path.equals("/contribuer/deconnexion");
+    boolean both =
+        path.equals("/contribuer/connexion") || path.matches("/api/v1/hubs/[^/]+/annuaire");
+    return both ? "GET, HEAD, POST, OPTIONS" : post ? "POST, OPTIONS" : "GET, HEAD, OPTIONS";
   }
 
   public int port() {

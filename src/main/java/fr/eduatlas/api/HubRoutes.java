@@ -30,6 +30,8 @@ import java.util.Set;
  */
 final class HubRoutes {
   static final String BASE = "/api/v1/hubs";
+  static final String FEED = BASE + "/{hub}/tests-debit";
+  static final String PUBLIC_DIRECTORY = "/api/v1/territories/{level}/{code}/annuaire";
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(
@@ -82,6 +84,16 @@ final class HubRoutes {
     route(app, "get", BASE + "/{hub}/audit", Set.of("limit"), this::audit);
     route(app, "get", BASE + "/{hub}/completeness", Set.of(), this::completeness);
     route(app, "get", BASE + "/{hub}/templates/{jeu}", Set.of(), this::template);
+    route(app, "post", FEED, Set.of("lot"), this::feed);
+    route(app, "get", BASE + "/{hub}/annuaire", Set.of(), this::directory);
+    route(app, "post", BASE + "/{hub}/annuaire", Set.of(), this::saveDirectory);
+    route(
+        app,
+        "post",
+        BASE + "/{hub}/annuaire/versions/{numero}/publication",
+        Set.of(),
+        this::publishDirectory);
+    app.get(PUBLIC_DIRECTORY, this::publicDirectory);
     route(app, "get", "/api/v1/rebuilds", Set.of(), this::rebuilds);
     route(app, "get", "/api/v1/rebuilds/{id}", Set.of(), this::rebuild);
     route(app, "get", "/api/v1/audit", Set.of("limit"), this::auditAll);
@@ -100,7 +112,14 @@ final class HubRoutes {
           ctx.header("Cache-Control", "no-store");
           Params.checkDeclared(ctx, params);
           String address = ctx.req().getRemoteAddr();
-          h.handle(ctx, authenticate(ctx, address), address);
+          Principal p = authenticate(ctx, address);
+          if (p.feedOnly() && !path.equals(FEED)) {
+            throw new ApiException(
+                403,
+                "Jeton réservé au flux de mesures",
+                "ce jeton ne sert qu'à envoyer des tests de débit (POST " + FEED + ")");
+          }
+          h.handle(ctx, p, address);
         };
     if (method.equals("post")) {
       app.post(path, handler);
@@ -121,6 +140,9 @@ final class HubRoutes {
               + " s");
     }
     String h = ctx.header("Authorization");
+    if (h == null && ctx.cookie(ContributorRoutes.SESSION_COOKIE) != null) {
+      return sessionPrincipal(ctx, address);
+    }
     if (h == null || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"eduatlas\"");
       throw new ApiException(
@@ -154,6 +176,50 @@ final class HubRoutes {
                   a.principal().tokenId()));
     }
     return a.principal();
+  }
+
+  /**
+   * The principal of the contributors' space's session cookie. A state-changing request also
+   * carries the session's CSRF token in {@code X-CSRF-Token} (a page of another site can make the
+   * browser send the cookie, not read the token).
+   */
+  private Principal sessionPrincipal(Context ctx, String address) {
+    var sessions = service().sessions();
+    var s = sessions.session(ctx.cookie(ContributorRoutes.SESSION_COOKIE));
+    if (s.isEmpty()) {
+      throttle.fail(address);
+      throw new ApiException(
+          401,
+          "Session terminée",
+          "session expirée ou fermée : reconnectez-vous sur /contribuer/connexion");
+    }
+    String method = ctx.method().name();
+    if (!method.equals("GET") && !method.equals("HEAD")) {
+      String token = ctx.header(ContributorRoutes.CSRF_HEADER);
+      if (token == null
+          || !java.security.MessageDigest.isEqual(
+              token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+              s.get().csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+        service()
+            .store()
+            .audit(
+                new HubStore.AuditEntry(
+                    s.get().member(),
+                    null,
+                    "csrf",
+                    null,
+                    address,
+                    "refuse",
+                    method + " " + ctx.path()));
+        throw new ApiException(
+            403,
+            "Jeton anti-CSRF absent ou erroné",
+            "une écriture par session porte l'en-tête "
+                + ContributorRoutes.CSRF_HEADER
+                + " reçu de /api/v1/session");
+      }
+    }
+    return sessions.principal(s.get());
   }
 
   // ---- handlers -----------------------------------------------------------------------------
@@ -440,6 +506,154 @@ final class HubRoutes {
     ctx.header("Content-Disposition", "attachment; filename=\"" + hub + "-" + jeu + ".csv\"");
     ctx.contentType("text/csv; charset=utf-8");
     ctx.result(body);
+  }
+
+  // ---- the live speed-test feed -------------------------------------------------------------
+
+  private void feed(Context ctx, Principal p, String address) throws Exception {
+    String hubId = ctx.pathParam("hub");
+    String lot = ctx.queryParam("lot");
+    if (lot == null || !fr.eduatlas.hub.Feed.BATCH_ID.matcher(lot).matches()) {
+      throw ApiException.badRequest(
+          "paramètre 'lot' : l'identifiant du lot choisi par l'envoyeur (1 à 64 lettres, chiffres,"
+              + " points, tirets), qui rend l'envoi rejouable sans doublon ; reçu '"
+              + Params.shown(String.valueOf(lot))
+              + "'");
+    }
+    // Who may post, then whether this batch was already received: before reading the body.
+    service().feedable(p, hubId, address);
+    var before = service().feed().batch(hubId, lot);
+    if (before.isPresent()) {
+      feedAnswer(ctx, 200, before.get(), true);
+      return;
+    }
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+    boolean ndjson =
+        type.startsWith("application/x-ndjson")
+            || type.startsWith("application/ndjson")
+            || type.startsWith("application/jsonl");
+    if (!ndjson && !type.startsWith("text/csv")) {
+      throw new ApiException(
+          415,
+          "Type de contenu non pris en charge",
+          "un lot de tests est en NDJSON (application/x-ndjson) ou en CSV (text/csv) ; reçu '"
+              + Params.shown(type)
+              + "'");
+    }
+    fr.eduatlas.hub.Feed.Stored stored;
+    try (var files = new UploadFiles(limits)) {
+      Map<Long, String> jsonErrors = Map.of();
+      try {
+        if (ndjson) {
+          jsonErrors = files.addNdjsonTests(ctx.req().getInputStream());
+        } else {
+          files.add(null, ctx.req().getInputStream(), false, "tests_debit");
+        }
+      } catch (java.io.IOException e) {
+        throw new HubException(
+            400,
+            "Envoi interrompu",
+            "le lot n'a pas pu être lu en entier : rien n'a été enregistré, renvoyez-le avec le"
+                + " même identifiant");
+      }
+      stored = service().feed(p, hubId, lot, files.files(), jsonErrors, ndjson, address);
+    }
+    feedAnswer(ctx, stored.replay() ? 200 : 201, stored.batch(), stored.replay());
+  }
+
+  private void feedAnswer(Context ctx, int status, fr.eduatlas.hub.Feed.Batch b, boolean replay)
+      throws Exception {
+    ObjectNode n = JSON.createObjectNode();
+    n.put("batch", b.id()).put("hub", b.hub()).put("replay", replay);
+    n.put("receivedAt", b.at().toString()).put("by", b.member());
+    n.put("read", b.read()).put("stored", b.stored()).put("duplicates", b.duplicates());
+    n.put("rejected", b.rejected());
+    if (!b.report().isEmpty()) {
+      n.set("report", JSON.readTree(b.report()));
+    }
+    json(ctx, status, n);
+  }
+
+  // ---- directory of actors and projects ---------------------------------------------------
+
+  private void directory(Context ctx, Principal p, String address) throws Exception {
+    String hubId = ctx.pathParam("hub");
+    service().readable(p, hubId, address);
+    var d = service().directory();
+    ObjectNode n = JSON.createObjectNode();
+    n.set("versions", JSON.valueToTree(d.versions(hubId, 50)));
+    n.set("published", JSON.valueToTree(d.published(hubId).orElse(null)));
+    n.set("example", fr.eduatlas.hub.Directory.example());
+    json(ctx, 200, n);
+  }
+
+  private void saveDirectory(Context ctx, Principal p, String address) throws Exception {
+    String hubId = ctx.pathParam("hub");
+    service().require(p, hubId, fr.eduatlas.hub.Role.CONTRIBUTEUR, "annuaire", address);
+    String type = ctx.contentType() == null ? "" : ctx.contentType().toLowerCase();
+    if (!type.startsWith("application/json")) {
+      throw new ApiException(
+          415, "Type de contenu non pris en charge", "l'annuaire s'envoie en application/json");
+    }
+    JsonNode doc;
+    try (var in = ctx.req().getInputStream()) {
+      byte[] body = in.readNBytes(512 * 1024 + 1);
+      if (body.length > 512 * 1024) {
+        throw new HubException(413, "Annuaire trop volumineux", "512 Kio au plus");
+      }
+      doc = JSON.readTree(body);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw ApiException.badRequest(
+          "annuaire : JSON illisible (ligne "
+              + e.getLocation().getLineNr()
+              + ", colonne "
+              + e.getLocation().getColumnNr()
+              + ")");
+    }
+    int n = service().saveDirectory(p, hubId, doc, address);
+    ctx.header("Location", BASE + "/" + hubId + "/annuaire");
+    json(ctx, 201, JSON.createObjectNode().put("number", n));
+  }
+
+  private void publishDirectory(Context ctx, Principal p, String address) throws Exception {
+    int n = intParam("numero", ctx.pathParam("numero"), 1, Integer.MAX_VALUE, 1);
+    var pub = service().publishDirectory(p, ctx.pathParam("hub"), n, address);
+    json(ctx, 200, JSON.valueToTree(pub));
+  }
+
+  private static final java.util.regex.Pattern LEVEL =
+      java.util.regex.Pattern.compile("region|academie|departement|epci|commune");
+  private static final java.util.regex.Pattern CODE =
+      java.util.regex.Pattern.compile("[0-9A-Za-z]{1,12}");
+
+  /** The published directories of the hubs of a territory: public, for the map's panel. */
+  private void publicDirectory(Context ctx) throws Exception {
+    Params.checkDeclared(ctx, Set.of());
+    String level = ctx.pathParam("level");
+    String code = ctx.pathParam("code");
+    if (!LEVEL.matcher(level).matches() || !CODE.matcher(code).matches()) {
+      throw ApiException.badRequest(
+          "territoire : niveau region, academie, departement, epci ou commune et code"
+              + " alphanumérique attendus");
+    }
+    ArrayNode hubs = JSON.createArrayNode();
+    for (var e : service().directory().publishedFor(level, code)) {
+      ObjectNode h = hubs.addObject();
+      h.put("hub", e.getKey().id()).put("name", e.getKey().name());
+      h.put("kind", e.getKey().kind().code());
+      h.put("version", e.getValue().number()).put("publishedAt", e.getValue().at().toString());
+      h.set("acteurs", e.getValue().body().path("acteurs"));
+      h.set("projets", e.getValue().body().path("projets"));
+    }
+    ctx.header("Cache-Control", "public, max-age=60");
+    ObjectNode n = JSON.createObjectNode();
+    n.put("level", level).put("code", code);
+    n.put(
+        "source",
+        "annuaires publiés par les pôles de données locaux du territoire (déclaratif, non"
+            + " simulé)");
+    n.set("hubs", hubs);
+    json(ctx, 200, n);
   }
 
   private void rebuilds(Context ctx, Principal p, String address) throws Exception {

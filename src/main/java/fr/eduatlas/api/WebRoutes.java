@@ -51,6 +51,15 @@ final class WebRoutes {
     vectorTile = bundle().getBytes(StandardCharsets.UTF_8);
   }
 
+  /** A page of web/ with the WebJars' versions filled in. */
+  byte[] page(String name) {
+    String html = resource("/web/" + name);
+    for (var v : versions.entrySet()) {
+      html = html.replace("@" + v.getKey() + "@", v.getValue());
+    }
+    return html.getBytes(StandardCharsets.UTF_8);
+  }
+
   String contentSecurityPolicy() {
     return csp;
   }
@@ -73,7 +82,7 @@ final class WebRoutes {
     app.get("/api/v1/config", this::config);
     // The page's own files and the WebJars, straight from the classpath (Javalin's static file
     // handler mounts the whole jar as a file system at every start, a third of a second).
-    for (String path : List.of("/app.css", "/favicon.svg", "/js/{file}")) {
+    for (String path : List.of("/app.css", "/contribuer.css", "/favicon.svg", "/js/{file}")) {
       app.get(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
       app.head(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
     }

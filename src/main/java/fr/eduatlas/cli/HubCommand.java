@@ -39,7 +39,8 @@ import picocli.CommandLine.Parameters;
       HubCommand.Scope.class,
       HubCommand.Grant.class,
       HubCommand.Revoke.class,
-      HubCommand.Token.class
+      HubCommand.Token.class,
+      HubCommand.LoginLink.class
     })
 public final class HubCommand implements Callable<Integer> {
   @Override
@@ -350,6 +351,54 @@ public final class HubCommand implements Callable<Integer> {
   }
 
   @Command(
+      name = "lien",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Émet un lien de connexion personnel à usage unique pour l'espace contributeurs (quand",
+        "aucun fournisseur d'identité n'est configuré). Le lien n'est affiché qu'une fois."
+      })
+  static final class LoginLink implements Callable<Integer> {
+    @Mixin StoreOptions store;
+
+    @Parameters(index = "0", paramLabel = "MEMBRE")
+    String member;
+
+    @Option(
+        names = "--adresse",
+        paramLabel = "URL",
+        defaultValue = "${env:EDUATLAS_PUBLIC_URL:-http://localhost:8080}",
+        description = "Adresse publique du serveur (défaut : ${DEFAULT-VALUE}).")
+    String base;
+
+    @Option(
+        names = "--minutes",
+        defaultValue = "30",
+        description = "Validité du lien en minutes (défaut : ${DEFAULT-VALUE}, 7 jours au plus).")
+    long minutes;
+
+    @Override
+    public Integer call() {
+      return guarded(
+          () -> {
+            try (HubStore s = store.open()) {
+              var link =
+                  new fr.eduatlas.hub.Sessions(s)
+                      .createLink(member, Duration.ofMinutes(minutes), actor());
+              String b = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+              System.out.println(b + "/contribuer/connexion#code=" + link.code());
+              System.err.println(
+                  "Lien à usage unique pour "
+                      + member
+                      + ", valable jusqu'au "
+                      + link.expiresAt()
+                      + " : il ne sera plus affiché.");
+            }
+            return 0;
+          });
+    }
+  }
+
+  @Command(
       name = "token",
       mixinStandardHelpOptions = true,
       description = "Jetons d'accès à l'API : create, list, revoke.",
@@ -387,12 +436,20 @@ public final class HubCommand implements Callable<Integer> {
         description = "Durée de validité en jours (défaut : ${DEFAULT-VALUE}).")
     long days;
 
+    @Option(
+        names = "--flux-tests",
+        description = {
+          "Jeton d'un agent de mesure : il ne peut qu'envoyer des tests de débit au flux du",
+          "pôle (--hub requis)."
+        })
+    boolean feed;
+
     @Override
     public Integer call() {
       return guarded(
           () -> {
             try (HubStore s = store.open()) {
-              var t = s.createToken(member, hub, name, Duration.ofDays(days), actor());
+              var t = s.createToken(member, hub, name, Duration.ofDays(days), actor(), feed);
               System.out.println(t.secret());
               System.err.println(
                   "Jeton "
@@ -422,11 +479,12 @@ public final class HubCommand implements Callable<Integer> {
             try (HubStore s = store.open()) {
               for (var t : s.tokens(member)) {
                 System.out.printf(
-                    "%s  %-30s %-20s pôle=%s  expire=%s%s  dernier usage=%s%n",
+                    "%s  %-30s %-20s pôle=%s%s  expire=%s%s  dernier usage=%s%n",
                     t.id(),
                     t.member(),
                     t.name(),
                     t.hub() == null ? "tous" : t.hub(),
+                    HubStore.FEED_USAGE.equals(t.usage()) ? " (flux de tests)" : "",
                     t.expiresAt(),
                     t.revokedAt() == null ? "" : "  RÉVOQUÉ",
                     t.lastUsedAt() == null

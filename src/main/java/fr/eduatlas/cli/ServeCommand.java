@@ -109,32 +109,83 @@ public final class ServeCommand implements Callable<Integer> {
       })
   java.util.List<String> writeOrigins;
 
-  /** What the hubs need: where their store is, and how to rebuild. */
-  public record Hubs(String storeUrl, Path data, Path simulated) {}
+  @Option(
+      names = "--oidc-emetteur",
+      paramLabel = "URL",
+      defaultValue = "${env:EDUATLAS_OIDC_ISSUER}",
+      description = {
+        "Émetteur OpenID Connect de l'espace contributeurs (ex. la fédération d'identité des",
+        "agents publics) ; secret client dans EDUATLAS_OIDC_SECRET (défaut :",
+        "EDUATLAS_OIDC_ISSUER ; sans émetteur, connexion par lien à usage unique seulement)."
+      })
+  String oidcIssuer;
+
+  @Option(
+      names = "--oidc-client",
+      paramLabel = "ID",
+      defaultValue = "${env:EDUATLAS_OIDC_CLIENT}",
+      description = "Identifiant client auprès de l'émetteur (défaut : EDUATLAS_OIDC_CLIENT).")
+  String oidcClient;
+
+  @Option(
+      names = "--oidc-correspondances",
+      paramLabel = "FICHIER",
+      defaultValue = "${env:EDUATLAS_OIDC_MAPPING}",
+      description = {
+        "Fichier JSON des correspondances revendications → rôles dans les pôles",
+        "(docs/CONTRIBUTORS.md ; défaut : EDUATLAS_OIDC_MAPPING)."
+      })
+  Path oidcMapping;
+
+  /** What the hubs need: where their store is, how to rebuild, who logs in how. */
+  public record Hubs(
+      String storeUrl, Path data, Path simulated, fr.eduatlas.hub.OidcProvider.Config oidc) {
+    public Hubs(String storeUrl, Path data, Path simulated) {
+      this(storeUrl, data, simulated, null);
+    }
+  }
+
+  /** The OpenID Connect configuration, or null when no issuer is given. */
+  static fr.eduatlas.hub.OidcProvider.Config oidc(String issuer, String client, Path mapping) {
+    if (issuer == null || issuer.isBlank()) {
+      return null;
+    }
+    return fr.eduatlas.hub.OidcProvider.Config.withMapping(
+        issuer.strip(), client, System.getenv("EDUATLAS_OIDC_SECRET"), mapping);
+  }
 
   @Override
   public Integer call() {
     WebConfig web;
     ServerOptions options;
+    fr.eduatlas.hub.OidcProvider.Config oidc;
     try {
       web = new WebConfig(basemap, basemapAttribution);
       options =
           new ServerOptions(
               publicUrl, writeOrigins == null ? java.util.Set.of() : Set.copyOf(writeOrigins));
+      oidc = oidc(oidcIssuer, oidcClient, oidcMapping);
     } catch (IllegalArgumentException e) {
       System.err.println("Erreur : " + e.getMessage());
       return 2;
     }
-    return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated), options);
+    return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated, oidc), options);
   }
 
   /** Serves with the map settings of the environment (the default command). */
   public static int run(Path warehouse, String host, int port, Path data) {
     WebConfig web;
     ServerOptions options;
+    fr.eduatlas.hub.OidcProvider.Config oidc;
     try {
       web = WebConfig.fromEnvironment();
       options = ServerOptions.fromEnvironment();
+      String mapping = System.getenv("EDUATLAS_OIDC_MAPPING");
+      oidc =
+          oidc(
+              System.getenv("EDUATLAS_OIDC_ISSUER"),
+              System.getenv("EDUATLAS_OIDC_CLIENT"),
+              mapping == null ? null : Path.of(mapping));
     } catch (IllegalArgumentException e) {
       System.err.println("Erreur : " + e.getMessage());
       return 2;
@@ -145,7 +196,10 @@ public final class ServeCommand implements Callable<Integer> {
         port,
         web,
         new Hubs(
-            System.getenv("EDUATLAS_HUB_STORE"), data, Path.of(IngestCommand.DEFAULT_SIMULATED)),
+            System.getenv("EDUATLAS_HUB_STORE"),
+            data,
+            Path.of(IngestCommand.DEFAULT_SIMULATED),
+            oidc),
         options);
   }
 
@@ -163,7 +217,11 @@ public final class ServeCommand implements Callable<Integer> {
     var hubService =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () ->
-                HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated()));
+                HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated())
+                    .withOidc(
+                        hubs.oidc() == null
+                            ? null
+                            : new fr.eduatlas.hub.OidcProvider(hubs.oidc())));
     ApiServer server = ApiServer.startWithPendingHubs(served, host, port, web, hubService, options);
     try {
       hubService.join();

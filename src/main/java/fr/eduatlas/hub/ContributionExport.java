@@ -32,6 +32,10 @@ public final class ContributionExport {
         .allPublications()
         .values()
         .forEach(p -> byHub.computeIfAbsent(p.hub(), k -> new TreeMap<>()).put(p.dataset(), p));
+    var feed = new Feed(store);
+    for (String h : feed.hubsWithTests()) {
+      byHub.computeIfAbsent(h, k -> new TreeMap<>());
+    }
     var out = new ArrayList<Path>();
     for (var e : byHub.entrySet()) {
       Hub hub = store.hub(e.getKey()).orElseThrow();
@@ -56,10 +60,39 @@ public final class ContributionExport {
             .putObject(p.dataset())
             .put("numero", p.number())
             .put("publie_le", p.at().toString());
-        writeCsv(
-            folder.resolve(p.dataset() + ".csv"),
-            p.dataset(),
-            store.rows(hub.id(), p.dataset(), p.number()).values());
+        if (!p.dataset().equals("tests_debit")) {
+          writeCsv(
+              folder.resolve(p.dataset() + ".csv"),
+              p.dataset(),
+              store.rows(hub.id(), p.dataset(), p.number()).values());
+        }
+      }
+      // Speed tests: the published version's, then the live feed's not already in it.
+      var published = e.getValue().get("tests_debit");
+      var fromVersion =
+          published == null
+              ? Map.<String, HubStore.StoredRow>of()
+              : store.rows(hub.id(), "tests_debit", published.number());
+      var summary = feed.summary(hub.id());
+      if (published != null || summary.tests() > 0) {
+        try (var w = new TestsWriter(folder.resolve("tests_debit.csv"))) {
+          for (HubStore.StoredRow r : fromVersion.values()) {
+            w.write(r);
+          }
+          feed.forEach(
+              hub.id(),
+              r -> {
+                if (!fromVersion.containsKey(r.key())) {
+                  w.write(r);
+                }
+              });
+        }
+        if (summary.tests() > 0) {
+          pole.putObject("flux_tests")
+              .put("lots", summary.batches())
+              .put("tests", summary.tests())
+              .put("dernier_lot", summary.last().toString());
+        }
       }
       JSON.writerWithDefaultPrettyPrinter()
           .writeValue(folder.resolve("contribution.json").toFile(), m);
@@ -73,25 +106,60 @@ public final class ContributionExport {
       throws IOException {
     var cols = ContributionColumns.of(dataset);
     try (BufferedWriter w = Files.newBufferedWriter(f, StandardCharsets.UTF_8)) {
-      w.write(String.join(",", cols.stream().map(ContributionColumns.Pair::file).toList()));
-      w.write('\n');
+      header(w, cols);
       for (HubStore.StoredRow r : rows) {
-        JsonNode n = JSON.readTree(r.payload());
-        for (int k = 0; k < cols.size(); k++) {
-          if (k > 0) {
-            w.write(',');
-          }
-          JsonNode v = n.get(cols.get(k).staging());
-          Object o =
-              v == null || v.isNull()
-                  ? null
-                  : v.isIntegralNumber() && cols.get(k).staging().equals("year")
-                      ? (Object) v.asInt()
-                      : v.isNumber() ? (Object) v.asDouble() : v.asText();
-          w.write(csv(ContributionColumns.fileValue(cols.get(k), o)));
-        }
-        w.write('\n');
+        row(w, cols, r);
       }
+    }
+  }
+
+  private static void header(BufferedWriter w, List<ContributionColumns.Pair> cols)
+      throws IOException {
+    w.write(String.join(",", cols.stream().map(ContributionColumns.Pair::file).toList()));
+    w.write('\n');
+  }
+
+  private static void row(
+      BufferedWriter w, List<ContributionColumns.Pair> cols, HubStore.StoredRow r)
+      throws IOException {
+    JsonNode n = JSON.readTree(r.payload());
+    for (int k = 0; k < cols.size(); k++) {
+      if (k > 0) {
+        w.write(',');
+      }
+      JsonNode v = n.get(cols.get(k).staging());
+      Object o =
+          v == null || v.isNull()
+              ? null
+              : v.isIntegralNumber() && cols.get(k).staging().equals("year")
+                  ? (Object) v.asInt()
+                  : v.isNumber() ? (Object) v.asDouble() : v.asText();
+      w.write(csv(ContributionColumns.fileValue(cols.get(k), o)));
+    }
+    w.write('\n');
+  }
+
+  /** tests_debit.csv written row by row (from a version, then from the streamed feed). */
+  private static final class TestsWriter implements AutoCloseable {
+    private final BufferedWriter w;
+    private final List<ContributionColumns.Pair> cols = ContributionColumns.of("tests_debit");
+
+    TestsWriter(Path f) throws IOException {
+      w = Files.newBufferedWriter(f, StandardCharsets.UTF_8);
+      header(w, cols);
+    }
+
+    void write(HubStore.StoredRow r) {
+      try {
+        row(w, cols, r);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public void close() throws IOException {
+      w.close();
     }
   }
 

@@ -7,11 +7,22 @@ package fr.eduatlas.hub;
 public class HubException extends RuntimeException {
   private final int status;
   private final String title;
+  private final java.util.List<String> errors;
 
   public HubException(int status, String title, String detail) {
+    this(status, title, detail, java.util.List.of());
+  }
+
+  /** With each of several errors (a document's invalid fields), for the problem's "errors". */
+  public HubException(int status, String title, String detail, java.util.List<String> errors) {
     super(detail);
     this.status = status;
     this.title = title;
+    this.errors = java.util.List.copyOf(errors);
+  }
+
+  public java.util.List<String> errors() {
+    return errors;
   }
 
   public int status() {

@@ -26,16 +26,164 @@ public final class HubService implements AutoCloseable {
   private final HubStore store;
   private final ServedWarehouse warehouse;
   private final Rebuilder rebuilder;
+  private final Sessions sessions;
   private volatile SchoolDirectory schools;
+  private volatile OidcProvider oidc;
 
   public HubService(HubStore store, ServedWarehouse warehouse, Rebuilder rebuilder) {
     this.store = store;
     this.warehouse = warehouse;
     this.rebuilder = rebuilder;
+    this.sessions = new Sessions(store);
   }
 
   public HubStore store() {
     return store;
+  }
+
+  /** The contributors' web sessions and logins. */
+  public Sessions sessions() {
+    return sessions;
+  }
+
+  /** The hubs' live speed-test feed. */
+  public Feed feed() {
+    return new Feed(store);
+  }
+
+  /** The hubs' directories of actors and projects. */
+  public Directory directory() {
+    return new Directory(store);
+  }
+
+  /**
+   * Checks who may post to a hub's speed-test feed (a feed token of the hub, or a contributor),
+   * before any byte of the batch is read.
+   */
+  public Hub feedable(Principal p, String hubId, String address) {
+    Hub h = store.hub(hubId).orElse(null);
+    if (h == null || !p.mayFeed(hubId)) {
+      if (h != null) {
+        deny(p, hubId, "flux-tests", address, "ni jeton du flux ni rôle contributeur");
+        if (p.member(hubId)) {
+          throw HubException.forbidden(
+              "le flux de tests demande le rôle « contributeur » ou un jeton du flux du pôle");
+        }
+      }
+      throw HubException.notFound("aucun pôle « " + hubId + " » accessible avec ce jeton");
+    }
+    if (!h.scope().datasets().contains("tests_debit")) {
+      throw HubException.forbidden(
+          "le jeu « tests_debit » n'est pas accordé au pôle « " + hubId + " »");
+    }
+    return h;
+  }
+
+  /**
+   * Validates a batch of the feed as a {@code tests_debit.csv} upload would be (same reader, same
+   * scope checks), then stores it whole. {@code jsonErrors}: NDJSON lines that were not objects.
+   */
+  public Feed.Stored feed(
+      Principal p,
+      String hubId,
+      String batchId,
+      List<UploadValidator.IncomingFile> files,
+      Map<Long, String> jsonErrors,
+      boolean ndjson,
+      String address) {
+    Hub hub = feedable(p, hubId, address);
+    var v = new UploadValidator(schools()).validate(hub, files);
+    var rows = v.rows().getOrDefault("tests_debit", List.of());
+    return feed()
+        .store(
+            hubId,
+            batchId,
+            p.member(),
+            p.tokenId(),
+            v.read(),
+            v.rejected(),
+            rows,
+            duplicates -> feedReport(batchId, v, jsonErrors, ndjson, duplicates),
+            address);
+  }
+
+  private static String feedReport(
+      String batchId,
+      UploadValidator.Validation v,
+      Map<Long, String> jsonErrors,
+      boolean ndjson,
+      long duplicates) {
+    var m = new LinkedHashMap<String, Object>();
+    m.put("batch", batchId);
+    m.put("read", v.read());
+    m.put("stored", v.accepted() - duplicates);
+    m.put("duplicates", duplicates);
+    m.put("rejected", v.rejected());
+    m.put("outOfScope", v.outOfScope());
+    var rejections = new ArrayList<Map<String, Object>>();
+    for (var f : v.files()) {
+      if (f.error() != null) {
+        rejections.add(Map.of("line", 0, "reason", f.error()));
+      }
+      for (var x : f.rejections()) {
+        var r = new LinkedHashMap<String, Object>();
+        // NDJSON line k is CSV line k + 1 (the header).
+        r.put("line", ndjson ? x.line() - 1 : x.line());
+        String json = jsonErrors.get(x.line());
+        r.put("field", json != null ? null : x.field());
+        r.put("reason", json != null ? json : x.reason());
+        r.put("outOfScope", x.outOfScope());
+        if (rejections.size() < 1000) {
+          rejections.add(r);
+        }
+      }
+    }
+    m.put("rejections", rejections);
+    try {
+      return JSON.writeValueAsString(m);
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Saves a hub's directory as a draft version after checking it; returns its number. */
+  public int saveDirectory(
+      Principal p, String hubId, com.fasterxml.jackson.databind.JsonNode doc, String address) {
+    Hub h = require(p, hubId, Role.CONTRIBUTEUR, "annuaire", address);
+    SchoolDirectory sd = schools();
+    var errors =
+        Directory.check(
+            doc,
+            uai -> {
+              var s = sd.get(uai);
+              return s != null && h.scope().types().contains(s.type()) && s.inTerritory(h.scope());
+            });
+    if (!errors.isEmpty()) {
+      throw new HubException(
+          422,
+          "Annuaire invalide",
+          errors.size() + " erreur(s) : rien n'a été enregistré",
+          errors.subList(0, Math.min(errors.size(), 200)));
+    }
+    return directory().save(hubId, doc, p.member(), address);
+  }
+
+  /** Publishes a version of a hub's directory (valideur). */
+  public Directory.Published publishDirectory(
+      Principal p, String hubId, int number, String address) {
+    require(p, hubId, Role.VALIDEUR, "annuaire", address);
+    return directory().publish(hubId, number, p.member(), address);
+  }
+
+  /** Logs contributors in through this OpenID Connect provider (else: one-time links only). */
+  public HubService withOidc(OidcProvider provider) {
+    this.oidc = provider;
+    return this;
+  }
+
+  /** The configured OpenID Connect provider, or null. */
+  public OidcProvider oidc() {
+    return oidc;
   }
 
   /** The served schools, reloaded when the served data version changes. */

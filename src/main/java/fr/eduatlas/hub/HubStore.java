@@ -266,7 +266,7 @@ public final class HubStore implements AutoCloseable {
     return query(c, "SELECT * FROM hub WHERE id = ?", HubStore::hubOf, id).stream().findFirst();
   }
 
-  private static Hub requireHub(Connection c, String id) throws SQLException {
+  static Hub requireHub(Connection c, String id) throws SQLException {
     return hub(c, id).orElseThrow(() -> HubException.notFound("aucun pôle « " + id + " »"));
   }
 
@@ -297,7 +297,7 @@ public final class HubStore implements AutoCloseable {
         });
   }
 
-  private static void ensureMember(Connection c, String member) throws SQLException {
+  static void ensureMember(Connection c, String member) throws SQLException {
     try (var ps = c.prepareStatement("SELECT 1 FROM member WHERE id = ?")) {
       ps.setString(1, member);
       try (var rs = ps.executeQuery()) {
@@ -398,7 +398,8 @@ public final class HubStore implements AutoCloseable {
       Instant expiresAt,
       Instant revokedAt,
       Instant lastUsedAt,
-      String lastUsedFrom) {}
+      String lastUsedFrom,
+      String usage) {}
 
   /** A new token: its secret is shown once, here, and stored only as a hash. */
   public record NewToken(TokenInfo info, String secret) {}
@@ -409,6 +410,21 @@ public final class HubStore implements AutoCloseable {
    */
   public NewToken createToken(
       String member, String hubId, String name, Duration life, String actor) {
+    return createToken(member, hubId, name, life, actor, false);
+  }
+
+  /** What a feed token may do: post speed tests to its one hub, nothing else. */
+  public static final String FEED_USAGE = "tests-debit";
+
+  /**
+   * Issues a token; a {@code feedOnly} one is restricted to posting speed tests to {@code hub}'s
+   * feed (and {@code hub} is then required).
+   */
+  public NewToken createToken(
+      String member, String hubId, String name, Duration life, String actor, boolean feedOnly) {
+    if (feedOnly && hubId == null) {
+      throw HubException.invalid("un jeton du flux de tests de débit est limité à un pôle (--hub)");
+    }
     if (name == null || name.isBlank() || name.length() > 200) {
       throw HubException.invalid("un jeton porte un nom (200 caractères au plus)");
     }
@@ -436,14 +452,15 @@ public final class HubStore implements AutoCloseable {
           update(
               c,
               "INSERT INTO api_token (id, member_id, hub_id, name, secret_hash, created_at,"
-                  + " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  + " expires_at, usage) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
               id,
               member,
               hubId,
               name,
               sha256(secret),
               now.toEpochMilli(),
-              expires.toEpochMilli());
+              expires.toEpochMilli(),
+              feedOnly ? FEED_USAGE : "api");
           audit(
               c,
               new AuditEntry(
@@ -453,9 +470,27 @@ public final class HubStore implements AutoCloseable {
                   null,
                   null,
                   "ok",
-                  id + " « " + name + " » pour " + member + ", expire le " + expires));
+                  id
+                      + " « "
+                      + name
+                      + " » pour "
+                      + member
+                      + (feedOnly ? " (flux de tests de débit)" : "")
+                      + ", expire le "
+                      + expires));
           return new NewToken(
-              new TokenInfo(id, member, hubId, name, now, expires, null, null, null), secret);
+              new TokenInfo(
+                  id,
+                  member,
+                  hubId,
+                  name,
+                  now,
+                  expires,
+                  null,
+                  null,
+                  null,
+                  feedOnly ? FEED_USAGE : "api"),
+              secret);
         });
   }
 
@@ -475,7 +510,8 @@ public final class HubStore implements AutoCloseable {
                         instant(rs, "expires_at"),
                         instant(rs, "revoked_at"),
                         instant(rs, "last_used_at"),
-                        rs.getString("last_used_from")),
+                        rs.getString("last_used_from"),
+                        rs.getString("usage")),
                 member,
                 member));
   }
@@ -534,6 +570,7 @@ public final class HubStore implements AutoCloseable {
           Long revoked;
           Long lastUsed;
           String hash;
+          boolean feedOnly;
           try (var ps = c.prepareStatement("SELECT * FROM api_token WHERE id = ?")) {
             ps.setString(1, id);
             try (var rs = ps.executeQuery()) {
@@ -546,6 +583,7 @@ public final class HubStore implements AutoCloseable {
               revoked = (Long) nullableLong(rs, "revoked_at");
               lastUsed = (Long) nullableLong(rs, "last_used_at");
               hash = rs.getString("secret_hash");
+              feedOnly = FEED_USAGE.equals(rs.getString("usage"));
             }
           }
           if (!MessageDigest.isEqual(
@@ -571,11 +609,15 @@ public final class HubStore implements AutoCloseable {
                 id);
           }
           boolean first = lastUsed == null || now - lastUsed > Duration.ofHours(1).toMillis();
-          return new Authentication(principal(c, member, id, hubId), null, first);
+          Principal p = principal(c, member, id, hubId);
+          if (feedOnly) {
+            p = new Principal(p.member(), p.admin(), p.roles(), id, hubId, true);
+          }
+          return new Authentication(p, null, first);
         });
   }
 
-  private static Principal principal(Connection c, String member, String tokenId, String onlyHub)
+  static Principal principal(Connection c, String member, String tokenId, String onlyHub)
       throws SQLException {
     boolean admin;
     try (var ps = c.prepareStatement("SELECT admin FROM member WHERE id = ?")) {
@@ -1041,7 +1083,7 @@ public final class HubStore implements AutoCloseable {
         });
   }
 
-  private static void audit(Connection c, AuditEntry e) throws SQLException {
+  static void audit(Connection c, AuditEntry e) throws SQLException {
     update(
         c,
         "INSERT INTO audit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -1089,12 +1131,12 @@ public final class HubStore implements AutoCloseable {
 
   /** Maps one result row. */
   @FunctionalInterface
-  private interface Row<T> {
+  interface Row<T> {
     T map(ResultSet rs) throws SQLException;
   }
 
   /** The rows of a bound query, mapped. */
-  private static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args)
+  static <T> List<T> query(Connection c, String sql, Row<T> row, Object... args)
       throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int k = 0; k < args.length; k++) {
@@ -1115,7 +1157,7 @@ public final class HubStore implements AutoCloseable {
     }
   }
 
-  private static int update(Connection c, String sql, Object... args) throws SQLException {
+  static int update(Connection c, String sql, Object... args) throws SQLException {
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (int k = 0; k < args.length; k++) {
         ps.setObject(k + 1, args[k]);
@@ -1124,12 +1166,12 @@ public final class HubStore implements AutoCloseable {
     }
   }
 
-  private static Object nullableLong(ResultSet rs, String col) throws SQLException {
+  static Object nullableLong(ResultSet rs, String col) throws SQLException {
     long v = rs.getLong(col);
     return rs.wasNull() ? null : v;
   }
 
-  private static Instant instant(ResultSet rs, String col) throws SQLException {
+  static Instant instant(ResultSet rs, String col) throws SQLException {
     long v = rs.getLong(col);
     return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }

@@ -105,6 +105,74 @@ public final class UploadFiles implements AutoCloseable {
     }
   }
 
+  /** The columns of a speed test, as tests_debit.csv names them. */
+  private static final List<String> TEST_COLUMNS =
+      List.of(
+          "uai",
+          "horodatage",
+          "debit_descendant",
+          "debit_montant",
+          "latence",
+          "gigue",
+          "perte_paquets");
+
+  /**
+   * Adds a batch of speed tests sent as NDJSON (one JSON object per line, the tests_debit.csv
+   * columns as members), written as that CSV file so that the very same reader judges it. Line
+   * {@code k} of the NDJSON is line {@code k + 1} of the CSV (after its header). Returns, per CSV
+   * line, why a line was not a JSON object (those rows are written empty and the reader rejects
+   * them; the caller reports this reason instead).
+   */
+  public java.util.Map<Long, String> addNdjsonTests(InputStream in) throws IOException {
+    var errors = new java.util.HashMap<Long, String>();
+    Path f = dir.resolve(files.size() + "-tests_debit.csv");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    try (var reader =
+            new java.io.BufferedReader(
+                new java.io.InputStreamReader(
+                    new Limited(in, true), java.nio.charset.StandardCharsets.UTF_8));
+        var w = Files.newBufferedWriter(f, java.nio.charset.StandardCharsets.UTF_8)) {
+      w.write(String.join(";", TEST_COLUMNS));
+      w.write('\n');
+      long line = 1;
+      String l;
+      while ((l = reader.readLine()) != null) {
+        if (l.isBlank()) {
+          continue; // a trailing newline, or blank lines between objects
+        }
+        line++;
+        com.fasterxml.jackson.databind.JsonNode n;
+        try {
+          n = mapper.readTree(l);
+        } catch (IOException e) {
+          n = null;
+        }
+        if (n == null || !n.isObject()) {
+          errors.put(line, "ligne NDJSON qui n'est pas un objet JSON");
+          w.write(";".repeat(TEST_COLUMNS.size() - 1));
+          w.write('\n');
+          continue;
+        }
+        for (int k = 0; k < TEST_COLUMNS.size(); k++) {
+          if (k > 0) {
+            w.write(';');
+          }
+          var v = n.get(TEST_COLUMNS.get(k));
+          if (v != null && !v.isNull()) {
+            String t = v.isValueNode() ? v.asText() : v.toString();
+            w.write(
+                t.contains(";") || t.contains("\"") || t.contains("\n") || t.contains("\r")
+                    ? "\"" + t.replace("\"", "\"\"") + "\""
+                    : t);
+          }
+        }
+        w.write('\n');
+      }
+    }
+    files.add(new UploadValidator.IncomingFile("lot.ndjson", "tests_debit", f));
+    return errors;
+  }
+
   private void write(String name, String dataset, InputStream in) throws IOException {
     Path f = dir.resolve(files.size() + "-" + dataset + ".csv");
     Files.copy(in, f);

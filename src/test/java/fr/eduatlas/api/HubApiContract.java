@@ -74,6 +74,8 @@ abstract class HubApiContract {
     String admin;
     String revoked;
     String expired;
+    String laonFeed;
+    String laonContrib;
 
     String base() {
       return "http://127.0.0.1:" + server.port();
@@ -140,6 +142,10 @@ abstract class HubApiContract {
     e.store.grant("aisne", "lecteur@aisne.fr", Role.LECTEUR, "test");
     e.store.grant("ac-paris", "drane@ac-paris.fr", Role.CONTRIBUTEUR, "test");
     e.store.grant("ac-paris", "drane@ac-paris.fr", Role.VALIDEUR, "test");
+    e.store.createHub(
+        Hub.ofCompetence("laon", "Ville de Laon", Hub.Kind.COMMUNE, "commune", "02408", now),
+        "test");
+    e.store.grant("laon", "agent@laon.fr", Role.CONTRIBUTEUR, "test");
     e.store.ensureMember("admin@eduatlas.fr", true);
     Duration d = Duration.ofDays(1);
     e.aisneContrib = e.store.createToken("agent@aisne.fr", "aisne", "poste", d, "test").secret();
@@ -148,6 +154,8 @@ abstract class HubApiContract {
     e.parisContrib = e.store.createToken("drane@ac-paris.fr", null, "drane", d, "test").secret();
     e.parisValid = e.parisContrib;
     e.admin = e.store.createToken("admin@eduatlas.fr", null, "admin", d, "test").secret();
+    e.laonFeed = e.store.createToken("agent@laon.fr", "laon", "sonde", d, "test", true).secret();
+    e.laonContrib = e.store.createToken("agent@laon.fr", null, "poste", d, "test").secret();
     var r = e.store.createToken("agent@aisne.fr", null, "ancien", d, "test");
     e.store.revokeToken(r.info().id(), "test");
     e.revoked = r.secret();
@@ -242,21 +250,30 @@ abstract class HubApiContract {
 
   // ---- authentication -----------------------------------------------------------------------
 
+  /** A declared route's path with its parameters filled in. */
+  static String concrete(String template) {
+    return template
+        .replace("{hub}", "aisne")
+        .replace("{upload}", "0123456789abcdef0123")
+        .replace("{id}", "0123456789abcdef0123")
+        .replace("{jeu}", "connectivite")
+        .replace("{numero}", "1");
+  }
+
   @Test
   void everyRouteRefusesAMissingOrBadTokenWith401() throws Exception {
-    for (String path :
-        List.of(
-            "/api/v1/hubs",
-            "/api/v1/hubs/aisne",
-            "/api/v1/hubs/aisne/versions",
-            "/api/v1/hubs/aisne/audit",
-            "/api/v1/hubs/aisne/completeness",
-            "/api/v1/hubs/aisne/conflicts",
-            "/api/v1/hubs/aisne/templates/connectivite",
-            "/api/v1/rebuilds")) {
-      var r = get(path, null);
+    assertThat(HubRoutes.DECLARED).hasSizeGreaterThan(15);
+    for (String route : HubRoutes.DECLARED.keySet()) {
+      String method = route.substring(0, route.indexOf(' '));
+      String path = concrete(route.substring(route.indexOf(' ') + 1));
+      var r =
+          method.equals("GET")
+              ? get(path, null)
+              : post(path, null, "text/csv", HEADER.getBytes(StandardCharsets.UTF_8));
       assertProblem(r, 401);
-      assertThat(r.headers().firstValue("WWW-Authenticate").orElse("")).startsWith("Bearer");
+      assertThat(r.headers().firstValue("WWW-Authenticate").orElse(""))
+          .as(route)
+          .startsWith("Bearer");
     }
     assertProblem(uploadCsv("aisne", null, HEADER), 401);
     for (String bad :
@@ -308,7 +325,7 @@ abstract class HubApiContract {
     assertThat(h.get("scope").get("schoolTypes").toString()).isEqualTo("[\"college\"]");
     assertThat(h.get("roles").toString()).isEqualTo("[\"contributeur\"]");
     assertProblem(get("/api/v1/hubs/ac-paris", env().aisneContrib), 404);
-    assertThat(json(get("/api/v1/hubs", env().admin)).get("hubs")).hasSize(2);
+    assertThat(json(get("/api/v1/hubs", env().admin)).get("hubs")).hasSize(3);
     // A token restricted to one hub acts on that hub only, whatever its member's roles.
     assertProblem(get("/api/v1/hubs/ac-paris/versions", env().aisneContrib), 404);
   }
@@ -725,5 +742,314 @@ abstract class HubApiContract {
     assertProblem(get("/api/v1/audit", env().aisneValid), 403);
     JsonNode all = json(get("/api/v1/audit?limit=1000", env().admin));
     assertThat(all.get("audit").toString()).contains("creation-pole").contains("attribution");
+  }
+
+  // ---- the live speed-test feed ---------------------------------------------------------------
+
+  static final String LAON_SCHOOL = "0020975Z"; // école of Laon: the commune's competence
+
+  HttpResponse<String> feed(String hub, String lot, String token, String type, String body)
+      throws Exception {
+    return post(
+        "/api/v1/hubs/" + hub + "/tests-debit" + (lot == null ? "" : "?lot=" + lot),
+        token,
+        type,
+        body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void theSpeedTestFeedStoresEachBatchWholeOnceFromItsOwnToken() throws Exception {
+    var e = env();
+    String nd =
+        "{\"uai\":\""
+            + LAON_SCHOOL
+            + "\",\"horodatage\":\"2025-03-10T09:00:00+01:00\",\"debit_descendant\":48.5,"
+            + "\"debit_montant\":9.1,\"latence\":21}\n"
+            + "pas du json\n"
+            + "{\"uai\":\""
+            + LAON_SCHOOL
+            + "\",\"horodatage\":\"2025-03-10T10:00:00+01:00\",\"debit_descendant\":-3}\n"
+            + "{\"uai\":\""
+            + COLLEGE
+            + "\",\"horodatage\":\"2025-03-10T10:00:00+01:00\",\"debit_descendant\":30}\n"
+            + "\n"
+            + "{\"uai\":\""
+            + LAON_SCHOOL
+            + "\",\"horodatage\":\"2025-03-10T11:00:00+01:00\",\"debit_descendant\":52}\n";
+    var r = feed("laon", "sonde-1", e.laonFeed, "application/x-ndjson", nd);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    JsonNode b = json(r);
+    assertThat(b.get("replay").asBoolean()).isFalse();
+    assertThat(b.get("read").asLong()).isEqualTo(5);
+    assertThat(b.get("stored").asLong()).isEqualTo(2);
+    assertThat(b.get("rejected").asLong()).isEqualTo(3);
+    var lines = new java.util.TreeMap<Integer, String>();
+    for (JsonNode x : b.get("report").get("rejections")) {
+      lines.put(x.get("line").asInt(), x.path("field").asText() + " : " + x.get("reason").asText());
+    }
+    // NDJSON lines as sent (the blank line is not counted).
+    assertThat(lines.keySet()).containsExactly(2, 3, 4);
+    assertThat(lines.get(2)).contains("pas un objet JSON");
+    assertThat(lines.get(3)).startsWith("debit_descendant : valeur hors limites : -3");
+    assertThat(lines.get(4)).startsWith("uai : hors périmètre");
+
+    // The same batch again: answered from the first time, nothing stored twice.
+    var again = feed("laon", "sonde-1", e.laonFeed, "application/x-ndjson", nd);
+    assertThat(again.statusCode()).isEqualTo(200);
+    assertThat(json(again).get("replay").asBoolean()).isTrue();
+    assertThat(json(again).get("stored").asLong()).isEqualTo(2);
+
+    // A CSV batch with one test already received: a duplicate, not a second copy.
+    String csv =
+        "uai,horodatage,debit_descendant\n"
+            + LAON_SCHOOL
+            + ",2025-03-10T09:00:00+01:00,48.5\n"
+            + LAON_SCHOOL
+            + ",2025-03-11T09:00:00+01:00,61\n";
+    var second = feed("laon", "sonde-2", e.laonContrib, "text/csv", csv);
+    assertThat(second.statusCode()).as(second.body()).isEqualTo(201);
+    assertThat(json(second).get("stored").asLong()).isEqualTo(1);
+    assertThat(json(second).get("duplicates").asLong()).isEqualTo(1);
+    assertThat(e.service.feed().summary("laon").tests()).isEqualTo(3);
+
+    // The feed token does nothing else, and nowhere else.
+    assertProblem(get("/api/v1/hubs", e.laonFeed), 403);
+    assertProblem(get("/api/v1/hubs/laon/versions", e.laonFeed), 403);
+    assertProblem(
+        post("/api/v1/hubs/laon/uploads?jeu=tests_debit", e.laonFeed, "text/csv", csv.getBytes()),
+        403);
+    assertProblem(feed("aisne", "x", e.laonFeed, "text/csv", csv), 404);
+    // Neither a reader nor an outsider may post tests.
+    assertProblem(feed("aisne", "x", e.aisneReader, "text/csv", csv), 403);
+    assertProblem(feed("laon", "x", e.aisneContrib, "text/csv", csv), 404);
+    // A batch needs its id, a known type.
+    assertProblem(feed("laon", null, e.laonFeed, "text/csv", csv), 400);
+    assertProblem(feed("laon", "a/b", e.laonFeed, "text/csv", csv), 400);
+    assertProblem(feed("laon", "x".repeat(65), e.laonFeed, "text/csv", csv), 400);
+    assertProblem(feed("laon", "sonde-3", e.laonFeed, "application/json", "{}"), 415);
+    assertThat(e.service.feed().summary("laon").batches()).isEqualTo(2);
+
+    // The next build reads them: the export writes every test of the feed, once.
+    Path out = java.nio.file.Files.createTempDirectory(e.dir, "export");
+    fr.eduatlas.hub.ContributionExport.write(e.store, out);
+    var written = java.nio.file.Files.readAllLines(out.resolve("laon").resolve("tests_debit.csv"));
+    assertThat(written).hasSize(4);
+    assertThat(written.subList(1, 4)).allSatisfy(l -> assertThat(l).startsWith(LAON_SCHOOL));
+    assertThat(
+            JSON.readTree(out.resolve("laon").resolve("contribution.json").toFile())
+                .at("/pole/flux_tests/tests")
+                .asLong())
+        .isEqualTo(3);
+    // Two batches stored, one refused attempt (the Aisne's agent), each audited.
+    assertThat(audit("laon", "flux-tests"))
+        .extracting(a -> a.get("outcome").asText())
+        .containsExactlyInAnyOrder("ok", "ok", "refuse");
+  }
+
+  // ---- directory of actors and projects ----------------------------------------------------
+
+  @Test
+  void aHubsDirectoryIsCheckedSavedPublishedAndServedWithItsTerritory() throws Exception {
+    var e = env();
+    String bad =
+        "{\"acteurs\":[{\"id\":\"cd\",\"nom\":\"Conseil départemental\",\"nature\":\"mairie\"}],"
+            + "\"projets\":[{\"id\":\"p\",\"nom\":\"Fibre des collèges\",\"levier\":\"fibre\","
+            + "\"statut\":\"en-cours\",\"budget\":-5,\"financeurs\":[\"etat\"],"
+            + "\"etablissements\":[\""
+            + ECOLE
+            + "\",\"123\"],\"debut\":\"2025-09-01\",\"fin\":\"2024-01-01\"}]}";
+    var r = post("/api/v1/hubs/aisne/annuaire", e.aisneContrib, "application/json", bad.getBytes());
+    assertProblem(r, 422);
+    var errors = new ArrayList<String>();
+    json(r).get("errors").forEach(x -> errors.add(x.asText()));
+    assertThat(errors)
+        .anySatisfy(x -> assertThat(x).startsWith("acteurs[0].nature"))
+        .anySatisfy(x -> assertThat(x).startsWith("projets[0].levier"))
+        .anySatisfy(x -> assertThat(x).startsWith("projets[0].budget"))
+        .anySatisfy(x -> assertThat(x).contains("acteur inconnu « etat »"))
+        .anySatisfy(
+            x -> assertThat(x).contains(ECOLE + " » n'est pas un établissement du périmètre"))
+        .anySatisfy(x -> assertThat(x).contains("code UAI mal formé « 123 »"))
+        .anySatisfy(x -> assertThat(x).startsWith("projets[0].fin"));
+    String good =
+        "{\"acteurs\":[{\"id\":\"cd\",\"nom\":\"Conseil départemental\",\"nature\":\"collectivite\","
+            + "\"role\":\"équipement des collèges\"}],"
+            + "\"projets\":[{\"id\":\"p\",\"nom\":\"Fibre des collèges\",\"levier\":\"equipement\","
+            + "\"statut\":\"en-cours\",\"budget\":250000,\"financeurs\":[\"cd\"],"
+            + "\"etablissements\":[\""
+            + COLLEGE
+            + "\"],\"debut\":\"2025-09-01\",\"fin\":null}]}";
+    assertProblem(
+        post("/api/v1/hubs/aisne/annuaire", e.aisneReader, "application/json", good.getBytes()),
+        403);
+    r = post("/api/v1/hubs/aisne/annuaire", e.aisneContrib, "application/json", good.getBytes());
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    int n = json(r).get("number").asInt();
+    // Not public before it is published, and only a valideur publishes.
+    assertThat(json(get("/api/v1/territories/departement/02/annuaire", null)).get("hubs"))
+        .isEmpty();
+    String pub = "/api/v1/hubs/aisne/annuaire/versions/" + n + "/publication";
+    assertProblem(post(pub, e.aisneContrib, null, new byte[0]), 403);
+    assertThat(post(pub, e.aisneValid, null, new byte[0]).statusCode()).isEqualTo(200);
+    JsonNode served = json(get("/api/v1/territories/departement/02/annuaire", null));
+    assertThat(served.get("hubs")).hasSize(1);
+    assertThat(served.at("/hubs/0/projets/0/budget").asDouble()).isEqualTo(250000);
+    assertThat(served.at("/hubs/0/version").asInt()).isEqualTo(n);
+    assertProblem(get("/api/v1/territories/departement/02%27/annuaire", null), 400);
+    assertProblem(get("/api/v1/territories/planete/02/annuaire", null), 400);
+    assertProblem(get("/api/v1/territories/departement/02/annuaire?x=1", null), 400);
+  }
+
+  // ---- the contributors' web session -------------------------------------------------------
+
+  /** A browser's cookies, kept by name. */
+  static final class Browser {
+    final java.util.Map<String, String> cookies = new java.util.HashMap<>();
+    final List<String> setCookies = new ArrayList<>();
+
+    HttpRequest.Builder with(HttpRequest.Builder b) {
+      if (!cookies.isEmpty()) {
+        b.header(
+            "Cookie",
+            String.join(
+                "; ",
+                cookies.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue()).toList()));
+      }
+      return b;
+    }
+
+    HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
+      var r = HTTP.send(with(b).build(), HttpResponse.BodyHandlers.ofString());
+      for (String c : r.headers().allValues("Set-Cookie")) {
+        setCookies.add(c);
+        String kv = c.substring(0, c.indexOf(';'));
+        String name = kv.substring(0, kv.indexOf('='));
+        String value = kv.substring(kv.indexOf('=') + 1);
+        if (value.isEmpty() || c.contains("Max-Age=0")) {
+          cookies.remove(name);
+        } else {
+          cookies.put(name, value);
+        }
+      }
+      return r;
+    }
+  }
+
+  /** Logs a browser in with a one-time code, through the login form. */
+  HttpResponse<String> loginWithCode(Browser b, String code) throws Exception {
+    var page = b.send(HttpRequest.newBuilder(URI.create(env().base() + "/contribuer/connexion")));
+    assertThat(page.statusCode()).isEqualTo(200);
+    var m =
+        java.util.regex.Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"").matcher(page.body());
+    assertThat(m.find()).isTrue();
+    String form =
+        "csrf=" + m.group(1) + "&code=" + java.net.URLEncoder.encode(code, StandardCharsets.UTF_8);
+    return b.send(
+        HttpRequest.newBuilder(URI.create(env().base() + "/contribuer/connexion"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form)));
+  }
+
+  @Test
+  void aOneTimeLinkOpensASessionThatWritesOnlyWithItsCsrfTokenUntilLogout() throws Exception {
+    var e = env();
+    var sessions = e.service.sessions();
+    var link = sessions.createLink("agent@aisne.fr", Duration.ofMinutes(10), "test");
+    var b = new Browser();
+    // Not logged in: the space sends to the login page.
+    var page = b.send(HttpRequest.newBuilder(URI.create(e.base() + "/contribuer")));
+    assertThat(page.statusCode()).isEqualTo(303);
+    assertThat(page.headers().firstValue("Location")).hasValue("/contribuer/connexion");
+
+    var login = loginWithCode(b, link.code());
+    assertThat(login.statusCode()).as(login.body()).isEqualTo(303);
+    assertThat(login.headers().firstValue("Location")).hasValue("/contribuer");
+    String cookie =
+        b.setCookies.stream()
+            .filter(c -> c.startsWith("eduatlas_session="))
+            .findFirst()
+            .orElseThrow();
+    assertThat(cookie).contains("HttpOnly").contains("SameSite=Lax").contains("Path=/");
+    assertThat(cookie).doesNotContain("Secure"); // served over plain HTTP on loopback
+
+    // The same link a second time: refused, and the page says why.
+    var twice = loginWithCode(new Browser(), link.code());
+    assertThat(twice.statusCode()).isEqualTo(401);
+    assertThat(twice.body()).contains("déjà servi");
+
+    var me = b.send(HttpRequest.newBuilder(URI.create(e.base() + "/api/v1/session")));
+    assertThat(me.statusCode()).isEqualTo(200);
+    JsonNode session = json(me);
+    assertThat(session.get("member").asText()).isEqualTo("agent@aisne.fr");
+    assertThat(session.at("/roles/aisne/0").asText()).isEqualTo("contributeur");
+    String csrf = session.get("csrf").asText();
+    assertThat(b.send(HttpRequest.newBuilder(URI.create(e.base() + "/contribuer"))).statusCode())
+        .isEqualTo(200);
+
+    // Reads with the cookie alone; writes only with the session's CSRF token.
+    var hubs = b.send(HttpRequest.newBuilder(URI.create(e.base() + "/api/v1/hubs")));
+    assertThat(json(hubs).get("member").asText()).isEqualTo("agent@aisne.fr");
+    String csv = HEADER + COLLEGE + ";2024-2025;2025-01-15;fibre;100;91\n";
+    var noToken =
+        b.send(
+            HttpRequest.newBuilder(
+                    URI.create(e.base() + "/api/v1/hubs/aisne/uploads?jeu=connectivite"))
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertProblem(noToken, 403);
+    var wrongToken =
+        b.send(
+            HttpRequest.newBuilder(
+                    URI.create(e.base() + "/api/v1/hubs/aisne/uploads?jeu=connectivite"))
+                .header("Content-Type", "text/csv")
+                .header("X-CSRF-Token", csrf.substring(1) + "x")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertProblem(wrongToken, 403);
+    int before = versionCount("aisne");
+    var ok =
+        b.send(
+            HttpRequest.newBuilder(
+                    URI.create(e.base() + "/api/v1/hubs/aisne/uploads?jeu=connectivite"))
+                .header("Content-Type", "text/csv")
+                .header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.ofString(csv)));
+    assertThat(ok.statusCode()).as(ok.body()).isEqualTo(201);
+    assertThat(versionCount("aisne")).isEqualTo(before + 1);
+    assertThat(audit("aisne", "depot").get(0).get("actor").asText()).isEqualTo("agent@aisne.fr");
+
+    // Logout needs the token too, then the cookie opens nothing.
+    String stale = b.cookies.get("eduatlas_session");
+    var out =
+        b.send(
+            HttpRequest.newBuilder(URI.create(e.base() + "/contribuer/deconnexion"))
+                .header("X-CSRF-Token", csrf)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+    assertThat(out.statusCode()).isEqualTo(303);
+    assertThat(b.cookies).doesNotContainKey("eduatlas_session");
+    var after =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(e.base() + "/api/v1/hubs"))
+                .header("Cookie", "eduatlas_session=" + stale)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertProblem(after, 401);
+
+    // A login form posted without the form's own cookie (from another site) is refused.
+    var forged =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(e.base() + "/contribuer/connexion"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("csrf=abc&code=" + link.code()))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(forged.statusCode()).isEqualTo(403);
+    // An expired link says so.
+    var shortLink = sessions.createLink("agent@aisne.fr", Duration.ofMinutes(1), "test");
+    e.store.tx(
+        c ->
+            c.createStatement()
+                .executeUpdate(
+                    "UPDATE login_link SET expires_at = 0 WHERE id = '" + shortLink.id() + "'"));
+    assertThat(loginWithCode(new Browser(), shortLink.code()).body()).contains("a expiré");
   }
 }
