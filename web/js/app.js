@@ -440,6 +440,30 @@ async function openSchool(uai, latlng) {
   }
 }
 
+const LEVERS = { equipement: 'équipement', ressources: 'ressources', formation: 'formation', parents: 'parents' };
+const PROJECT_STATUS = { prevu: 'prévu', 'en-cours': 'en cours', termine: 'terminé', abandonne: 'abandonné' };
+
+/** The published directories of the territory's hubs: who does what, and their projects. */
+function renderActors(box, d) {
+  if (!d.hubs || !d.hubs.length) return;
+  box.append(el('h3', { text: 'Acteurs et projets du territoire' }));
+  for (const h of d.hubs) {
+    box.append(el('p', { class: 'meta', text: `Déclarés par ${h.name}, version ${h.version} publiée le ${new Date(h.publishedAt).toLocaleDateString('fr-FR')} (données déclaratives, non simulées).` }));
+    const names = Object.fromEntries(h.acteurs.map((a) => [a.id, a.nom]));
+    const ul = el('ul', { class: 'actors' });
+    for (const a of h.acteurs) ul.append(el('li', { text: `${a.nom}${a.role ? ` — ${a.role}` : ''}` }));
+    box.append(ul);
+    const pl = el('ul', { class: 'projects' });
+    for (const pr of h.projets) {
+      const funders = (pr.financeurs || []).map((f) => names[f] || f).join(', ');
+      pl.append(el('li', { text: `${pr.nom} : levier ${LEVERS[pr.levier] || pr.levier}, ${PROJECT_STATUS[pr.statut] || pr.statut}`
+        + `${pr.budget != null ? `, ${fmt.format(pr.budget)} €` : ''}${funders ? `, financé par ${funders}` : ''}`
+        + `${pr.etablissements && pr.etablissements.length ? `, ${pr.etablissements.length} établissement(s)` : ''}` }));
+    }
+    box.append(pl);
+  }
+}
+
 async function openPanel(level, code, fit = false) {
   state.sel = `${level}:${code}`;
   writeHash();
@@ -487,7 +511,11 @@ function renderPanel(p) {
   }
   table.append(tbody);
   const schools = el('div', {}, el('h3', { text: 'Établissements' }));
-  body.replaceChildren(crumbs, title, sub, table, schools);
+  const actors = el('div', { id: 'panel-actors' });
+  body.replaceChildren(crumbs, title, sub, table, actors, schools);
+  if (p.level !== 'france') {
+    getJson(`/api/v1/territories/${p.level}/${encodeURIComponent(p.code)}/annuaire`).then((d) => renderActors(actors, d)).catch(() => {});
+  }
   $('panel').setAttribute('aria-labelledby', 'panel-title');
   if (p.level !== 'france' && p.schools && p.schools.count) {
     getJson(`/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&limit=50`).then((s) => {

@@ -142,7 +142,8 @@ async function dashboard() {
 function drawPerimeter(geometry, name) {
   if (!window.L || !geometry) return;
   if (!state.map) {
-    state.map = L.map('perimeter', { attributionControl: true, zoomControl: true });
+    state.map = L.map('perimeter', { attributionControl: true, zoomControl: false });
+    L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(state.map);
     state.map.attributionControl.setPrefix(false);
   }
   if (state.layer) state.layer.remove();
@@ -210,6 +211,9 @@ function upload(ev) {
       status((body && (body.detail || body.title)) || `erreur ${xhr.status}`, true);
       return;
     }
+    // The next upload starts from an empty choice.
+    $('upload-form').reset();
+    chosen([]);
     status(body.versions.length
       ? `Envoi vérifié : ${body.versions.length} version(s) brouillon créée(s).`
       : 'Envoi vérifié : aucune ligne acceptée, aucune version créée.');
@@ -317,7 +321,8 @@ async function diff(ev) {
     + `${d.changed.length} modifiée(s), ${d.removed.length} retirée(s).`;
   out.appendChild(h);
   const table = document.createElement('table');
-  table.innerHTML = '<caption>Lignes modifiées</caption><thead><tr><th scope="col">Ligne</th><th scope="col">Champ</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody></tbody>';
+  table.tabIndex = 0; // scrollable on small screens: reachable by keyboard
+  table.innerHTML = '<caption>Lignes ajoutées, modifiées ou retirées</caption><thead><tr><th scope="col">Ligne</th><th scope="col">Champ</th><th scope="col">Avant</th><th scope="col">Après</th></tr></thead><tbody></tbody>';
   const items = [];
   for (const c of d.changed) for (const [f, [a, b]] of Object.entries(c.fields)) items.push([c.key, f, a, b]);
   for (const k of d.added) items.push([k, '(ligne ajoutée)', '', '']);

@@ -156,6 +156,9 @@ public final class ApiServer implements AutoCloseable {
     if (hubs != null) {
       HubRoutes.pending(hubs::join, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
       new ContributorRoutes(hubs::join, reads, options, web.page("contribuer.html")).register(app);
+    } else {
+      // Without hubs, no territory has a directory (the map still asks).
+      app.get(HubRoutes.PUBLIC_DIRECTORY, ctx -> HubRoutes.publicDirectory(ctx, null));
     }
     app.exception(
         fr.eduatlas.hub.HubException.class,

@@ -57,7 +57,6 @@ final class ContributorRoutes {
     app.post("/contribuer/deconnexion", this::logout);
     app.get("/contribuer/format", this::format);
     app.get("/api/v1/session", this::session);
-    reads.declare("/api/v1/session", java.util.Set.of());
   }
 
   private HubService service() {

@@ -93,7 +93,7 @@ final class HubRoutes {
         BASE + "/{hub}/annuaire/versions/{numero}/publication",
         Set.of(),
         this::publishDirectory);
-    app.get(PUBLIC_DIRECTORY, this::publicDirectory);
+    app.get(PUBLIC_DIRECTORY, ctx -> publicDirectory(ctx, service()));
     route(app, "get", "/api/v1/rebuilds", Set.of(), this::rebuilds);
     route(app, "get", "/api/v1/rebuilds/{id}", Set.of(), this::rebuild);
     route(app, "get", "/api/v1/audit", Set.of("limit"), this::auditAll);
@@ -627,7 +627,7 @@ final class HubRoutes {
       java.util.regex.Pattern.compile("[0-9A-Za-z]{1,12}");
 
   /** The published directories of the hubs of a territory: public, for the map's panel. */
-  private void publicDirectory(Context ctx) throws Exception {
+  static void publicDirectory(Context ctx, HubService service) throws Exception {
     Params.checkDeclared(ctx, Set.of());
     String level = ctx.pathParam("level");
     String code = ctx.pathParam("code");
@@ -637,7 +637,11 @@ final class HubRoutes {
               + " alphanumérique attendus");
     }
     ArrayNode hubs = JSON.createArrayNode();
-    for (var e : service().directory().publishedFor(level, code)) {
+    var published =
+        service == null
+            ? java.util.List.<Map.Entry<Hub, fr.eduatlas.hub.Directory.Published>>of()
+            : service.directory().publishedFor(level, code);
+    for (var e : published) {
       ObjectNode h = hubs.addObject();
       h.put("hub", e.getKey().id()).put("name", e.getKey().name());
       h.put("kind", e.getKey().kind().code());

@@ -58,6 +58,20 @@ final class OpenApi {
                   Param.query("geometry", "boolean", "joindre le contour (GeoJSON, WGS84)"),
                   Param.query(
                       "zoom", "integer", "contour simplifié pour ce niveau de zoom (0 à 22)"))),
+          new Op(
+              "/api/v1/territories/{level}/{code}/annuaire",
+              "Acteurs et projets du territoire, tels que ses pôles de données les ont publiés"
+                  + " (déclaratif)",
+              "application/json",
+              List.of(
+                  Param.path("level", "niveau : region, academie, departement, epci, commune"),
+                  Param.path("code", "code du territoire"))),
+          new Op(
+              "/api/v1/session",
+              "Session de l'espace contributeurs (cookie) : membre, rôles, jeton anti-CSRF à"
+                  + " joindre aux écritures (en-tête X-CSRF-Token) ; 401 sans session",
+              "application/json",
+              List.of()),
           new Op("/api/v1/indicators", "Catalogue des indicateurs", "application/json", List.of()),
           new Op(
               "/api/v1/indicators/{id}",
@@ -403,6 +417,45 @@ final class OpenApi {
               "text/csv",
               null,
               List.of(HUB, JEU)),
+          new HubOp(
+              "post",
+              "/api/v1/hubs/{hub}/tests-debit",
+              "Flux de mesures : un lot de tests de débit (colonnes de tests_debit.csv), validé"
+                  + " comme le fichier, enregistré en entier ou pas du tout, rejouable sans doublon"
+                  + " par son identifiant ; jeton du flux (hub token create --flux-tests) ou rôle"
+                  + " contributeur. 201 (enregistré) ou 200 (lot déjà reçu)",
+              "application/json",
+              "application/x-ndjson (un objet JSON par ligne) ou text/csv ; 64 Mio au plus",
+              List.of(
+                  HUB,
+                  Param.query(
+                      "lot",
+                      "string",
+                      "identifiant du lot choisi par l'envoyeur (1 à 64 lettres, chiffres, . _"
+                          + " -), obligatoire"))),
+          new HubOp(
+              "get",
+              "/api/v1/hubs/{hub}/annuaire",
+              "Annuaire des acteurs et projets du pôle : versions, version publiée, exemple",
+              "application/json",
+              null,
+              List.of(HUB)),
+          new HubOp(
+              "post",
+              "/api/v1/hubs/{hub}/annuaire",
+              "Enregistre une version brouillon de l'annuaire (contributeur) ; 422 avec chaque"
+                  + " erreur s'il est invalide",
+              "application/json",
+              "application/json : { \"acteurs\": […], \"projets\": […] } ; 512 Kio au plus",
+              List.of(HUB)),
+          new HubOp(
+              "post",
+              "/api/v1/hubs/{hub}/annuaire/versions/{numero}/publication",
+              "Publie une version de l'annuaire (valideur) : elle paraît sur la fiche du"
+                  + " territoire",
+              "application/json",
+              null,
+              List.of(HUB, Param.path("numero", "numéro de version"))),
           new HubOp(
               "get",
               "/api/v1/rebuilds",

@@ -93,6 +93,9 @@ final class V1Routes {
     reads.declare("/api/health", Set.of());
     reads.declare("/api/v1/stats", Set.of());
     reads.declare("/api/v1/config", Set.of());
+    // Served by the contributors' space and the hubs (ContributorRoutes, HubRoutes).
+    reads.declare("/api/v1/session", Set.of());
+    reads.declare("/api/v1/territories/{level}/{code}/annuaire", Set.of());
   }
 
   private Body json(JsonNode n) throws Exception {

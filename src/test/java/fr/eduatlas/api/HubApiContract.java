@@ -705,7 +705,9 @@ abstract class HubApiContract {
         .isEqualTo(850.0);
 
     // Completeness and templates over the hub's scope: the two collèges of the Aisne.
-    JsonNode comp = json(get("/api/v1/hubs/aisne/completeness", e.aisneReader));
+    var compR = get("/api/v1/hubs/aisne/completeness", e.aisneReader);
+    assertThat(compR.statusCode()).as(compR.body()).isEqualTo(200);
+    JsonNode comp = json(compR);
     JsonNode conn = null;
     for (JsonNode d : comp.get("datasets")) {
       if (d.get("dataset").asText().equals("connectivite")) {

@@ -1,0 +1,235 @@
+package fr.eduatlas.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.deque.html.axecore.selenium.AxeBuilder;
+import fr.eduatlas.api.HubTestServer;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The contributors' space driven end to end in Debian's headless Chromium, against the real server
+ * and hub store on the mini dataset with real rebuilds: log in with a one-time link, upload a file
+ * with errors, read the report, fix it, publish, wait for the rebuild, and see the map's school
+ * change from simulated to the hub's figures. Audited with axe-core at desktop and phone widths.
+ */
+class ContributorsPageIT {
+  static final String COLLEGE = "0021685W"; // public collège of Laon (02)
+  static final String PRIVATE = "0020471B";
+  static final String ECOLE = "0021531D"; // not the département's competence
+  static final String HEADER =
+      "uai;annee_scolaire;date_observation;technologie;debit_descendant_souscrit;"
+          + "debit_descendant_mesure\n";
+  @TempDir static Path tmp;
+  static HubTestServer env;
+  static ChromeDriver driver;
+
+  @BeforeAll
+  static void start() throws Exception {
+    MapPageIT.ensureChromium();
+    env = HubTestServer.start(tmp);
+    var service =
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
+            .usingAnyFreePort()
+            .build();
+    var options = new ChromeOptions();
+    options.setBinary("/usr/bin/chromium");
+    options.addArguments(
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,900", "--lang=fr");
+    driver = new ChromeDriver(service, options);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (driver != null) {
+      driver.quit();
+    }
+    if (env != null) {
+      env.close();
+    }
+  }
+
+  static WebDriverWait waiting() {
+    return new WebDriverWait(driver, Duration.ofSeconds(60));
+  }
+
+  static Object js(String script, Object... args) {
+    return ((JavascriptExecutor) driver).executeScript(script, args);
+  }
+
+  static void noAxeViolations(String where) {
+    var results = new AxeBuilder().analyze(driver);
+    assertThat(results.getViolations())
+        .as(
+            where
+                + ": "
+                + results.getViolations().stream()
+                    .map(v -> v.getId() + " " + v.getNodes().size())
+                    .toList())
+        .isEmpty();
+  }
+
+  static Path csv(String name, String body) throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("files-" + System.nanoTime()));
+    Path f = dir.resolve(name);
+    Files.writeString(f, body, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  static void upload(Path file) {
+    driver.get(env.base() + "/contribuer#depot");
+    waiting().until(d -> "true".equals(js("return document.body.dataset.ready || null")));
+    driver.findElement(By.id("upload-files")).sendKeys(file.toAbsolutePath().toString());
+    js("document.getElementById('report-summary').textContent = ''");
+    driver.findElement(By.id("upload-send")).click();
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("report")).isDisplayed()
+                    && d.findElement(By.id("report-summary")).getText().contains("lignes lues"));
+  }
+
+  @Test
+  void aValideurLogsInUploadsReadsTheReportFixesPublishesAndSeesTheMapChange() throws Exception {
+    // Before: the collège's figures on the public API are simulated.
+    assertThat(env.schoolJson(COLLEGE)).contains("\"simule\":true");
+
+    String code = env.loginCode("chef@aisne.fr");
+    driver.get(env.base() + "/contribuer/connexion#code=" + code);
+    assertThat(driver.getCurrentUrl()).doesNotContain("code="); // the fragment is removed
+    assertThat(driver.findElement(By.id("code")).getAttribute("value")).isEqualTo(code);
+    noAxeViolations("page de connexion");
+    driver.findElement(By.cssSelector("#form-code button")).click();
+    waiting().until(d -> "true".equals(js("return document.body.dataset.ready || null")));
+    assertThat(driver.findElement(By.id("member")).getText()).isEqualTo("chef@aisne.fr");
+    waiting().until(d -> d.findElement(By.id("completeness")).getText().contains("Connectivité"));
+    assertThat(driver.findElement(By.id("hub-title")).getText())
+        .isEqualTo("Conseil départemental de l'Aisne");
+    assertThat(driver.findElement(By.id("completeness")).getText()).contains("0 / 2");
+    noAxeViolations("tableau de bord");
+
+    // A file with an error and a row outside the scope.
+    upload(
+        csv(
+            "connectivite.csv",
+            HEADER
+                + COLLEGE
+                + ";2024-2025;2025-01-15;fibre;100;abc\n"
+                + PRIVATE
+                + ";2024-2025;2025-01-15;fibre;100;64\n"
+                + ECOLE
+                + ";2024-2025;2025-01-15;dsl;8;5\n"));
+    String summary = driver.findElement(By.id("report-summary")).getText();
+    assertThat(summary).contains("3 lignes lues, 1 acceptées, 2 refusées dont 1 hors périmètre");
+    String refused = driver.findElement(By.id("report-rows")).getText();
+    assertThat(refused).contains("debit_descendant_mesure").contains("abc");
+    String outside = driver.findElement(By.id("report-outside")).getText();
+    assertThat(outside).contains("hors périmètre").doesNotContain(";dsl;"); // no text kept
+    // The filter by reason keeps the rows of that reason.
+    var filter =
+        new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("report-filter")));
+    assertThat(filter.getOptions()).hasSizeGreaterThan(1);
+    filter.selectByIndex(1);
+    assertThat(driver.findElement(By.id("report-rows")).findElements(By.cssSelector("tbody tr")))
+        .hasSize(1);
+    assertThat(driver.findElement(By.id("report-csv")).getAttribute("href"))
+        .contains("/uploads/")
+        .endsWith("format=csv");
+    noAxeViolations("rapport de validation");
+
+    // Fixed, sent again: a second version.
+    upload(
+        csv(
+            "connectivite.csv",
+            HEADER
+                + COLLEGE
+                + ";2024-2025;2025-01-15;fibre;100;91\n"
+                + PRIVATE
+                + ";2024-2025;2025-01-15;fibre;100;64\n"));
+    assertThat(driver.findElement(By.id("report-summary")).getText())
+        .contains("2 lignes lues, 2 acceptées, 0 refusées");
+
+    // Versions: diff, then publish the fixed one.
+    driver.get(env.base() + "/contribuer#versions");
+    waiting()
+        .until(d -> d.findElements(By.cssSelector("#versions-table tbody button")).size() == 2);
+    driver.findElement(By.cssSelector("#diff-form button")).click();
+    waiting().until(d -> d.findElement(By.id("diff")).getText().contains("modifiée"));
+    // Version 1 held the private collège only (the public one's row was refused).
+    assertThat(driver.findElement(By.id("diff")).getText())
+        .contains("1 ligne(s) ajoutée(s), 0 modifiée(s), 0 retirée(s)")
+        .contains(COLLEGE);
+    noAxeViolations("versions");
+    WebElement publish = driver.findElement(By.cssSelector("#versions-table tbody tr button"));
+    assertThat(publish.getText()).isEqualTo("Publier la version 2");
+    publish.sendKeys(Keys.ENTER); // keyboard-usable
+    waiting()
+        .withTimeout(Duration.ofMinutes(3))
+        .until(
+            d ->
+                "served"
+                    .equals(
+                        js(
+                            "return document.getElementById('rebuild-status').dataset.status || null")));
+
+    // The map now shows the hub's figure for the collège, no longer simulated.
+    driver.get(env.base() + "/");
+    var search = driver.findElement(By.id("search-input"));
+    search.sendKeys(COLLEGE);
+    waiting().until(d -> !d.findElements(By.cssSelector("#search-results li")).isEmpty());
+    search.sendKeys(Keys.ENTER);
+    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-popup-content")).isEmpty());
+    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
+    assertThat(popup).contains("mesuré 91 Mbit/s").doesNotContain("données simulées");
+
+    // The dashboard counts the covered schools; the phone width keeps everything on screen.
+    driver.manage().window().setSize(new Dimension(390, 844));
+    driver.get(env.base() + "/contribuer#tableau");
+    waiting().until(d -> d.findElement(By.id("completeness")).getText().contains("2 / 2"));
+    assertThat((Long) js("return document.documentElement.scrollWidth - window.innerWidth"))
+        .as(
+            "wider than the screen: %s",
+            js(
+                "return [...document.querySelectorAll('body *')].filter(e =>"
+                    + " e.getBoundingClientRect().right > window.innerWidth + 1).slice(0, 8)"
+                    + ".map(e => e.tagName + '#' + e.id + '.' + e.className + ' '"
+                    + " + Math.round(e.getBoundingClientRect().right)).join(', ')"))
+        .isLessThanOrEqualTo(0L);
+    noAxeViolations("tableau de bord, téléphone");
+    driver.manage().window().setSize(new Dimension(1440, 900));
+
+    // Logout ends the session: the space sends back to the login page.
+    driver.findElement(By.id("logout")).click();
+    waiting().until(d -> d.getCurrentUrl().endsWith("/contribuer/connexion"));
+    driver.get(env.base() + "/contribuer");
+    assertThat(driver.getCurrentUrl()).endsWith("/contribuer/connexion");
+  }
+
+  @Test
+  void theFormatPageRendersTheContributionFormat() {
+    driver.get(env.base() + "/contribuer/format");
+    assertThat(driver.findElement(By.tagName("h1")).getText())
+        .isEqualTo("Format de contribution EduAtlas, version 1");
+    assertThat(driver.findElements(By.cssSelector("main table"))).isNotEmpty();
+    noAxeViolations("format");
+    assertThat(List.of(driver.getPageSource())).noneMatch(s -> s.contains("<script>"));
+  }
+}
