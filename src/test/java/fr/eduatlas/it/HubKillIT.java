@@ -18,6 +18,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -187,6 +189,149 @@ class HubKillIT {
     } finally {
       kill(server);
     }
+  }
+
+  /**
+   * Measurement agents post batches of speed tests while the server is killed with SIGKILL: every
+   * batch acknowledged is stored whole, every other one is either whole or absent (never in part),
+   * and the agents' recovery (posting again under the same batch id) ends with each batch stored
+   * exactly once.
+   */
+  @Test
+  void aFeedBatchIsWhollyStoredOrNotAtAllUnderSigkill() throws Exception {
+    Path wh = tmp.resolve("var/eduatlas.duckdb");
+    Fixtures.miniWarehouse(tmp.resolve("build"), 2024);
+    Files.createDirectories(wh.getParent());
+    Files.move(tmp.resolve("build/w.duckdb"), wh);
+    for (String[] cmd :
+        List.of(
+            new String[] {
+              "hub",
+              "create",
+              "laon",
+              "--nom",
+              "Ville de Laon",
+              "--type",
+              "commune",
+              "--territoire",
+              "02408"
+            },
+            new String[] {"hub", "grant", "laon", "sonde@laon.fr", "--role", "contributeur"})) {
+      var args = new ArrayList<>(List.of(cmd));
+      args.addAll(List.of("--warehouse", wh.toString()));
+      var r = JarProcess.run(tmp, args.toArray(String[]::new));
+      assertThat(r.exitCode()).as(r.output()).isZero();
+    }
+    var token =
+        JarProcess.run(
+            tmp,
+            "hub",
+            "token",
+            "create",
+            "sonde@laon.fr",
+            "--nom",
+            "sonde",
+            "--hub",
+            "laon",
+            "--flux-tests",
+            "--warehouse",
+            wh.toString());
+    assertThat(token.exitCode()).as(token.output()).isZero();
+    String secret =
+        token.output().lines().filter(l -> l.startsWith("eat_")).findFirst().orElseThrow();
+    int size = 3000;
+    int batches = 40;
+    int port = freePort();
+    Process server = serve(wh, port);
+    var acked = java.util.concurrent.ConcurrentHashMap.<Integer>newKeySet();
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    var next = new java.util.concurrent.atomic.AtomicInteger();
+    for (int c = 0; c < 2; c++) {
+      pool.submit(
+          () -> {
+            int b;
+            while ((b = next.getAndIncrement()) < batches) {
+              try {
+                if (postBatch(port, secret, b, size).statusCode() == 201) {
+                  acked.add(b);
+                }
+              } catch (java.io.IOException e) {
+                return null; // the server is gone: this batch was not acknowledged
+              }
+            }
+            return null;
+          });
+    }
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (acked.size() < 4) {
+      assertThat(Instant.now()).as("batches acknowledged").isBefore(deadline);
+      Thread.sleep(5);
+    }
+    kill(server);
+    pool.shutdown();
+    assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    int sent = Math.min(next.get(), batches);
+
+    // In the store, as the killed server left it: each batch whole or absent.
+    var counts = new java.util.HashMap<String, Integer>();
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + wh.resolveSibling("hubs.sqlite"));
+        var rs =
+            c.createStatement()
+                .executeQuery(
+                    "SELECT b.batch_id, b.rows_accepted, (SELECT count(*) FROM feed_test t WHERE"
+                        + " t.hub_id = b.hub_id AND t.batch_id = b.batch_id) FROM feed_batch b")) {
+      while (rs.next()) {
+        assertThat(rs.getInt(3)).as(rs.getString(1)).isEqualTo(size).isEqualTo(rs.getInt(2));
+        counts.put(rs.getString(1), rs.getInt(3));
+      }
+    }
+    for (int b : acked) {
+      assertThat(counts).as("acknowledged batch %d", b).containsKey("lot-" + b);
+    }
+
+    // The agents send again what was not acknowledged, under the same ids: once each.
+    server = serve(wh, port);
+    try {
+      for (int b = 0; b < sent; b++) {
+        var r = postBatch(port, secret, b, size);
+        JsonNode j = JSON.readTree(r.body());
+        assertThat(r.statusCode()).as(r.body()).isIn(200, 201);
+        assertThat(j.get("replay").asBoolean()).isEqualTo(counts.containsKey("lot-" + b));
+        assertThat(j.get("stored").asInt()).isEqualTo(size);
+      }
+    } finally {
+      kill(server);
+    }
+    try (var c =
+            java.sql.DriverManager.getConnection(
+                "jdbc:sqlite:" + wh.resolveSibling("hubs.sqlite"));
+        var rs = c.createStatement().executeQuery("SELECT count(*) FROM feed_test")) {
+      rs.next();
+      assertThat(rs.getLong(1)).isEqualTo((long) sent * size);
+    }
+  }
+
+  /** Batch {@code b}: {@code size} tests of the école of Laon, at distinct minutes. */
+  HttpResponse<String> postBatch(int port, String token, int b, int size) throws Exception {
+    var sb = new StringBuilder("uai,horodatage,debit_descendant\n");
+    Instant t0 = Instant.parse("2024-10-01T00:00:00Z");
+    for (int i = 0; i < size; i++) {
+      sb.append("0020975Z,")
+          .append(t0.plusSeconds(60L * ((long) b * size + i)))
+          .append(',')
+          .append(10 + i % 90)
+          .append('\n');
+    }
+    return http.send(
+        HttpRequest.newBuilder(
+                URI.create(base(port) + "/api/v1/hubs/laon/tests-debit?lot=lot-" + b))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "text/csv")
+            .POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   Process serve(Path wh, int port) throws Exception {
