@@ -31,7 +31,8 @@ def get_json(path, **params):
 def get_csv(path, dtype=None, **params):
     """Un CSV de l'API, demandé et lu avec les conventions françaises."""
     params = {"format": "csv", "sep": ";", "decimal": ",", **params}
-    text = get(path, **params).text
+    # With sep=";" the API starts the file with a byte order mark (for Excel): utf-8-sig drops it.
+    text = get(path, **params).content.decode("utf-8-sig")
     return pd.read_csv(io.StringIO(text), sep=";", decimal=",", dtype=dtype, low_memory=False)
 
 

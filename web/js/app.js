@@ -39,12 +39,30 @@ const BANDWIDTH = [
 ];
 const TYPES = { ecole: 'école', college: 'collège', lycee: 'lycée' };
 const SECTORS = { public: 'public', prive: 'privé' };
+/** "école publique", "collège privé": the sector agreeing with the type. */
+function schoolKind(type, sector) {
+  const t = TYPES[type] || type || '';
+  const feminine = type === 'ecole';
+  const s = sector === 'public' ? (feminine ? 'publique' : 'public') : sector === 'prive' ? (feminine ? 'privée' : 'privé') : sector || '';
+  return `${t} ${s}`.trim();
+}
+/** A number with its unit, "95 %", "1 200 habitants". */
+function withUnit(n, unit) {
+  return unit ? `${fmt.format(n)} ${unit}` : fmt.format(n);
+}
+/** An indicator's label with its unit, unless the label already says it ("Élèves"). */
+function labelWithUnit(ind) {
+  if (!ind.unit || ind.label.toLowerCase().includes(ind.unit.toLowerCase())) return ind.label;
+  return `${ind.label} (${ind.unit})`;
+}
+/** Which filters a level's territories carry (the tiles' properties). */
+const FILTERABLE = { commune: ['tne', 'rurality'], departement: ['tne'] };
 const APPRAISALS = { favorable: '▲ favorable', proche: '≈ proche', defavorable: '▼ défavorable' };
 
 const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const state = {
-  indicator: null, level: 'auto', period: null, method: 'seuils', palette: 'viridis',
+  indicator: null, level: 'auto', period: null, method: 'auto', palette: 'viridis',
   tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null, ami: null,
 };
 let selectionPanel;
@@ -114,7 +132,7 @@ function readHash() {
   state.indicator = get('i', null);
   state.level = get('n', 'auto');
   state.period = get('p', null);
-  state.method = get('m', 'seuils');
+  state.method = get('m', 'auto');
   state.palette = get('c', 'viridis');
   state.tne = get('tne', '') === '1';
   state.rurality = get('rur', '');
@@ -150,13 +168,43 @@ function writeHash() {
 
 // ---- classes and styles --------------------------------------------------------------------
 
+/** How the shown classes were made, and why (for the legend). */
+let breaksNote = '';
+
+/** The share of values in the fullest class of {@code bs}. */
+function fullestShare(xs, bs) {
+  const counts = new Array(bs.length + 1).fill(0);
+  for (const x of xs) {
+    let k = 0;
+    for (const b of bs) if (x >= b) k++;
+    counts[k]++;
+  }
+  return { share: Math.max(...counts) / xs.length, count: Math.max(...counts) };
+}
+
 function computeBreaks(ind, vals) {
   const xs = [...vals.values()].filter((v) => v.value !== null && v.value !== undefined).map((v) => v.value).sort((a, b) => a - b);
-  if (state.method === 'seuils' && ind.classes && ind.classes.length) {
-    return ind.classes.slice();
+  const thresholds = ind.classes && ind.classes.length ? ind.classes.slice() : null;
+  breaksNote = { seuils: "seuils de l'indicateur", quantiles: 'quantiles (5 classes d\'effectifs égaux)', intervalles: 'intervalles égaux' }[state.method] || '';
+  if (state.method === 'seuils' && thresholds) {
+    return thresholds;
+  }
+  if (state.method === 'auto') {
+    // The indicator's thresholds when they tell the shown territories apart; else quantiles.
+    if (thresholds && xs.length) {
+      const f = fullestShare(xs, thresholds);
+      if (f.share <= 0.6) {
+        breaksNote = "seuils de l'indicateur";
+        return thresholds;
+      }
+      breaksNote = `quantiles, car les seuils de l'indicateur mettraient ${f.count} des ${xs.length} ${LEVELS[shownLevel].plural.toLowerCase()} dans une même classe`;
+    } else {
+      breaksNote = thresholds ? "seuils de l'indicateur" : 'quantiles (5 classes d\'effectifs égaux)';
+      if (thresholds) return thresholds;
+    }
   }
   if (!xs.length) return [];
-  if (state.method === 'quantiles') {
+  if (state.method === 'quantiles' || state.method === 'auto') {
     const out = [];
     for (let k = 1; k < 5; k++) out.push(xs[Math.min(xs.length - 1, Math.floor((k * xs.length) / 5))]);
     return [...new Set(out)];
@@ -181,6 +229,19 @@ function classOf(v) {
   return k;
 }
 
+const OUT_OF_FILTER = '#f4f4f4';
+
+/** The filters set, split into those the shown level applies and those it cannot. */
+function activeFilters() {
+  const carried = FILTERABLE[shownLevel] || [];
+  const applied = [];
+  const ignored = [];
+  if (state.tne) (carried.includes('tne') ? applied : ignored).push('TNE seulement');
+  if (state.rurality) (carried.includes('rurality') ? applied : ignored).push(`ruralité : ${$('rurality').selectedOptions[0].text}`);
+  const where = state.rurality && !carried.includes('rurality') ? 'communes' : 'communes et départements';
+  return { applied, ignored, where };
+}
+
 function passesFilters(props) {
   if (state.tne && props.tne === false) return false;
   if (state.rurality && props.rurality !== undefined) {
@@ -197,7 +258,7 @@ function territoryStyle(props) {
   const selected = state.sel === `${shownLevel}:${props.code}`;
   const base = { stroke: selected ? '#000' : '#ffffff', weight: selected ? 2.5 : 0.6 };
   if (!passesFilters(props)) {
-    return { ...base, fill: '#f0f0f0', opacity: 0.6 };
+    return { ...base, fill: OUT_OF_FILTER, opacity: 0.6, hatch: true };
   }
   if (!v || v.value === null || v.value === undefined) {
     return { ...base, fill: v && v.status === 'secret' ? SECRET : NO_DATA };
@@ -220,8 +281,21 @@ function renderLegend() {
   const box = $('legend');
   box.replaceChildren();
   if (!ind) return;
-  const unit = ind.unit ? ` (${ind.unit})` : '';
-  box.append(el('h2', { text: `${ind.label}${unit}` }));
+  const collapsed = box.dataset.collapsed === 'true';
+  const toggle = el('button', {
+    type: 'button', class: 'legend-toggle', 'aria-expanded': collapsed ? 'false' : 'true', 'aria-controls': 'legend-body',
+    text: collapsed ? 'Afficher la légende' : 'Masquer la légende',
+    onclick: () => { box.dataset.collapsed = collapsed ? 'false' : 'true'; renderLegend(); },
+  });
+  box.append(el('h2', { text: labelWithUnit(ind) }), toggle,
+    el('button', { type: 'button', class: 'legend-toggle indicator-sheet', text: "Fiche de l'indicateur", onclick: () => openIndicatorSheet(ind.id) }));
+  const body = el('div', { id: 'legend-body' });
+  if (collapsed) body.hidden = true;
+  box.append(body);
+  renderLegendBody(ind, body);
+}
+
+function renderLegendBody(ind, box) {
   box.append(el('p', { class: 'meta', text: `${LEVELS[shownLevel].plural} · ${state.period}` }));
   const list = el('ul');
   const cs = colors(breaks.length + 1);
@@ -229,27 +303,33 @@ function renderLegend() {
   for (let k = 0; k < cs.length; k++) {
     const lo = bounds[k];
     const hi = bounds[k + 1];
-    const text = lo === null ? `moins de ${fmt.format(hi)}` : hi === null ? `${fmt.format(lo)} et plus` : `${fmt.format(lo)} à moins de ${fmt.format(hi)}`;
+    const text = lo === null ? `moins de ${withUnit(hi, ind.unit)}` : hi === null ? `${withUnit(lo, ind.unit)} et plus` : `${fmt.format(lo)} à moins de ${withUnit(hi, ind.unit)}`;
     const sw = el('span', { class: 'swatch' });
     sw.style.background = cs[k];
-    list.append(el('li', {}, sw, el('span', { text: text + (ind.unit ? ` ${ind.unit}` : '') })));
+    list.append(el('li', {}, sw, el('span', { text })));
   }
-  for (const [color, text] of [[SECRET, 'secret statistique'], [NO_DATA, 'sans donnée']]) {
-    const sw = el('span', { class: 'swatch' });
+  const filtered = activeFilters();
+  const swatches = [[SECRET, 'secret statistique', ''], [NO_DATA, 'sans donnée', '']];
+  if (filtered.applied.length) swatches.push([OUT_OF_FILTER, 'hors filtre', 'out-of-filter']);
+  for (const [color, text, cls] of swatches) {
+    const sw = el('span', { class: `swatch ${cls}`.trim() });
     sw.style.background = color;
     list.append(el('li', {}, sw, el('span', { text })));
   }
   box.append(list);
   const sources = (ind.sourceDetails || []).map((s) => [s.title, s.publisher, s.vintage].filter(Boolean).join(', ')).join(' ; ');
   box.append(el('p', { class: 'meta', text: `Source : ${sources || ind.sources.join(', ')}` }));
-  const method = { seuils: "seuils de l'indicateur", quantiles: 'quantiles', intervalles: 'intervalles égaux' }[state.method];
-  box.append(el('p', { class: 'meta', text: `Classes : ${method}` }));
+  box.append(el('p', { class: 'meta classes-note', text: `Classes : ${breaksNote}` }));
   if (ind.simulated) {
-    box.append(el('p', {}, el('span', { class: 'simulated', text: 'données simulées' }), ' ', el('span', { class: 'meta', text: ind.simulatedNote || '' })));
+    // The note begins with the same words as the badge: say them once.
+    const note = (ind.simulatedNote || '').replace(/^données simulées\s*:\s*/, '');
+    box.append(el('p', {}, el('span', { class: 'simulated', text: 'données simulées' }), note ? ` ${note}` : ''));
   }
-  if (state.tne || state.rurality) {
-    const f = [state.tne ? 'TNE seulement' : null, state.rurality ? `ruralité : ${$('rurality').selectedOptions[0].text}` : null].filter(Boolean).join(' ; ');
-    box.append(el('p', { class: 'meta', text: `Filtres : ${f} (territoires hors filtre en gris clair)` }));
+  if (filtered.applied.length) {
+    box.append(el('p', { class: 'meta', text: `Filtres : ${filtered.applied.join(' ; ')} (territoires hors filtre hachurés en gris clair)` }));
+  }
+  if (filtered.ignored.length) {
+    box.append(el('p', { class: 'filter-note', role: 'note', text: `${filtered.ignored.join(' ; ')} : sans effet au niveau des ${LEVELS[shownLevel].plural.toLowerCase()} (${filtered.ignored.length > 1 ? 'ces filtres portent' : 'ce filtre porte'} sur les ${filtered.where}).` }));
   }
   if (map.getZoom() >= SCHOOL_MIN_ZOOM) {
     const sl = el('ul', { 'aria-label': 'Débit mesuré des établissements' });
@@ -355,15 +435,70 @@ function updateSchools() {
   }
 }
 
+const LEVEL_ORDER = ['france', 'region', 'academie', 'departement', 'epci', 'commune'];
+/** The selected territory's name, once its panel has loaded (for the export's wording). */
+let selectedName = null;
+
+/** The territory an export is limited to: the selected one, when it contains the shown level. */
+function exportWithin() {
+  const [level, code] = (state.sel || '').split(':');
+  if (!LEVELS[level] || !code || level === 'france') return null;
+  return LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(shownLevel) ? { level, code } : null;
+}
+
 function updateDownloads() {
   const ind = indicator();
-  const base = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}`;
+  const within = exportWithin();
+  const w = within ? `&within=${within.level}:${encodeURIComponent(within.code)}` : '';
+  const base = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}${w}`;
+  const stem = `${ind.id}-${shownLevel}${within ? `-${within.level}-${within.code}` : ''}-${state.period}`;
+  const what = `${LEVELS[shownLevel].plural.toLowerCase()}${within ? ` de ${selectedName || `${within.level} ${within.code}`}` : ' de France'}`;
   const csv = $('download-csv');
   csv.href = `${base}&format=csv&sep=%3B&decimal=%2C`;
-  csv.setAttribute('download', `${ind.id}-${shownLevel}-${state.period}.csv`);
+  csv.setAttribute('download', `${stem}.csv`);
+  csv.textContent = `Télécharger les ${what} (CSV)`;
   const gj = $('download-geojson');
   gj.href = `${base}&format=geojson&zoom=${Math.min(12, Math.round(map.getZoom()))}`;
-  gj.setAttribute('download', `${ind.id}-${shownLevel}-${state.period}.geojson`);
+  gj.setAttribute('download', `${stem}.geojson`);
+  gj.textContent = `Télécharger les ${what} (GeoJSON)`;
+  const filters = state.tne || state.rurality;
+  for (const a of [csv, gj]) a.title = filters ? 'Les filtres TNE et ruralité ne s\'appliquent pas au fichier : il contient tous les territoires listés.' : '';
+}
+
+/** Downloads through fetch, saying how far it has got (a national GeoJSON takes a while). */
+async function download(ev) {
+  ev.preventDefault();
+  const a = ev.currentTarget;
+  const name = a.getAttribute('download');
+  status(`Téléchargement de ${name}…`);
+  try {
+    const r = await fetch(a.href);
+    if (!r.ok) throw new Error(`HTTP ${r.status}`);
+    const reader = r.body.getReader();
+    const parts = [];
+    let got = 0;
+    let last = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      parts.push(value);
+      got += value.length;
+      if (performance.now() - last > 250) {
+        last = performance.now();
+        status(`Téléchargement de ${name} : ${fmt.format(got / 1e6)} Mo reçus…`);
+      }
+    }
+    const url = URL.createObjectURL(new Blob(parts, { type: r.headers.get('Content-Type') || 'application/octet-stream' }));
+    const link = el('a', { href: url, download: name });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10000);
+    status(`${name} téléchargé (${fmt.format(got / 1e6)} Mo).`);
+    document.body.dataset.downloaded = name;
+  } catch (e) {
+    status(`Téléchargement impossible : ${e.message}`);
+  }
 }
 
 // ---- tooltip and panel ---------------------------------------------------------------------
@@ -393,7 +528,7 @@ function onMove(e) {
   let html;
   if (f.properties.uai) {
     const b = f.properties.bandwidth_class;
-    html = `<strong>${escapeHtml(f.properties.name)}</strong><br>${TYPES[f.properties.type] || ''} ${SECTORS[f.properties.sector] || ''}<br>débit : ${b === undefined ? 'non mesuré' : BANDWIDTH[b].label}${f.properties.cluster_count ? `<br>${f.properties.cluster_count} établissements ici` : ''}`;
+    html = `<strong>${escapeHtml(f.properties.name)}</strong><br>${schoolKind(f.properties.type, f.properties.sector)}<br>débit : ${b === undefined ? 'non mesuré' : BANDWIDTH[b].label}${f.properties.cluster_count ? `<br>${f.properties.cluster_count} établissements ici, couleur du moins bien connecté (cliquer pour les séparer)` : ''}`;
   } else {
     const v = values.get(f.properties.code);
     html = `<strong>${escapeHtml(f.properties.name)}</strong><br>${escapeHtml(ind.label)} : ${valueText(v, ind)} (${escapeHtml(state.period)})${v && v.simulated ? ' <span class="simulated">simulé</span>' : ''}`;
@@ -412,13 +547,40 @@ function escapeHtml(s) {
 }
 
 function onClick(e) {
-  const s = schoolLayer && schoolLayer.featureAt(e.latlng);
-  if (s) {
-    openSchool(s.properties.uai, e.latlng);
+  if (!$('ami').hidden) {
+    // The selection's panel covers the territory panel: say so rather than open it unseen.
+    status('Fermez le panneau de sélection pour ouvrir la fiche d\'un territoire (un clic sur une commune de la liste l\'explique).');
+    return;
+  }
+  const here = schoolLayer ? schoolLayer.featuresAt(e.latlng) : [];
+  if (here.length > 1 || (here.length === 1 && !here[0].properties.cluster_count)) {
+    if (here.length === 1) openSchool(here[0].properties.uai, e.latlng);
+    else openStack(here.map((f) => f.properties), e.latlng);
+    return;
+  }
+  if (here.length === 1) {
+    // A group of schools below zoom 12: spread it out.
+    map.setView(e.latlng, Math.max(12, map.getZoom() + 2));
     return;
   }
   const f = territoryLayer && territoryLayer.featureAt(e.latlng);
   if (f) openPanel(shownLevel, f.properties.code);
+}
+
+/** Schools drawn at the same point (placed at their commune's): a list, worst connected first,
+ * each one a button that opens its popup. */
+function openStack(list, latlng) {
+  const sorted = list.slice().sort((a, b) => (a.bandwidth_class ?? 9) - (b.bandwidth_class ?? 9) || a.name.localeCompare(b.name, 'fr'));
+  const ul = el('ul', { class: 'stack' });
+  for (const p of sorted) {
+    const b = p.bandwidth_class;
+    ul.append(el('li', {}, el('button', { type: 'button', class: 'link', text: `${p.name} — ${b === undefined ? 'débit non mesuré' : BANDWIDTH[b].label}`, onclick: () => openSchool(p.uai, latlng) })));
+  }
+  const box = el('div', {}, el('strong', { text: `${sorted.length} établissements à cet endroit` }), ul);
+  L.popup({ maxWidth: 380 }).setLatLng(latlng).setContent(box).openOn(map);
+  document.body.dataset.stack = String(sorted.length);
+  const first = ul.querySelector('button');
+  if (first) first.focus();
 }
 
 async function openSchool(uai, latlng) {
@@ -427,14 +589,17 @@ async function openSchool(uai, latlng) {
     const last = (s.connectivity || []).slice(-1)[0];
     const lines = [
       `<strong>${escapeHtml(s.name)}</strong> (${escapeHtml(s.uai)})`,
-      `${TYPES[s.type] || s.type} ${SECTORS[s.sector] || s.sector} — ${escapeHtml(s.communeName)}`,
+      `${schoolKind(s.type, s.sector)} — ${escapeHtml(s.communeName)}`,
       `élèves : ${s.pupils ?? 'inconnu'}${s.ips ? ` · IPS : ${fmt.format(s.ips)}` : ''}`,
     ];
     if (last) {
       lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${num(last.debit_descendant_souscrit)} Mbit/s, mesuré ${num(last.debit_descendant_mesure)} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
     }
     lines.push(`localisation : ${escapeHtml(s.locationNote || (s.location === 'etablissement' ? "position de l'établissement" : 'position de la commune'))}`);
-    L.popup({ maxWidth: 360 }).setLatLng(latlng || [s.lat, s.lon]).setContent(lines.join('<br>')).openOn(map);
+    const content = el('div', {});
+    content.innerHTML = lines.join('<br>');
+    content.append(el('br'), el('a', { href: '#', class: 'school-sheet', text: "Fiche de l'établissement", onclick: (ev) => { ev.preventDefault(); map.closePopup(); openSchoolSheet(s.uai); } }));
+    L.popup({ maxWidth: 360 }).setLatLng(latlng || [s.lat, s.lon]).setContent(content).openOn(map);
   } catch (e) {
     status(`Établissement ${uai} : ${e.message}`);
   }
@@ -464,7 +629,126 @@ function renderActors(box, d) {
   }
 }
 
+/** Fits bounds in the part of the map the side panel (or, on a phone, the bottom sheet) leaves. */
+function fitClear(bounds) {
+  const panel = $('panel');
+  const open = !panel.hidden;
+  const sheet = window.matchMedia('(max-width: 760px)').matches;
+  const w = open && !sheet ? panel.offsetWidth + 16 : 16;
+  const h = open && sheet ? panel.offsetHeight + 16 : 16;
+  map.fitBounds(bounds, { maxZoom: 11, paddingTopLeft: [16, 16], paddingBottomRight: [w, h] });
+}
+
+let panelOpener = null;
+
+/** Where a figure comes from: simulated, or which hub, version and publication date. */
+function provenance(r) {
+  if (r.simule) return el('span', { class: 'simulated', text: 'simulé' });
+  if (r.pole) return el('span', { text: `pôle ${r.pole}, version ${r.version_pole}${r.publie_le ? `, publiée le ${new Date(r.publie_le).toLocaleDateString('fr-FR')}` : ''}` });
+  return el('span', { text: r.contribution || 'source réelle' });
+}
+
+function sheetTable(caption, columns, rows) {
+  const t = el('table', { class: 'sheet' }, el('caption', { text: caption }),
+    el('thead', {}, el('tr', {}, ...columns.map(([label]) => el('th', { scope: 'col', text: label })), el('th', { scope: 'col', text: 'Source' }))));
+  const tb = el('tbody');
+  for (const r of rows) {
+    tb.append(el('tr', {}, ...columns.map(([, f]) => el('td', { text: f(r) })), el('td', {}, provenance(r))));
+  }
+  t.append(tb);
+  return t;
+}
+
+const num0 = (v, unit = '') => (v === null || v === undefined ? '–' : `${fmt.format(v)}${unit}`);
+
+/** An indicator's sheet: definition, unit, sources (vintage, licence), method, classes,
+ * appraisal and secrecy rules, coverage and the share still simulated in France. */
+async function openIndicatorSheet(id) {
+  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
+  const body = $('panel-body');
+  $('panel').hidden = false;
+  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  try {
+    const [ind, fr] = await Promise.all([
+      getJson(`/api/v1/indicators/${encodeURIComponent(id)}`),
+      getJson('/api/v1/territories/france/FR').catch(() => null),
+    ]);
+    const latest = fr && (fr.indicators.find((i) => i.id === id) || {}).latest;
+    const dl = el('dl', { class: 'sheet' });
+    const item = (term, ...desc) => dl.append(el('dt', { text: term }), el('dd', {}, ...desc));
+    item('Définition', ind.description);
+    item('Unité', ind.unit || '—');
+    item('Thème', ind.theme);
+    item('Calcul', ind.aggregation);
+    item('Périodes', ind.periods.join(', '));
+    const sources = el('ul');
+    for (const src of ind.sourceDetails || []) {
+      sources.append(el('li', {}, [src.title, src.publisher, src.vintage, src.licence].filter(Boolean).join(' · '),
+        src.page ? el('span', {}, ' · ', el('a', { href: src.page, rel: 'noopener', text: 'page de la source' })) : null));
+    }
+    item('Sources', sources);
+    if (ind.classes && ind.classes.length) item("Seuils de l'indicateur", ind.classes.map((c) => withUnit(c, ind.unit)).join(' · '));
+    if (ind.appraisal) item('Appréciation', ind.appraisal);
+    if (ind.secret) item('Secret statistique', ind.secret);
+    if (latest && latest.coverage) {
+      const c = latest.coverage;
+      item(`Couverture en France (${latest.period})`, `${fmt.format(c.schools)} établissements sur ${fmt.format(c.schoolsTotal)} (${fmt.format(c.schoolsShare * 100)} %), dont ${fmt.format(c.simulatedShare * 100)} % aux données simulées`);
+    }
+    if (ind.simulated) item('Données simulées', el('span', { class: 'simulated', text: 'données simulées' }), ` ${(ind.simulatedNote || '').replace(/^données simulées\s*:\s*/, '')}`);
+    item('Données', el('a', { href: ind.values, text: 'valeurs par territoire (API : JSON, CSV, GeoJSON)' }));
+    body.replaceChildren(el('h2', { id: 'panel-title', text: labelWithUnit(ind) }), el('p', { class: 'meta', text: "Fiche de l'indicateur" }), dl);
+    $('panel').setAttribute('aria-labelledby', 'panel-title');
+    document.body.dataset.indicatorSheet = id;
+  } catch (e) {
+    body.replaceChildren(el('p', { text: `Fiche indisponible : ${e.message}` }));
+  }
+}
+
+/** The school's sheet: every figure EduAtlas holds for it, year by year, with its provenance. */
+async function openSchoolSheet(uai) {
+  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
+  state.sel = `etablissement:${uai}`;
+  writeHash();
+  const body = $('panel-body');
+  $('panel').hidden = false;
+  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  try {
+    const s = await getJson(`/api/v1/schools/${encodeURIComponent(uai)}`);
+    const title = el('h2', { id: 'panel-title', text: s.name });
+    const meta = el('p', { class: 'meta', text: `${schoolKind(s.type, s.sector)} · ${s.communeName} (${s.commune}) · UAI ${s.uai}` });
+    const facts = el('ul', { class: 'facts' },
+      el('li', { text: `Élèves : ${s.pupils ?? 'inconnu'}${s.ips ? ` · indice de position sociale : ${fmt.format(s.ips)}` : ''}` }),
+      el('li', { text: `Localisation : ${s.locationNote || (s.location === 'etablissement' ? "position de l'établissement" : 'position de la commune')}` }),
+      el('li', { text: `Classe de débit ${s.bandwidthYear ?? ''} : ${s.bandwidthClassLabel || 'non mesuré'}` }));
+    const parts = [title, meta, facts];
+    if ((s.connectivity || []).length) {
+      parts.push(sheetTable('Connectivité par année scolaire (Mbit/s)', [
+        ['Année', (r) => `${r.annee - 1}-${r.annee}`], ['Technologie', (r) => r.technologie || '–'],
+        ['Souscrit', (r) => num0(r.debit_descendant_souscrit)], ['Mesuré', (r) => num0(r.debit_descendant_mesure)],
+        ['Salles en Wi-Fi', (r) => num0(r.part_salles_wifi, ' %')]], s.connectivity));
+    }
+    if ((s.speedTests || []).length) {
+      parts.push(sheetTable('Tests de débit par année scolaire', [
+        ['Année', (r) => `${r.annee - 1}-${r.annee}`], ['Tests (jours)', (r) => `${r.tests} (${r.jours})`],
+        ['Médiane', (r) => num0(r.debit_descendant_median, ' Mbit/s')], ['Sous 8 Mbit/s', (r) => num0(r.part_sous_8 === null || r.part_sous_8 === undefined ? null : r.part_sous_8 * 100, ' %')]], s.speedTests));
+    }
+    if ((s.equipment || []).length) {
+      parts.push(sheetTable('Équipement par année scolaire (nombre)', [
+        ['Année', (r) => `${r.annee - 1}-${r.annee}`], ['Fixes', (r) => num0(r.ordinateurs_fixes)], ['Portables', (r) => num0(r.portables)],
+        ['Tablettes', (r) => num0(r.tablettes)], ['Écrans interactifs', (r) => num0(r.ecrans_interactifs)], ['Prêtés', (r) => num0(r.equipements_pretes)]], s.equipment));
+    }
+    if (s.simulated) parts.push(el('p', { class: 'meta' }, el('span', { class: 'simulated', text: 'données simulées' }), ` ${(s.simulatedNote || '').replace(/^données simulées\s*:\s*/, '')}`));
+    parts.push(el('p', { class: 'meta' }, el('a', { href: s.href, text: 'Données de la fiche (JSON)' })));
+    body.replaceChildren(...parts);
+    $('panel').setAttribute('aria-labelledby', 'panel-title');
+    document.body.dataset.schoolSheet = s.uai;
+  } catch (e) {
+    body.replaceChildren(el('p', { text: `Fiche indisponible : ${e.message}` }));
+  }
+}
+
 async function openPanel(level, code, fit = false) {
+  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
   state.sel = `${level}:${code}`;
   writeHash();
   if (territoryLayer) territoryLayer.restyle();
@@ -473,9 +757,7 @@ async function openPanel(level, code, fit = false) {
   body.replaceChildren(el('p', { text: 'Chargement…' }));
   try {
     const p = await getJson(`/api/v1/territories/${level}/${encodeURIComponent(code)}${fit ? '?geometry=true&zoom=8' : ''}`);
-    if (fit && p.geometry) {
-      map.fitBounds(L.geoJSON(p.geometry).getBounds(), { maxZoom: 11 });
-    }
+    if (fit && p.geometry) fitClear(L.geoJSON(p.geometry).getBounds());
     renderPanel(p);
   } catch (e) {
     body.replaceChildren(el('p', { text: `Fiche indisponible : ${e.message}` }));
@@ -488,6 +770,8 @@ function renderPanel(p) {
   for (const b of p.breadcrumb) {
     crumbs.append(el('li', {}, b.level === p.level && b.code === p.code ? el('span', { text: b.name }) : el('a', { href: '#', text: b.name, onclick: (ev) => { ev.preventDefault(); openPanel(b.level, b.code, true); } })));
   }
+  selectedName = p.name;
+  updateDownloads();
   const title = el('h2', { id: 'panel-title', text: p.name });
   const sub = el('p', { class: 'meta', text: `${LEVELS[p.level].label} ${p.code}${p.schools ? ` · ${p.schools.count} établissements, ${fmt.format(p.schools.pupils)} élèves` : ''}` });
   const cmp = p.comparedWith || [];
@@ -500,7 +784,7 @@ function renderPanel(p) {
     const v = i.latest;
     const row = el('tr', { 'data-indicator': i.id });
     const series = (i.series || []).filter((s) => s.value !== null && s.value !== undefined).map((s) => `${s.period} : ${fmt.format(s.value)}`).join(' · ');
-    row.append(el('td', {}, el('span', { text: `${i.label}${i.unit ? ` (${i.unit})` : ''}` }), i.simulated ? el('span', { class: 'simulated', text: 'simulé' }) : null, series && (i.series || []).length > 1 ? el('div', { class: 'series', text: series }) : null));
+    row.append(el('td', {}, el('a', { href: '#', class: 'indicator-link', title: "Fiche de l'indicateur", text: labelWithUnit(i), onclick: (ev) => { ev.preventDefault(); openIndicatorSheet(i.id); } }), i.simulated ? el('span', { class: 'simulated', text: 'simulé' }) : null, series && (i.series || []).length > 1 ? el('div', { class: 'series', text: series }) : null));
     // The appraisal against France is said in words too, never by colour alone.
     row.append(el('td', { class: v && v.appraisal ? v.appraisal : null, title: v && v.note ? v.note : null, 'data-value': v && v.value !== null && v.value !== undefined ? String(v.value) : '', text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}` : '–' }, v && v.appraisal ? el('span', { class: 'appraisal', text: ` ${APPRAISALS[v.appraisal] || ''}` }) : null, v && v.note ? el('div', { class: 'series', text: v.note }) : null));
     for (const c of cmp) {
@@ -521,7 +805,7 @@ function renderPanel(p) {
     getJson(`/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&limit=50`).then((s) => {
       const ul = el('ul', { class: 'schools' });
       for (const x of s.schools) {
-        ul.append(el('li', {}, el('a', { href: '#', text: `${x.name} (${TYPES[x.type] || x.type}, ${SECTORS[x.sector] || x.sector})`, onclick: (ev) => { ev.preventDefault(); map.setView([x.lat, x.lon], 14); openSchool(x.uai, L.latLng(x.lat, x.lon)); } })));
+        ul.append(el('li', {}, el('a', { href: '#', text: `${x.name} (${schoolKind(x.type, x.sector)})`, onclick: (ev) => { ev.preventDefault(); map.setView([x.lat, x.lon], 14); openSchool(x.uai, L.latLng(x.lat, x.lon)); } })));
       }
       schools.append(ul);
       if (s.numberMatched > s.numberReturned) schools.append(el('p', { class: 'meta', text: `${s.numberReturned} sur ${s.numberMatched} ; liste complète : ` }, el('a', { href: `/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&format=csv&limit=1000`, text: 'CSV' })));
@@ -599,6 +883,8 @@ function setupSearch() {
       e.preventDefault();
       if (active >= 0) choose(active);
     } else if (e.key === 'Escape') {
+      // An open list closes first; the next Escape closes the panel (the document's handler).
+      if (!$('search-results').hidden) e.preventDefault();
       $('search-results').hidden = true;
       input.setAttribute('aria-expanded', 'false');
     }
@@ -668,7 +954,7 @@ function setupControls() {
   const sel = $('indicator');
   const themes = {};
   for (const i of catalog) (themes[i.theme] = themes[i.theme] || []).push(i);
-  const themeLabels = { connectivite: 'Connectivité', equipement: 'Équipement', usages: 'Usages', contexte: 'Contexte' };
+  const themeLabels = { connectivite: 'Connectivité', equipement: 'Équipement', usages: 'Usages', contexte: 'Contexte', territoire: 'Territoire', programmes: 'Programmes' };
   for (const [t, is] of Object.entries(themes)) {
     const g = el('optgroup', { label: themeLabels[t] || t });
     for (const i of is) g.append(el('option', { value: i.id, text: `${i.label}${i.simulated ? ' (simulé)' : ''}` }));
@@ -691,6 +977,8 @@ function setupControls() {
   $('school-sector').addEventListener('change', (e) => { state.schoolSector = e.target.value; refresh(); });
   $('territory-view').addEventListener('change', (e) => map.fitBounds(VIEWS[e.target.value]));
   $('export-png').addEventListener('click', exportPng);
+  $('download-csv').addEventListener('click', download);
+  $('download-geojson').addEventListener('click', download);
   $('copy-link').addEventListener('click', async () => {
     writeHash();
     try {
@@ -700,12 +988,33 @@ function setupControls() {
       status(`Lien de cette vue : ${location.href}`);
     }
   });
-  $('panel-close').addEventListener('click', () => {
-    $('panel').hidden = true;
-    state.sel = null;
-    if (territoryLayer) territoryLayer.restyle();
-    writeHash();
+  $('panel-close').addEventListener('click', closePanel);
+  // Escape closes the panel on top (the selection's, then the territory's) and returns the focus
+  // to where it came from.
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    if (!$('search-results').hidden) return; // the search field closes its own list
+    if (!$('ami').hidden) {
+      e.preventDefault();
+      $('ami-close').click();
+      $('ami-open').focus();
+    } else if (!$('panel').hidden) {
+      e.preventDefault();
+      closePanel();
+    }
   });
+}
+
+function closePanel() {
+  $('panel').hidden = true;
+  state.sel = null;
+  selectedName = null;
+  if (shownLevel) updateDownloads();
+  if (territoryLayer) territoryLayer.restyle();
+  writeHash();
+  const back = panelOpener && document.contains(panelOpener) ? panelOpener : $('search-input');
+  panelOpener = null;
+  back.focus();
 }
 
 async function main() {
@@ -717,7 +1026,9 @@ async function main() {
     return;
   }
   normalizeState();
-  map = L.map('map', { zoomControl: true, minZoom: 3, maxZoom: 18, keyboard: true, attributionControl: true });
+  map = L.map('map', { zoomControl: false, minZoom: 3, maxZoom: 18, keyboard: true, attributionControl: true });
+  L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
+  window.eduatlasMap = map; // for the browser tests and the console
   map.attributionControl.setPrefix('');
   map.attributionControl.addAttribution('IGN Admin Express, Insee, DEPP, Arcep ; EduAtlas');
   if (config.basemap) {
@@ -757,7 +1068,7 @@ async function main() {
 function normalizeState() {
   if (!catalog.some((i) => i.id === state.indicator)) state.indicator = 'couverture-fibre';
   if (!LEVELS[state.level] || state.level === 'france') state.level = 'auto';
-  if (!['seuils', 'quantiles', 'intervalles'].includes(state.method)) state.method = 'seuils';
+  if (!['auto', 'seuils', 'quantiles', 'intervalles'].includes(state.method)) state.method = 'auto';
   if (!PALETTES[state.palette]) state.palette = 'viridis';
   if (state.ami && !/^[0-9a-f]{20}$/.test(state.ami)) state.ami = null;
 }
@@ -765,7 +1076,9 @@ function normalizeState() {
 /** The panel of the territory the permalink selects, or none. */
 function openSelection() {
   const [level, code] = (state.sel || '').split(':');
-  if (LEVELS[level] && code) {
+  if (level === 'etablissement' && /^[0-9A-Z]{8}$/.test(code || '')) {
+    openSchoolSheet(code);
+  } else if (LEVELS[level] && code) {
     openPanel(level, code);
   } else {
     $('panel').hidden = true;

@@ -5,6 +5,25 @@
 const POLYGON = 3;
 const POINT = 1;
 
+let hatch;
+/** A diagonal grey hatching, made once. */
+function hatchPattern(ctx) {
+  if (!hatch) {
+    const c = document.createElement('canvas');
+    c.width = 8;
+    c.height = 8;
+    const g = c.getContext('2d');
+    g.strokeStyle = '#9a9a9a';
+    g.lineWidth = 1;
+    g.beginPath();
+    g.moveTo(0, 8);
+    g.lineTo(8, 0);
+    g.stroke();
+    hatch = c;
+  }
+  return ctx.createPattern(hatch, 'repeat');
+}
+
 function decode(buffer, layerName) {
   const tile = new VectorTile(new Pbf(buffer));
   const layer = tile.layers[layerName];
@@ -119,6 +138,11 @@ export const MvtLayer = L.GridLayer.extend({
           ctx.fillStyle = s.fill;
           ctx.fill('evenodd');
         }
+        if (s.hatch) {
+          // Territories outside the filters: hatched, unlike "no data" (plain grey).
+          ctx.fillStyle = hatchPattern(ctx);
+          ctx.fill('evenodd');
+        }
         if (s.stroke) {
           ctx.strokeStyle = s.stroke;
           ctx.lineWidth = (s.weight || 0.5) * (window.devicePixelRatio || 1);
@@ -147,8 +171,14 @@ export const MvtLayer = L.GridLayer.extend({
 
   /** The topmost drawn feature under a map position, or null. */
   featureAt(latlng) {
+    return this.featuresAt(latlng, true)[0] || null;
+  },
+
+  /** Every drawn feature under a map position, topmost first (only the first when {@code one}). */
+  featuresAt(latlng, one = false) {
+    const out = [];
     if (!this._map || this._tileZoom === undefined) {
-      return null;
+      return out;
     }
     const size = this.getTileSize();
     const p = this._map.project(latlng, this._tileZoom);
@@ -156,7 +186,7 @@ export const MvtLayer = L.GridLayer.extend({
     const y = Math.floor(p.y / size.y);
     const t = this._tiles_.get(`${x}:${y}:${this._tileZoom}`);
     if (!t) {
-      return null;
+      return out;
     }
     for (let i = t.features.length - 1; i >= 0; i--) {
       const f = t.features[i];
@@ -166,21 +196,17 @@ export const MvtLayer = L.GridLayer.extend({
       if (!this.options.style(f.properties)) {
         continue;
       }
-      if (f.type === POLYGON && insideRings(f.rings, lx, ly)) {
-        return f;
-      }
+      let hit = f.type === POLYGON && insideRings(f.rings, lx, ly);
       if (f.type === POINT) {
         const reach = 8 * scale;
-        for (const ring of f.rings) {
-          for (const q of ring) {
-            if (Math.hypot(q.x - lx, q.y - ly) <= reach) {
-              return f;
-            }
-          }
-        }
+        hit = f.rings.some((ring) => ring.some((q) => Math.hypot(q.x - lx, q.y - ly) <= reach));
+      }
+      if (hit) {
+        out.push(f);
+        if (one) break;
       }
     }
-    return null;
+    return out;
   },
 
   /** The drawn tile canvases with their position in the map container, for the PNG export. */

@@ -27,6 +27,37 @@ export function setupSelection(ctx) {
   let defaults = null;
   let overlay = null;
   let current = null;
+  /** The perimeter chosen in the form: territories of any level, {level, code, name}. */
+  let perimeter = [];
+  const LEVEL_LABELS = { region: 'région', academie: 'académie', departement: 'département', epci: 'EPCI', commune: 'commune' };
+
+  function renderPerimeter() {
+    const list = $('ami-perimeter-list');
+    list.replaceChildren(...perimeter.map((t, k) => el('li', {},
+      `${t.name} (${LEVEL_LABELS[t.level] || t.level} ${t.code}) `,
+      el('button', { type: 'button', class: 'link', 'aria-label': `Retirer ${t.name} du périmètre`, text: 'retirer',
+        onclick: () => { perimeter.splice(k, 1); renderPerimeter(); } }))));
+    $('ami-perimeter-empty').hidden = perimeter.length > 0;
+  }
+
+  async function searchPerimeter() {
+    const q = $('ami-perimeter-q').value.trim();
+    const out = $('ami-perimeter-results');
+    if (q.length < 2) {
+      out.replaceChildren();
+      return;
+    }
+    const r = await ctx.getJson(`/api/v1/territories?q=${encodeURIComponent(q)}&limit=8`);
+    out.replaceChildren(...(r.territories || r.results || []).filter((t) => LEVEL_LABELS[t.level]).map((t) => el('li', {},
+      el('button', { type: 'button', class: 'link', text: `${t.name} (${LEVEL_LABELS[t.level]} ${t.code})`,
+        onclick: () => {
+          if (!perimeter.some((x) => x.level === t.level && x.code === t.code)) perimeter.push({ level: t.level, code: t.code, name: t.name });
+          out.replaceChildren();
+          $('ami-perimeter-q').value = '';
+          renderPerimeter();
+          $('ami-perimeter-q').focus();
+        } }))));
+  }
 
   async function ensureForm() {
     if (defaults) return;
@@ -46,11 +77,21 @@ export function setupSelection(ctx) {
     const weights = el('fieldset', {}, el('legend', { text: 'Poids des critères de besoin' }));
     for (const d of defaults.criteriaDefinitions) {
       weights.append(
-        el('label', { for: `ami-w-${d.id}`, title: d.definition, text: `${d.label} (${d.unit})` }),
+        el('label', { for: `ami-w-${d.id}`, title: d.definition, text: d.label.toLowerCase().includes(d.unit.toLowerCase()) ? d.label : `${d.label} (${d.unit})` }),
         el('input', { id: `ami-w-${d.id}`, name: `w-${d.id}`, type: 'number', min: '0', max: '1000', step: 'any', value: String(c.weights[d.id]) }),
       );
     }
+    let timer;
+    const perimeterBox = el('fieldset', { id: 'ami-perimeter' }, el('legend', { text: 'Périmètre' }),
+      el('p', { id: 'ami-perimeter-empty', class: 'meta', text: 'Toute la France (aucun territoire choisi).' }),
+      el('ul', { id: 'ami-perimeter-list', class: 'perimeter-list' }),
+      el('label', { for: 'ami-perimeter-q', text: 'Ajouter un territoire (région, académie, département, EPCI, commune)' }),
+      el('input', { id: 'ami-perimeter-q', type: 'search', autocomplete: 'off', spellcheck: 'false',
+        oninput: () => { clearTimeout(timer); timer = setTimeout(() => searchPerimeter().catch((e) => ctx.status(e.message)), 200); },
+        onkeydown: (e) => { if (e.key === 'Enter') e.preventDefault(); } }),
+      el('ul', { id: 'ami-perimeter-results', class: 'perimeter-results', 'aria-live': 'polite' }));
     form.replaceChildren(
+      perimeterBox,
       el('label', { for: 'ami-count', text: 'Nombre de communes à retenir' }),
       el('input', { id: 'ami-count', name: 'count', type: 'number', min: '1', max: '500', value: String(c.count), required: true }),
       el('label', { for: 'ami-year', text: 'Année scolaire des données de connectivité' }), years,
@@ -63,8 +104,8 @@ export function setupSelection(ctx) {
       weights,
       el('label', { for: 'ami-norm', text: 'Mise à l\'échelle des critères' }),
       el('select', { id: 'ami-norm', name: 'normalisation' },
-        el('option', { value: 'rank', text: 'Rang centile (robuste aux valeurs extrêmes)' }),
-        el('option', { value: 'minmax', text: 'Min-max' })),
+        el('option', { value: 'rank', text: 'Rang centile : chaque commune placée de 0 à 100 parmi les éligibles (insensible aux valeurs extrêmes)' }),
+        el('option', { value: 'minmax', text: 'Min-max : ramené entre la plus petite et la plus grande valeur' })),
       el('label', { for: 'ami-dep-max', text: 'Au plus, par département (vide : sans quota)' }),
       el('input', { id: 'ami-dep-max', name: 'depMax', type: 'number', min: '0', value: '' }),
       el('label', { for: 'ami-reg-min', text: 'Au moins, par région (vide : sans quota)' }),
@@ -86,6 +127,7 @@ export function setupSelection(ctx) {
       count: num('ami-count'),
       year: num('ami-year'),
       eligibility: {
+        perimeter: perimeter.map((t) => `${t.level}:${t.code}`),
         densityLevels: checked('density').map(Number),
         maxPopulation: num('ami-pop'),
         schoolTypes: checked('type'),
@@ -131,6 +173,12 @@ export function setupSelection(ctx) {
     const reg = c.quotas.find((q) => q.level === 'region' && q.code === '*' && q.min !== undefined);
     set('ami-dep-max', dep ? dep.max : null);
     set('ami-reg-min', reg ? reg.min : null);
+    const known = new Map(perimeter.map((t) => [`${t.level}:${t.code}`, t.name]));
+    perimeter = (c.eligibility.perimeter || []).map((p) => {
+      const [level, code] = p.split(':');
+      return { level, code, name: known.get(p) || `${LEVEL_LABELS[level] || level} ${code}` };
+    });
+    renderPerimeter();
   }
 
   async function show(s) {
@@ -144,14 +192,15 @@ export function setupSelection(ctx) {
       `${s.summary.selected} communes retenues sur ${s.summary.eligible.toLocaleString('fr-FR')} éligibles`,
       ` · année scolaire ${p.schoolYear} · ${s.sensitivity.runs ? `${s.sensitivity.stable} retenues dans au moins 95 % des ${s.sensitivity.runs.toLocaleString('fr-FR')} tirages (poids ±${Math.round(s.sensitivity.perturbation * 100)} %)` : 'sans tirage de sensibilité'} `,
       p.simulated ? el('span', { class: 'simulated', text: 'données simulées' }) : null);
-    const note = el('p', { class: 'meta', text: `${p.note} Sources : grille de densité ${p.densityGridYear}, populations légales ${p.populationYear}, couverture fibre ${p.fibreCoverageYear}. Sélection ${s.id}, données ${s.dataVersion}.` });
+    const where = perimeter.length ? `Périmètre : ${perimeter.map((t) => t.name).join(', ')}. ` : 'Périmètre : toute la France. ';
+    const note = el('p', { class: 'meta', text: `${where}${p.note ? `${p.note} ` : ''}Sources : grille de densité ${p.densityGridYear}, populations légales ${p.populationYear}, couverture fibre ${p.fibreCoverageYear}. Sélection ${s.id}, données ${s.dataVersion}.` });
     const exports = el('p', { class: 'exports' },
       el('a', { href: `${base}?format=csv&sep=;&decimal=,`, download: `selection-${s.id}.csv`, text: 'CSV' }), ' · ',
-      el('a', { href: `${base}?format=csv&sep=;&decimal=,&scope=toutes`, download: `selection-${s.id}-toutes.csv`, text: 'CSV de toutes les communes (motifs d\'exclusion)' }), ' · ',
+      el('a', { href: `${base}?format=csv&sep=;&decimal=,&scope=toutes`, download: `selection-${s.id}-toutes-communes.csv`, text: 'CSV de toutes les communes (motifs d\'exclusion)' }), ' · ',
       el('a', { href: base, download: `selection-${s.id}.json`, text: 'JSON' }), ' · ',
       el('a', { href: `${base}?format=geojson`, download: `selection-${s.id}.geojson`, text: 'GeoJSON' }));
     const table = el('table', { id: 'ami-table', 'aria-label': 'Communes retenues' },
-      el('thead', {}, el('tr', {}, el('th', { text: 'Rang' }), el('th', { text: 'Commune' }), el('th', { text: 'Score' }), el('th', { text: 'Tirages' }))));
+      el('thead', {}, el('tr', {}, el('th', { text: 'Rang' }), el('th', { text: 'Commune' }), el('th', { text: 'Score' }), el('th', {}, el('abbr', { title: 'Part des 1 000 tirages (poids des critères perturbés au hasard) où la commune reste retenue : sa stabilité', text: 'Stabilité' })))));
     const tbody = el('tbody');
     for (const e of s.selected) tbody.append(row(e));
     table.append(tbody);
@@ -162,7 +211,8 @@ export function setupSelection(ctx) {
     const quotas = s.quotas.length
       ? el('p', { class: 'meta', text: `Quotas : ${s.quotas.filter((q) => q.selected > 0 || q.min).length} territoires concernés, tous respectés (${s.criteria.quotas.map(quotaText).join(' ; ')}).` })
       : null;
-    out.replaceChildren(summary, note, exports, quotas, table, near, el('div', { id: 'ami-explain' }));
+    const stability = el('p', { class: 'meta', text: 'Stabilité : part des tirages — la sélection recalculée en perturbant au hasard chaque poids — où la commune reste retenue. Une commune retenue dans presque tous les tirages ne dépend pas du réglage exact des poids.' });
+    out.replaceChildren(summary, note, exports, quotas, table, stability, near, el('div', { id: 'ami-explain' }));
     out.scrollIntoView({ block: 'start' });
     await drawOverlay(base);
   }
@@ -208,7 +258,16 @@ export function setupSelection(ctx) {
       style: (f) => (f.properties.statut === 'retenue'
         ? { color: '#ce0500', weight: 2.5, fillColor: '#ce0500', fillOpacity: 0.25, className: 'ami-selected' }
         : { color: '#b34000', weight: 1.5, dashArray: '4 3', fill: false, className: 'ami-near' }),
-      onEachFeature: (f, layer) => layer.bindTooltip(`${f.properties.rang}. ${f.properties.commune}${f.properties.statut === 'retenue' ? '' : ' (non retenue)'}`),
+      onEachFeature: (f, layer) => {
+        layer.bindTooltip(`${f.properties.rang}. ${f.properties.commune}${f.properties.statut === 'retenue' ? '' : ' (non retenue)'}`);
+        // A click on a commune of the shortlist explains it here (not the territory panel, which
+        // this panel would hide).
+        layer.on('click', (ev) => {
+          L.DomEvent.stop(ev);
+          const e = [...current.selected, ...current.nearMisses].find((x) => x.code === f.id);
+          if (e) explain(e);
+        });
+      },
     }).addTo(map);
     document.body.dataset.ami = current.id;
   }

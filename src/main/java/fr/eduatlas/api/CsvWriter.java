@@ -7,7 +7,7 @@ import java.util.List;
  * The one CSV writer of the read routes (RFC 4180, CRLF line ends, UTF-8), with the French options:
  * {@code ;} as separator and {@code ,} as decimal mark. Numbers are written without exponent noise
  * (whole values without {@code .0}); a cell holding the separator, a quote or a line break is
- * quoted.
+ * quoted. With {@code ;} the file begins with a UTF-8 byte order mark (for Excel).
  */
 final class CsvWriter {
   /** Separator and decimal mark. */
@@ -18,6 +18,11 @@ final class CsvWriter {
 
   CsvWriter(Options options, List<String> header) {
     this.options = options;
+    if (options.sep() == ';') {
+      // The French, spreadsheet-bound flavour: a byte order mark, without which Excel reads
+      // UTF-8 as Windows-1252 ("Ã©" for "é").
+      out.append('\uFEFF');
+    }
     row(header);
   }
 

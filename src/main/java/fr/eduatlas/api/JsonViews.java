@@ -190,9 +190,11 @@ final class JsonViews {
       SourceEntry e = SOURCES.get(id);
       if (e != null) {
         d.put("title", e.title()).put("publisher", e.publisher()).put("vintage", e.vintage());
+        d.put("licence", e.licence()).put("page", e.page());
       } else if (id.startsWith("contributions:")) {
         d.put("title", "Contributions des établissements (" + id.substring(14) + ")");
         d.put("publisher", "académies et collectivités ; ici simulées par EduAtlas");
+        d.put("licence", "Licence Ouverte 2.0");
       }
     }
     ArrayNode cl = n.putArray("classes");

@@ -187,7 +187,15 @@ final class SelectionRoutes {
       throw ApiException.badRequest(
           "paramètres 'sep', 'decimal' et 'scope' : pour format=csv seulement");
     }
-    String disposition = "attachment; filename=\"selection-" + s.id() + "." + format + "\"";
+    // The shortlist and the table of every commune get different names (both are kept in a
+    // decision file).
+    String disposition =
+        "attachment; filename=\"selection-"
+            + s.id()
+            + (scope.equals("toutes") ? "-toutes-communes" : "")
+            + "."
+            + format
+            + "\"";
     return switch (format) {
       case "csv" -> {
         CsvWriter.Options o = Params.csv(ctx);

@@ -73,6 +73,17 @@ final class WebRoutes {
         });
     app.get("/", this::index);
     app.get("/index.html", this::index);
+    // The about / help / sources page and the accessibility statement.
+    for (var page :
+        Map.of("/a-propos", "a-propos.html", "/accessibilite", "accessibilite.html").entrySet()) {
+      byte[] html = page(page.getValue());
+      app.get(
+          page.getKey(),
+          ctx ->
+              ctx.contentType("text/html; charset=utf-8")
+                  .header("Cache-Control", "no-cache")
+                  .result(html));
+    }
     app.get(
         "/vendor/vector-tile.js",
         ctx ->

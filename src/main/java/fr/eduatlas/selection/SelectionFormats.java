@@ -82,6 +82,10 @@ public final class SelectionFormats {
    */
   public static byte[] csv(Selection s, List<Selection.Explained> rows, char sep, char decimal) {
     var out = new StringBuilder();
+    if (sep == ';') {
+      out.append(
+          '\uFEFF'); // the spreadsheet flavour: Excel reads UTF-8 only with a byte order mark
+    }
     out.append(String.join(String.valueOf(sep), columns())).append("\r\n");
     for (var r : rows) {
       var v = new ArrayList<String>();

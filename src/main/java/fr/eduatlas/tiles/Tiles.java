@@ -387,14 +387,16 @@ public final class Tiles {
   private List<Geometry> schools(Connection c, int z, Envelope tile, Envelope clip)
       throws SQLException {
     var out = new ArrayList<Geometry>();
-    // Below zoom 12, one school per 32-pixel cell: the one with the most pupils.
+    // Below zoom 12, one school per 32-pixel cell: the worst connected (the lowest bandwidth class;
+    // unmeasured last), then the one with the most pupils: a group shows what officers look for.
     double cell = z >= 12 ? 0 : tile.getWidth() / 256 * 32;
     String sql =
         "WITH b AS (SELECT * FROM school_point WHERE mx BETWEEN ? AND ? AND my BETWEEN ? AND ?) "
             + (cell == 0
                 ? "SELECT *, 1 AS n FROM b ORDER BY uai"
                 : "SELECT * EXCLUDE (rk) FROM (SELECT *, count(*) OVER w AS n, row_number() OVER"
-                    + " (w ORDER BY pupils DESC NULLS LAST, uai) AS rk FROM b WINDOW w AS"
+                    + " (w ORDER BY bandwidth_class ASC NULLS LAST, pupils DESC NULLS LAST, uai) AS rk FROM b"
+                    + " WINDOW w AS"
                     + " (PARTITION BY floor(mx / ?), floor(my / ?))) WHERE rk = 1 ORDER BY uai");
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setDouble(1, clip.getMinX());

@@ -116,7 +116,7 @@ class SelectionApiTest {
     assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     String[] lines = csv.body().split("\r\n");
     assertThat(lines[0])
-        .startsWith("rang;code_insee;commune;departement;academie;region;statut;motif;score");
+        .startsWith("\uFEFFrang;code_insee;commune;departement;academie;region;statut;motif;score");
     assertThat(lines[1])
         .contains(";" + s.at("/selected/0/code").asText() + ";")
         .contains(";retenue;");

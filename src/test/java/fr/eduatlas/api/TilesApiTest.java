@@ -113,6 +113,81 @@ class TilesApiTest {
             g -> assertThat(((Map<?, ?>) g.getUserData()).get("bandwidth_class")).isNotNull());
   }
 
+  /** The schools drawn in a zoom-12 neighbourhood of Laon: Web Mercator position and class. */
+  static Map<String, double[]> schoolsAround(int[] t12, int radius) throws Exception {
+    var out = new java.util.HashMap<String, double[]>();
+    for (int dx = -radius; dx <= radius; dx++) {
+      for (int dy = -radius; dy <= radius; dy++) {
+        int x = t12[0] + dx;
+        int y = t12[1] + dy;
+        var r = get("/tiles/schools/12/" + x + "/" + y + ".mvt");
+        if (r.statusCode() != 200) {
+          continue;
+        }
+        var env = fr.eduatlas.tiles.Tiles.envelope(12, x, y);
+        for (var g : decode(r.body()).getLayer("schools").getGeometries()) {
+          var c = g.getCoordinate();
+          var bc = ((Map<?, ?>) g.getUserData()).get("bandwidth_class");
+          out.put(
+              (String) ((Map<?, ?>) g.getUserData()).get("uai"),
+              new double[] {
+                env.getMinX() + c.x / 4096 * env.getWidth(),
+                env.getMaxY() - c.y / 4096 * env.getHeight(),
+                bc == null ? 9 : ((Number) bc).intValue()
+              });
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void belowZoom12AGroupOfSchoolsTakesTheClassOfItsWorstConnected() throws Exception {
+    // The oracle: every school drawn at zoom 12, put in the 32-pixel cells of each grouping zoom
+    // by its own position; a group's class must be its cell's lowest (unmeasured counting last).
+    int[] t12 = tileOf(3.6233, 49.5641, 12);
+    var schools = schoolsAround(t12, 12);
+    var lo = fr.eduatlas.tiles.Tiles.envelope(12, t12[0] - 12, t12[1] + 12);
+    var hi = fr.eduatlas.tiles.Tiles.envelope(12, t12[0] + 12, t12[1] - 12);
+    assertThat(schools.values().stream().map(p -> p[2]).distinct().count())
+        .as("the fixture's schools near Laon have several classes")
+        .isGreaterThan(1);
+    int checked = 0;
+    for (int z = 8; z < 12; z++) {
+      int[] t = tileOf(3.6233, 49.5641, z);
+      var env = fr.eduatlas.tiles.Tiles.envelope(z, t[0], t[1]);
+      double cell = env.getWidth() / 256 * 32;
+      var worst = new java.util.HashMap<String, Double>();
+      for (double[] p : schools.values()) {
+        worst.merge(Math.floor(p[0] / cell) + ":" + Math.floor(p[1] / cell), p[2], Math::min);
+      }
+      var r = get("/tiles/schools/" + z + "/" + t[0] + "/" + t[1] + ".mvt");
+      assertThat(r.statusCode()).isEqualTo(200);
+      for (var g : decode(r.body()).getLayer("schools").getGeometries()) {
+        var props = (Map<?, ?>) g.getUserData();
+        double[] at = schools.get((String) props.get("uai"));
+        if (props.get("cluster_count") == null || at == null) {
+          continue; // a lone school, or one beyond the neighbourhood read
+        }
+        double cx = Math.floor(at[0] / cell);
+        double cy = Math.floor(at[1] / cell);
+        if (cx * cell < lo.getMinX()
+            || (cx + 1) * cell > hi.getMaxX()
+            || cy * cell < lo.getMinY()
+            || (cy + 1) * cell > hi.getMaxY()) {
+          continue; // a cell partly beyond the neighbourhood read
+        }
+        String key = cx + ":" + cy;
+        Object bc = props.get("bandwidth_class");
+        assertThat(bc == null ? 9.0 : ((Number) bc).doubleValue())
+            .as("zoom %d, group of %s", z, props.get("cluster_count"))
+            .isEqualTo(worst.get(key));
+        checked++;
+      }
+    }
+    assertThat(checked).as("groups checked").isPositive();
+  }
+
   @Test
   void emptyTilesAre204AndBadRequestsProblems() throws Exception {
     assertThat(get("/tiles/communes/8/0/0.mvt").statusCode()).isEqualTo(204);

@@ -184,7 +184,8 @@ class V1ApiTest {
             "/api/v1/indicators/couverture-fibre/values?level=departement&format=csv&sep=;&decimal=,");
     assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
     List<String> lines = r.body().lines().toList();
-    assertThat(lines.get(0)).startsWith("niveau;code;nom;indicateur;periode;valeur;unite");
+    // A byte order mark first, so that Excel reads the file as UTF-8.
+    assertThat(lines.get(0)).startsWith("\uFEFFniveau;code;nom;indicateur;periode;valeur;unite");
     assertThat(lines)
         .anySatisfy(
             l ->
@@ -338,7 +339,7 @@ class V1ApiTest {
     String[] lines = csv.body().split("\r\n");
     assertThat(lines[0])
         .isEqualTo(
-            "uai;nom;type;secteur;eleves;ips;commune;nom_commune;lon;lat;localisation;classe_debit;annee_debit;simule;densite_commune;contribution_debit;pole;version_pole;publie_le");
+            "\uFEFFuai;nom;type;secteur;eleves;ips;commune;nom_commune;lon;lat;localisation;classe_debit;annee_debit;simule;densite_commune;contribution_debit;pole;version_pole;publie_le");
     assertThat(lines[1].split(";", -1)).hasSize(19);
     assertThat(lines[1].split(";", -1)[8]).contains(",").doesNotContain(".");
     problem("/api/v1/schools?format=csv&sep=,&decimal=,", 400);

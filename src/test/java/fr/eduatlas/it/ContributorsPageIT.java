@@ -200,6 +200,35 @@ class ContributorsPageIT {
     String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
     assertThat(popup).contains("mesuré 91 Mbit/s").doesNotContain("données simulées");
 
+    // The directory of actors and projects, edited in the space, published, on the map's panel.
+    driver.get(env.base() + "/contribuer#annuaire");
+    waiting().until(d -> !d.findElement(By.id("directory-json")).getAttribute("value").isEmpty());
+    var area = driver.findElement(By.id("directory-json"));
+    js(
+        "arguments[0].value = arguments[1]",
+        area,
+        "{\"acteurs\":[{\"id\":\"cd\",\"nom\":\"Conseil départemental de l'Aisne\","
+            + "\"nature\":\"collectivite\",\"role\":\"équipement des collèges\"}],"
+            + "\"projets\":[{\"id\":\"p\",\"nom\":\"Fibre des collèges\",\"levier\":\"robotique\","
+            + "\"statut\":\"en-cours\",\"financeurs\":[\"cd\"]}]}");
+    driver.findElement(By.id("directory-save")).click();
+    waiting().until(d -> d.findElement(By.id("directory-errors")).getText().contains("levier"));
+    js("arguments[0].value = arguments[0].value.replace('robotique', 'equipement')", area);
+    driver.findElement(By.id("directory-save")).click();
+    waiting()
+        .until(d -> d.findElement(By.id("status")).getText().contains("version brouillon n° 1"));
+    driver.findElement(By.id("directory-publish")).click();
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("directory-preview")).getText().contains("Fibre des collèges"));
+    driver.get(env.base() + "/#sel=departement%3A02&n=departement");
+    waiting()
+        .until(d -> d.findElement(By.id("panel-body")).getText().contains("Acteurs et projets"));
+    assertThat(driver.findElement(By.id("panel-actors")).getText())
+        .contains("Conseil départemental de l'Aisne — équipement des collèges")
+        .contains("Fibre des collèges : levier équipement, en cours");
+
     // The dashboard counts the covered schools; the phone width keeps everything on screen.
     driver.manage().window().setSize(new Dimension(390, 844));
     driver.get(env.base() + "/contribuer#tableau");
@@ -231,5 +260,19 @@ class ContributorsPageIT {
     assertThat(driver.findElements(By.cssSelector("main table"))).isNotEmpty();
     noAxeViolations("format");
     assertThat(List.of(driver.getPageSource())).noneMatch(s -> s.contains("<script>"));
+  }
+
+  @Test
+  void theAboutPageListsEverySourceAndTheAccessibilityStatementIsThere() {
+    driver.get(env.base() + "/a-propos");
+    waiting().until(d -> "true".equals(js("return document.body.dataset.ready || null")));
+    String sources = driver.findElement(By.id("sources")).getText();
+    assertThat(sources).contains("Licence Ouverte").contains("Indicateurs :");
+    noAxeViolations("à propos");
+    driver.get(env.base() + "/accessibilite");
+    assertThat(driver.findElement(By.tagName("h1")).getText())
+        .isEqualTo("Déclaration d'accessibilité");
+    assertThat(driver.getPageSource()).contains("partiellement conforme");
+    noAxeViolations("accessibilité");
   }
 }

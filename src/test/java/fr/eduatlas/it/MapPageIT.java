@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -338,14 +339,23 @@ class MapPageIT {
         .until(d -> "loaded".equals(js().executeScript("return document.body.dataset.schools")));
     new org.openqa.selenium.interactions.Actions(driver).moveToElement(mapPane).click().perform();
     waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-popup-content")).isEmpty());
-    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
-    // Schools placed at their commune share its point: the popup is one of those there.
+    // Schools placed at their commune share its point: all of them are listed, worst connected
+    // first, each one a button (mouse, touch and keyboard), then the popup is the one chosen.
     var here = new ArrayList<String>();
     for (JsonNode s : api("/api/v1/schools?commune=02408&limit=1000").get("schools")) {
       if (s.get("lat").asDouble() == lat && s.get("lon").asDouble() == lon) {
         here.add("(" + s.get("uai").asText() + ")");
       }
     }
+    var stack = driver.findElements(By.cssSelector(".leaflet-popup-content ul.stack button"));
+    if (here.size() > 1) {
+      assertThat(stack).hasSize(here.size());
+      assertThat(driver.switchTo().activeElement().getText()).isEqualTo(stack.get(0).getText());
+      driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+      waiting()
+          .until(d -> d.findElements(By.cssSelector(".leaflet-popup-content ul.stack")).isEmpty());
+    }
+    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
     assertThat(here).anyMatch(popup::contains);
     assertThat(popup).contains("Laon").contains("localisation :").contains("Mbit/s");
     assertThat(popup)
@@ -436,5 +446,179 @@ class MapPageIT {
     ((org.openqa.selenium.TakesScreenshot) driver)
         .getScreenshotAs(org.openqa.selenium.OutputType.FILE)
         .renameTo(ARTIFACTS.resolve("selection.png").toFile());
+  }
+
+  /** axe-core on the page as it stands: no violation. */
+  static void noAxeViolations(String where) {
+    var results = new com.deque.html.axecore.selenium.AxeBuilder().analyze(driver);
+    assertThat(results.getViolations())
+        .as(
+            where
+                + ": "
+                + results.getViolations().stream()
+                    .map(
+                        v ->
+                            v.getId()
+                                + " "
+                                + v.getNodes().size()
+                                + " "
+                                + v.getNodes().get(0).getTarget())
+                    .toList())
+        .isEmpty();
+  }
+
+  private static void shot(String name) throws Exception {
+    File f = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
+    Files.copy(f.toPath(), ARTIFACTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Test
+  void anOfficerKnowsWhereSheIsWithTheKeyboardPlainWordsAndHonestFilters() throws Exception {
+    driver.get(base + "/#i=eleves&n=departement&p=2023");
+    waitPainted("eleves|departement|2023");
+    // Words: a unit the label already says is not repeated; the zoom buttons speak French.
+    assertThat(driver.findElement(By.cssSelector("#legend h2")).getText())
+        .startsWith("Élèves")
+        .doesNotContain("(élèves)");
+    assertThat(driver.findElement(By.cssSelector(".leaflet-control-zoom-in")).getAttribute("title"))
+        .isEqualTo("Zoomer");
+    noAxeViolations("carte, bureau");
+    // Default classes discriminate: population's thresholds would put nearly every département in
+    // one class, so quantiles are used, and the legend says why.
+    driver.get(base + "/#i=population&n=departement&p=2021");
+    waitPainted("population|departement|2021");
+    assertThat(driver.findElement(By.cssSelector("#legend .classes-note")).getText())
+        .startsWith("Classes : quantiles, car les seuils de l'indicateur mettraient")
+        .endsWith("départements dans une même classe");
+    driver.get(base + "/#i=couverture-fibre&n=departement&p=2024&m=seuils");
+    waitPainted("couverture-fibre|departement|2024");
+    assertThat(driver.findElement(By.id("legend")).getText()).contains("95 % et plus");
+
+    // A filter the shown level cannot apply says so, and "hors filtre" has its own swatch.
+    new Select(driver.findElement(By.id("rurality"))).selectByValue("rural");
+    waiting().until(d -> d.findElement(By.id("legend")).getText().contains("sans effet"));
+    assertThat(driver.findElement(By.id("legend")).getText())
+        .contains("ruralité")
+        .contains("sans effet au niveau des départements")
+        .doesNotContain("hors filtre");
+    driver.findElement(By.id("tne")).click();
+    waiting().until(d -> d.findElement(By.id("legend")).getText().contains("hors filtre"));
+    assertThat(driver.findElements(By.cssSelector("#legend .swatch.out-of-filter"))).hasSize(1);
+    shot("filtres");
+    driver.findElement(By.id("tne")).click();
+    new Select(driver.findElement(By.id("rurality"))).selectByValue("");
+
+    // The legend folds away, and back.
+    WebElement toggle = driver.findElement(By.cssSelector("#legend .legend-toggle"));
+    assertThat(toggle.getAttribute("aria-expanded")).isEqualTo("true");
+    toggle.click();
+    assertThat(driver.findElement(By.id("legend-body")).isDisplayed()).isFalse();
+    driver.findElement(By.cssSelector("#legend .legend-toggle")).click();
+    assertThat(driver.findElement(By.id("legend-body")).isDisplayed()).isTrue();
+
+    // Choosing the Aisne zooms to it clear of the panel; Escape closes the panel and gives the
+    // focus back to the search field.
+    WebElement input = driver.findElement(By.id("search-input"));
+    input.sendKeys("Aisne");
+    waiting()
+        .until(d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 0);
+    input.sendKeys(Keys.ENTER);
+    waiting().until(d -> d.findElements(By.cssSelector("#panel-body h2#panel-title")).size() == 1);
+    waiting()
+        .until(
+            d ->
+                (Boolean)
+                    js().executeScript(
+                            "const p = document.getElementById('panel');"
+                                + " const m = document.getElementById('map').getBoundingClientRect();"
+                                + " return m.width > 0 && !p.hidden;"));
+    Thread.sleep(600); // the fit's animation
+    @SuppressWarnings("unchecked")
+    List<Number> east =
+        (List<Number>)
+            js().executeScript(
+                    "const m = window.eduatlasMap; const pt = m.latLngToContainerPoint([49.56, 4.25]);"
+                        + " const r = document.getElementById('map').getBoundingClientRect();"
+                        + " return [pt.x + r.left, document.getElementById('panel')"
+                        + ".getBoundingClientRect().left];");
+    assertThat(east.get(0).doubleValue())
+        .as("the Aisne's east edge left of the panel")
+        .isLessThan(east.get(1).doubleValue());
+    shot("aisne-panneau");
+    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    waiting().until(d -> !d.findElement(By.id("panel")).isDisplayed());
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("search-input");
+  }
+
+  @Test
+  void aSchoolHasItsSheetWithEveryYearAndWhereEachFigureComesFrom() throws Exception {
+    JsonNode school = api("/api/v1/schools/0021685W");
+    driver.get(base + "/#sel=etablissement%3A0021685W");
+    waiting()
+        .until(
+            d ->
+                "0021685W"
+                    .equals(
+                        js().executeScript("return document.body.dataset.schoolSheet || null")));
+    String sheet = driver.findElement(By.id("panel-body")).getText();
+    assertThat(sheet)
+        .contains(school.get("name").asText())
+        .contains("collège public")
+        .contains("Localisation : position de l'établissement")
+        .contains("Connectivité par année scolaire")
+        .contains("Équipement par année scolaire");
+    int years = school.get("connectivity").size();
+    assertThat(driver.findElements(By.cssSelector("#panel-body table.sheet")))
+        .hasSizeGreaterThan(1);
+    assertThat(
+            driver
+                .findElement(By.cssSelector("#panel-body table.sheet"))
+                .findElements(By.cssSelector("tbody tr")))
+        .hasSize(years);
+    assertThat(driver.findElements(By.cssSelector("#panel-body table.sheet tbody .simulated")))
+        .isNotEmpty();
+    noAxeViolations("fiche établissement");
+  }
+
+  @Test
+  void onAPhoneAndATabletTheMapComesFirstAndEverythingFitsTheScreen() throws Exception {
+    for (int[] size : new int[][] {{390, 844}, {768, 1024}}) {
+      driver.manage().window().setSize(new org.openqa.selenium.Dimension(size[0], size[1]));
+      try {
+        driver.get(base + "/#i=couverture-fibre&n=departement&p=2024");
+        waitPainted("couverture-fibre|departement|2024");
+        @SuppressWarnings("unchecked")
+        Map<String, Number> m =
+            (Map<String, Number>)
+                js().executeScript(
+                        "const r = (id) => document.getElementById(id).getBoundingClientRect();"
+                            + " return {overflow: document.documentElement.scrollWidth - innerWidth,"
+                            + " mapW: r('map').width, mapTop: r('map').top, controlsTop:"
+                            + " r('controls').top, searchW: r('search-input').width};");
+        assertThat(m.get("overflow").intValue())
+            .as("overflow at " + size[0])
+            .isLessThanOrEqualTo(0);
+        assertThat(m.get("mapW").doubleValue()).isGreaterThan(size[0] * 0.6);
+        assertThat(m.get("searchW").doubleValue()).isGreaterThan(200);
+        if (size[0] < 700) {
+          assertThat(m.get("mapTop").doubleValue()).isLessThan(m.get("controlsTop").doubleValue());
+        }
+        // The panel opens as a sheet, its close button on screen and large enough to touch.
+        WebElement input = driver.findElement(By.id("search-input"));
+        input.sendKeys("Laon");
+        waiting()
+            .until(
+                d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 1);
+        input.sendKeys(Keys.ENTER);
+        waiting().until(d -> d.findElements(By.id("panel-title")).size() == 1);
+        var close = driver.findElement(By.id("panel-close")).getRect();
+        assertThat(close.getX() + close.getWidth()).isLessThanOrEqualTo(size[0]);
+        assertThat(close.getX()).isGreaterThanOrEqualTo(0);
+        shot("telephone-" + size[0]);
+        noAxeViolations("carte " + size[0] + "×" + size[1]);
+      } finally {
+        driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
+      }
+    }
   }
 }
