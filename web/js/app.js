@@ -231,6 +231,99 @@ function classOf(v) {
 
 const OUT_OF_FILTER = '#f4f4f4';
 
+// ---- orientation: parent outlines, names, scale ---------------------------------------------
+
+/** The outlines of the level above the shown one (départements over communes…). */
+const PARENT = { commune: 'departements', epci: 'departements', departement: 'regions', academie: 'regions' };
+let parentLayer = null;
+
+function updateParentOutlines(level) {
+  if (parentLayer) map.removeLayer(parentLayer);
+  parentLayer = null;
+  const layer = PARENT[level];
+  if (!layer) return;
+  parentLayer = new MvtLayer({
+    layerName: layer,
+    url: (c) => `/tiles/${layer}/${c.z}/${c.x}/${c.y}.mvt`,
+    style: () => ({ stroke: '#303030', weight: 1.6 }),
+    maxNativeZoom: 14,
+    zIndex: 4,
+  });
+  parentLayer.addTo(map);
+}
+
+/** Names by zoom: régions, then départements, then communes (the most populated first). */
+function labelLevel(z) {
+  if (z < 6) return 'region';
+  if (z < 9) return 'departement';
+  return 'commune';
+}
+
+const labelCache = new Map();
+let labelLayer = null;
+let labelTimer = null;
+let measureCtx = null;
+
+function textWidth(t) {
+  if (!measureCtx) {
+    measureCtx = document.createElement('canvas').getContext('2d');
+    measureCtx.font = '600 12px system-ui, sans-serif';
+  }
+  return measureCtx.measureText(t).width;
+}
+
+function updateLabels() {
+  clearTimeout(labelTimer);
+  labelTimer = setTimeout(() => drawLabels().catch(() => {}), 120);
+}
+
+async function drawLabels() {
+  const z = map.getZoom();
+  const level = labelLevel(z);
+  let url = `/api/v1/labels/${level}?limit=2000`;
+  if (level === 'commune') {
+    const b = map.getBounds().pad(0.1);
+    const f = (x) => x.toFixed(3);
+    url = `/api/v1/labels/commune?limit=600&bbox=${f(Math.max(-180, b.getWest()))},${f(Math.max(-90, b.getSouth()))},${f(Math.min(180, b.getEast()))},${f(Math.min(90, b.getNorth()))}`;
+  }
+  let labels = labelCache.get(url);
+  if (!labels) {
+    labels = (await getJson(url)).labels;
+    if (labelCache.size > 50) labelCache.clear();
+    labelCache.set(url, labels);
+  }
+  if (map.getZoom() !== z) return; // the map moved on meanwhile
+  // Where names may not go: the panel, the legend, the controls drawn over the map.
+  const container = map.getContainer().getBoundingClientRect();
+  const blocked = [];
+  for (const id of ['panel', 'legend', 'ami']) {
+    const e = $(id);
+    if (!e || e.hidden) continue;
+    const r = e.getBoundingClientRect();
+    if (r.width && r.height) blocked.push({ x0: r.left - container.left, y0: r.top - container.top, x1: r.right - container.left, y1: r.bottom - container.top });
+  }
+  const size = map.getSize();
+  const placed = [];
+  const group = L.layerGroup();
+  for (const l of labels) {
+    const p = map.latLngToContainerPoint([l.lat, l.lon]);
+    const w = textWidth(l.name) + 8;
+    const box = { x0: p.x - w / 2, y0: p.y - 9, x1: p.x + w / 2, y1: p.y + 9 };
+    if (box.x0 < 0 || box.y0 < 0 || box.x1 > size.x || box.y1 > size.y) continue;
+    const hits = (b) => !(box.x1 < b.x0 || box.x0 > b.x1 || box.y1 < b.y0 || box.y0 > b.y1);
+    if (blocked.some(hits) || placed.some(hits)) continue;
+    placed.push(box);
+    group.addLayer(L.marker([l.lat, l.lon], {
+      interactive: false, keyboard: false, pane: 'labels',
+      icon: L.divIcon({ className: `map-label map-label-${level}`, html: escapeHtml(l.name), iconSize: [w, 18], iconAnchor: [w / 2, 9] }),
+    }));
+    if (placed.length >= 250) break;
+  }
+  if (labelLayer) labelLayer.remove();
+  labelLayer = group.addTo(map);
+  document.body.dataset.labels = `${level}:${placed.length}`;
+}
+
 /** The filters set, split into those the shown level applies and those it cannot. */
 function activeFilters() {
   const carried = FILTERABLE[shownLevel] || [];
@@ -400,6 +493,7 @@ async function refresh() {
       });
       territoryLayer.on('load', markPainted);
       territoryLayer.addTo(map);
+      updateParentOutlines(level);
     } else {
       territoryLayer.restyle();
       markPainted();
@@ -410,6 +504,7 @@ async function refresh() {
   updateSchools();
   renderLegend();
   updateDownloads();
+  updateLabels();
   writeHash();
 }
 
@@ -1029,6 +1124,12 @@ async function main() {
   map = L.map('map', { zoomControl: false, minZoom: 3, maxZoom: 18, keyboard: true, attributionControl: true });
   L.control.zoom({ zoomInTitle: 'Zoomer', zoomOutTitle: 'Dézoomer' }).addTo(map);
   window.eduatlasMap = map; // for the browser tests and the console
+  L.control.scale({ metric: true, imperial: false, position: 'bottomright' }).addTo(map);
+  // Names above the territories and outlines, never taking the pointer.
+  map.createPane('labels');
+  map.getPane('labels').style.zIndex = 450;
+  map.getPane('labels').style.pointerEvents = 'none';
+  map.getPane('labels').setAttribute('aria-hidden', 'true');
   map.attributionControl.setPrefix('');
   map.attributionControl.addAttribution('IGN Admin Express, Insee, DEPP, Arcep ; EduAtlas');
   if (config.basemap) {
@@ -1056,6 +1157,7 @@ async function main() {
   });
   map.on('zoomend', refresh);
   map.on('moveend', writeHash);
+  map.on('moveend', updateLabels);
   map.on('mousemove', onMove);
   map.on('mouseout', closeTip);
   map.on('click', onClick);

@@ -72,6 +72,15 @@ final class OpenApi {
                   + " joindre aux écritures (en-tête X-CSRF-Token) ; 401 sans session",
               "application/json",
               List.of()),
+          new Op(
+              "/api/v1/labels/{level}",
+              "Noms des territoires d'un niveau à leur point d'étiquette, les plus importants"
+                  + " d'abord (communes par population, autres niveaux par superficie)",
+              "application/json",
+              List.of(
+                  Param.path("level", "niveau : region, academie, departement, epci, commune"),
+                  Param.query("bbox", "string", "lon min, lat min, lon max, lat max (WGS84)"),
+                  Param.query("limit", "integer", "500 par défaut, 2000 au plus"))),
           new Op("/api/v1/indicators", "Catalogue des indicateurs", "application/json", List.of()),
           new Op(
               "/api/v1/indicators/{id}",

@@ -47,6 +47,7 @@ final class V1Routes {
     reads.get(app, "/api/v1/territories", Set.of("q", "level", "limit"), this::search);
     reads.get(app, "/api/v1/territories/{level}/{code}", Set.of("geometry", "zoom"), this::profile);
     reads.get(app, "/api/v1/indicators", Set.of(), this::indicators);
+    reads.get(app, "/api/v1/labels/{level}", Set.of("bbox", "limit"), this::labels);
     reads.get(
         app,
         "/api/v1/indicators/{id}",
@@ -123,6 +124,29 @@ final class V1Routes {
                 r.path("code"),
                 Params.bool(r.ctx(), "geometry"),
                 Params.zoom(r.ctx()))));
+  }
+
+  /** Names at their label points, for the map's orientation layer. */
+  private Body labels(Reads.Read r) throws Exception {
+    String bbox = r.param("bbox");
+    var labels =
+        observatory.labels(
+            r.connection(),
+            r.path("level"),
+            bbox == null ? null : Bbox.parse(bbox, false),
+            Params.limit(r.ctx(), 500, 2000));
+    var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+    out.put("level", r.path("level"));
+    var list = out.putArray("labels");
+    for (var l : labels) {
+      list.addObject()
+          .put("code", l.code())
+          .put("name", l.name())
+          .put("lon", Math.round(l.lon() * 1e5) / 1e5)
+          .put("lat", Math.round(l.lat() * 1e5) / 1e5)
+          .put("weight", l.weight());
+    }
+    return json(out);
   }
 
   private Body indicators(Reads.Read r) throws Exception {

@@ -70,6 +70,55 @@ public final class Observatory {
         .toList();
   }
 
+  /** A territory's name at its label point, and how much it matters (for collision priority). */
+  public record Label(String code, String name, double lon, double lat, double weight) {}
+
+  /**
+   * The label points of a level's territories (inside {@code bbox} when given: lon/lat min, max),
+   * the most important first: communes by population, other levels by area.
+   */
+  public List<Label> labels(Connection c, String level, double[] bbox, int limit)
+      throws SQLException {
+    Level l = level(level);
+    if (l.id().equals("france")) {
+      throw QueryException.invalid(
+          "paramètre 'level' : pas de nom à placer pour la France entière");
+    }
+    String weight =
+        l.id().equals("commune")
+            ? "coalesce((SELECT max_by(p.population_municipale, p.year) FROM commune_population p"
+                + " WHERE p.commune_code = t.code), 0)"
+            : "g.area_km2";
+    String sql =
+        "SELECT t.code, t.name, g.label_lon, g.label_lat, CAST("
+            + weight
+            + " AS DOUBLE) AS w FROM territory t JOIN territory_geometry g ON g.level = t.level AND"
+            + " g.code = t.code WHERE t.level = ? AND g.label_lon IS NOT NULL AND (? IS NULL OR"
+            + " (g.label_lon BETWEEN ? AND ? AND g.label_lat BETWEEN ? AND ?)) ORDER BY w DESC,"
+            + " t.code LIMIT ?";
+    var out = new ArrayList<Label>();
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, l.id());
+      ps.setObject(2, bbox == null ? null : 1);
+      for (int k = 0; k < 4; k++) {
+        ps.setDouble(3 + k, bbox == null ? 0 : bbox[k == 0 ? 0 : k == 1 ? 2 : k == 2 ? 1 : 3]);
+      }
+      ps.setInt(7, limit);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(
+              new Label(
+                  rs.getString(1),
+                  rs.getString(2),
+                  rs.getDouble(3),
+                  rs.getDouble(4),
+                  rs.getDouble(5)));
+        }
+      }
+    }
+    return out;
+  }
+
   /** The level of an identifier, or a 404-kind error listing the levels. */
   public static Level level(String id) {
     return Level.of(id)

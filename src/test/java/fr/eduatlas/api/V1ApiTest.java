@@ -72,6 +72,38 @@ class V1ApiTest {
   }
 
   @Test
+  void labelsPlaceEveryLevelsNamesTheMostImportantFirst() throws Exception {
+    for (String level : List.of("region", "academie", "departement", "epci", "commune")) {
+      JsonNode l = json("/api/v1/labels/" + level).get("labels");
+      int count = json("/api/v1/levels").toString().contains(level) ? l.size() : 0;
+      assertThat(count).as(level).isPositive();
+      double last = Double.MAX_VALUE;
+      for (JsonNode x : l) {
+        assertThat(x.get("lon").asDouble()).isBetween(-180.0, 180.0);
+        assertThat(x.get("lat").asDouble()).isBetween(-90.0, 90.0);
+        assertThat(x.get("name").asText()).isNotBlank();
+        assertThat(x.get("weight").asDouble()).isLessThanOrEqualTo(last);
+        last = x.get("weight").asDouble();
+      }
+    }
+    // Communes by population: Saint-Quentin, the largest town of the Aisne, first.
+    JsonNode aisne = json("/api/v1/labels/commune?bbox=3,49,4.5,50").get("labels");
+    assertThat(aisne).isNotEmpty();
+    assertThat(aisne.get(0).get("code").asText()).isEqualTo("02722");
+    for (JsonNode x : aisne) {
+      assertThat(x.get("lon").asDouble()).isBetween(3.0, 4.5);
+      assertThat(x.get("lat").asDouble()).isBetween(49.0, 50.0);
+    }
+    assertThat(json("/api/v1/labels/commune?bbox=3,49,4.5,50&limit=1").get("labels")).hasSize(1);
+    problem("/api/v1/labels/france", 400);
+    problem("/api/v1/labels/canton", 404);
+    problem("/api/v1/labels/commune?bbox=4.5,49,3,50", 400);
+    problem("/api/v1/labels/commune?bbox=NaN,49,3,50", 400);
+    problem("/api/v1/labels/commune?limit=0", 400);
+    problem("/api/v1/labels/commune?zoom=3", 400);
+  }
+
+  @Test
   void levelsAreTheSixWithTheirTerritoryCounts() throws Exception {
     JsonNode l = json("/api/v1/levels");
     assertThat(l.findValuesAsText("id"))

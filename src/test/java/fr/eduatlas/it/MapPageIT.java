@@ -545,6 +545,42 @@ class MapPageIT {
         .as("the Aisne's east edge left of the panel")
         .isLessThan(east.get(1).doubleValue());
     shot("aisne-panneau");
+    // Orientation: names placed without overlap and never under the panel, the département
+    // outlines over the communes, a scale bar.
+    waiting()
+        .until(
+            d ->
+                String.valueOf(js().executeScript("return document.body.dataset.labels"))
+                    .matches("[a-z]+:[1-9][0-9]*"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Number>> boxes =
+        (List<Map<String, Number>>)
+            js().executeScript(
+                    "return [...document.querySelectorAll('.map-label')].map(e => {"
+                        + " const r = e.getBoundingClientRect(); return {x0: r.left, y0: r.top,"
+                        + " x1: r.right, y1: r.bottom}; })");
+    double panelLeft =
+        ((Number)
+                js().executeScript(
+                        "return document.getElementById('panel').getBoundingClientRect().left"))
+            .doubleValue();
+    assertThat(boxes).isNotEmpty();
+    for (int i = 0; i < boxes.size(); i++) {
+      var a = boxes.get(i);
+      assertThat(a.get("x1").doubleValue())
+          .as("a name left of the panel")
+          .isLessThanOrEqualTo(panelLeft + 1);
+      for (int j = i + 1; j < boxes.size(); j++) {
+        var b = boxes.get(j);
+        boolean apart =
+            a.get("x1").doubleValue() <= b.get("x0").doubleValue() + 1
+                || b.get("x1").doubleValue() <= a.get("x0").doubleValue() + 1
+                || a.get("y1").doubleValue() <= b.get("y0").doubleValue() + 1
+                || b.get("y1").doubleValue() <= a.get("y0").doubleValue() + 1;
+        assertThat(apart).as("names %d and %d apart", i, j).isTrue();
+      }
+    }
+    assertThat(driver.findElements(By.cssSelector(".leaflet-control-scale-line"))).hasSize(1);
     driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
     waiting().until(d -> !d.findElement(By.id("panel")).isDisplayed());
     assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("search-input");
