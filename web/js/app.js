@@ -63,7 +63,7 @@ const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 1 });
 const state = {
   indicator: null, level: 'auto', period: null, method: 'auto', palette: 'viridis',
-  tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null, ami: null,
+  tne: false, rurality: '', schoolType: '', schoolSector: '', view: null, sel: null, ami: null, cmp: [],
 };
 let selectionPanel;
 let catalog = [];
@@ -140,6 +140,8 @@ function readHash() {
   state.schoolSector = get('ss', '');
   state.sel = get('sel', null);
   state.ami = get('ami', null);
+  // Territories compared side by side (6 at most), as level:code.
+  state.cmp = get('cmp', '').split(',').filter((t) => /^[a-z]+:[0-9A-Za-z]{1,12}$/.test(t) && LEVELS[t.split(':')[0]]).slice(0, 6);
   const z = parseFloat(get('z', ''));
   const lat = parseFloat(get('lat', ''));
   const lon = parseFloat(get('lon', ''));
@@ -154,6 +156,7 @@ function writeHash() {
   h.set('p', state.period);
   h.set('m', state.method);
   h.set('c', state.palette);
+  if (state.cmp && state.cmp.length) h.set('cmp', state.cmp.join(','));
   if (state.tne) h.set('tne', '1');
   if (state.rurality) h.set('rur', state.rurality);
   if (state.schoolType) h.set('st', state.schoolType);
@@ -756,6 +759,164 @@ function sheetTable(caption, columns, rows) {
 
 const num0 = (v, unit = '') => (v === null || v === undefined ? '–' : `${fmt.format(v)}${unit}`);
 
+// ---- charts and comparison ------------------------------------------------------------------
+
+const SERIES_STYLES = [
+  { color: '#000091', dash: '', marker: 'circle' },
+  { color: '#b34000', dash: '6 3', marker: 'square' },
+  { color: '#18753c', dash: '2 3', marker: 'triangle' },
+  { color: '#6a1b9a', dash: '8 3 2 3', marker: 'diamond' },
+  { color: '#4d4d4d', dash: '1 2', marker: 'cross' },
+  { color: '#a0006e', dash: '10 4', marker: 'circle' },
+];
+const SVG = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attrs = {}, ...children) {
+  const e = document.createElementNS(SVG, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== null && v !== undefined) e.setAttribute(k, v);
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+function marker(kind, x, y, color) {
+  const r = 3.5;
+  if (kind === 'square') return svg('rect', { x: x - r, y: y - r, width: 2 * r, height: 2 * r, fill: color });
+  if (kind === 'triangle') return svg('polygon', { points: `${x},${y - r - 1} ${x - r - 1},${y + r} ${x + r + 1},${y + r}`, fill: color });
+  if (kind === 'diamond') return svg('polygon', { points: `${x},${y - r - 1} ${x + r + 1},${y} ${x},${y + r + 1} ${x - r - 1},${y}`, fill: color });
+  if (kind === 'cross') return svg('path', { d: `M${x - r},${y - r}L${x + r},${y + r}M${x - r},${y + r}L${x + r},${y - r}`, stroke: color, 'stroke-width': 2 });
+  return svg('circle', { cx: x, cy: y, r, fill: color });
+}
+
+/**
+ * A line chart of several series over the periods: each series its colour, dash and marker (never
+ * told apart by colour alone), a legend, and the values as a table for screen readers.
+ */
+function lineChart(title, unit, series) {
+  const periods = [...new Set(series.flatMap((s) => s.points.map((p) => p.period)))].sort();
+  const values = series.flatMap((s) => s.points.map((p) => p.value)).filter((v) => v !== null && v !== undefined && Number.isFinite(v));
+  const box = el('figure', { class: 'chart' });
+  if (periods.length < 2 || !values.length) {
+    box.append(el('figcaption', { text: `${title} : une seule période, pas d'évolution à tracer.` }));
+    return box;
+  }
+  const W = 400;
+  const H = 200;
+  const m = { l: 52, r: 18, t: 10, b: 28 };
+  let lo = Math.min(0, ...values);
+  let hi = Math.max(...values);
+  if (hi === lo) hi = lo + 1;
+  const x = (i) => m.l + (i * (W - m.l - m.r)) / (periods.length - 1);
+  const y = (v) => H - m.b - ((v - lo) * (H - m.t - m.b)) / (hi - lo);
+  const id = `chart-${Math.random().toString(36).slice(2, 8)}`;
+  const g = svg('svg', { viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-labelledby': `${id}-t`, class: 'chart-svg' },
+    svg('title', { id: `${id}-t` }, document.createTextNode(`${title} (${unit || ''}), ${series.map((s) => s.name).join(', ')}`)));
+  for (let k = 0; k <= 4; k++) {
+    const v = lo + ((hi - lo) * k) / 4;
+    g.append(svg('line', { x1: m.l, x2: W - m.r, y1: y(v), y2: y(v), stroke: '#e0e0e0' }),
+      svg('text', { x: m.l - 4, y: y(v) + 4, 'text-anchor': 'end', 'font-size': 10, fill: '#333' }, document.createTextNode(fmt.format(v))));
+  }
+  const step = Math.ceil(periods.length / 7);
+  periods.forEach((p, i) => {
+    if (i % step === 0 || i === periods.length - 1) g.append(svg('text', { x: x(i), y: H - 8, 'text-anchor': 'middle', 'font-size': 10, fill: '#333' }, document.createTextNode(p)));
+  });
+  series.forEach((s, k) => {
+    const st = SERIES_STYLES[k % SERIES_STYLES.length];
+    const pts = s.points.filter((p) => p.value !== null && p.value !== undefined).map((p) => [x(periods.indexOf(p.period)), y(p.value)]);
+    if (pts.length > 1) g.append(svg('polyline', { points: pts.map((q) => q.join(',')).join(' '), fill: 'none', stroke: st.color, 'stroke-width': 2, 'stroke-dasharray': st.dash || null }));
+    for (const q of pts) g.append(marker(st.marker, q[0], q[1], st.color));
+  });
+  const legend = el('ul', { class: 'chart-legend' });
+  series.forEach((s, k) => {
+    const st = SERIES_STYLES[k % SERIES_STYLES.length];
+    const key = svg('svg', { width: 28, height: 12, 'aria-hidden': 'true' },
+      svg('line', { x1: 0, x2: 28, y1: 6, y2: 6, stroke: st.color, 'stroke-width': 2, 'stroke-dasharray': st.dash || null }), marker(st.marker, 14, 6, st.color));
+    legend.append(el('li', {}, key, ` ${s.name}`));
+  });
+  // The same figures as a table (screen readers, copy and paste).
+  const table = el('table', { class: 'chart-data' }, el('caption', { class: 'visually-hidden', text: `${title} : valeurs` }),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Territoire' }), ...periods.map((p) => el('th', { scope: 'col', text: p })))));
+  const tb = el('tbody');
+  for (const s of series) {
+    const byP = new Map(s.points.map((p) => [p.period, p.value]));
+    tb.append(el('tr', {}, el('th', { scope: 'row', text: s.name }), ...periods.map((p) => el('td', { text: byP.get(p) === null || byP.get(p) === undefined ? '–' : fmt.format(byP.get(p)) }))));
+  }
+  table.append(tb);
+  const details = el('details', {}, el('summary', { text: 'Valeurs du graphique' }), table);
+  box.append(el('figcaption', { text: `${title}${unit ? ` (${unit})` : ''}` }), g, legend, details);
+  return box;
+}
+
+const profileCache = new Map();
+function profileOf(level, code) {
+  const k = `${level}:${code}`;
+  if (!profileCache.has(k)) {
+    if (profileCache.size > 40) profileCache.clear();
+    profileCache.set(k, getJson(`/api/v1/territories/${level}/${encodeURIComponent(code)}`).catch((e) => { profileCache.delete(k); throw e; }));
+  }
+  return profileCache.get(k);
+}
+
+function seriesOf(profile, id) {
+  const i = profile.indicators.find((x) => x.id === id);
+  return { name: profile.name, points: (i && i.series) || [] };
+}
+
+/** The territory's chart: the shown indicator, the territory and those it is compared with. */
+async function territoryChart(p, box) {
+  const ind = indicator();
+  const others = await Promise.all((p.comparedWith || []).map((c) => profileOf(c.level, c.code).catch(() => null)));
+  const series = [seriesOf(p, ind.id), ...others.filter(Boolean).map((o) => seriesOf(o, ind.id))];
+  box.replaceChildren(lineChart(ind.label, ind.unit, series));
+  document.body.dataset.chart = `${p.level}:${p.code}:${series.length}`;
+}
+
+function toggleCompared(key) {
+  const k = state.cmp.indexOf(key);
+  if (k >= 0) state.cmp.splice(k, 1);
+  else if (state.cmp.length < 6) state.cmp.push(key);
+  else status('Six territoires au plus dans une comparaison.');
+  writeHash();
+}
+
+/** Two or more territories of any level side by side: the shown indicator's chart and every
+ * indicator's latest value; the permalink (cmp=…) restores it. */
+async function openComparison() {
+  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
+  state.sel = 'comparaison';
+  writeHash();
+  const body = $('panel-body');
+  $('panel').hidden = false;
+  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  const profiles = (await Promise.all(state.cmp.map((t) => profileOf(...t.split(':')).catch(() => null)))).filter(Boolean);
+  const ind = indicator();
+  const title = el('h2', { id: 'panel-title', text: `Comparaison de ${profiles.length} territoire${profiles.length > 1 ? 's' : ''}` });
+  const list = el('ul', { class: 'cmp-list' });
+  for (const p of profiles) {
+    const key = `${p.level}:${p.code}`;
+    list.append(el('li', {}, el('a', { href: '#', text: `${p.name} (${LEVELS[p.level].label.toLowerCase()} ${p.code})`, onclick: (ev) => { ev.preventDefault(); openPanel(p.level, p.code, true); } }), ' ',
+      el('button', { type: 'button', class: 'link', 'aria-label': `Retirer ${p.name}`, text: 'retirer', onclick: () => { toggleCompared(key); openComparison(); } })));
+  }
+  const parts = [title, list];
+  if (profiles.length < 2) parts.push(el('p', { class: 'meta', text: 'Ajoutez au moins deux territoires (bouton « Ajouter à la comparaison » de leur fiche).' }));
+  if (profiles.length) {
+    parts.push(lineChart(ind.label, ind.unit, profiles.map((p) => seriesOf(p, ind.id))));
+    const table = el('table', { 'aria-label': 'Indicateurs des territoires comparés', class: 'cmp-table' });
+    table.append(el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Indicateur' }), ...profiles.map((p) => el('th', { scope: 'col', text: p.name })))));
+    const tb = el('tbody');
+    for (const i of profiles[0].indicators) {
+      tb.append(el('tr', { 'data-indicator': i.id }, el('th', { scope: 'row', text: labelWithUnit(i) }), ...profiles.map((p) => {
+        const v = (p.indicators.find((x) => x.id === i.id) || {}).latest;
+        return el('td', { text: v ? `${valueText(v, { unit: '' })}${v.period ? ` (${v.period})` : ''}${v.simulated ? ' · simulé' : ''}` : '–' });
+      })));
+    }
+    table.append(tb);
+    parts.push(table);
+  }
+  body.replaceChildren(...parts);
+  $('panel').setAttribute('aria-labelledby', 'panel-title');
+  document.body.dataset.comparison = String(profiles.length);
+}
+
 /** An indicator's sheet: definition, unit, sources (vintage, licence), method, classes,
  * appraisal and secrecy rules, coverage and the share still simulated in France. */
 async function openIndicatorSheet(id) {
@@ -891,7 +1052,16 @@ function renderPanel(p) {
   table.append(tbody);
   const schools = el('div', {}, el('h3', { text: 'Établissements' }));
   const actors = el('div', { id: 'panel-actors' });
-  body.replaceChildren(crumbs, title, sub, table, actors, schools);
+  const key = `${p.level}:${p.code}`;
+  const inCmp = state.cmp.includes(key);
+  const tools = el('p', { class: 'panel-tools' },
+    el('button', { type: 'button', class: 'link', id: 'cmp-toggle', text: inCmp ? 'Retirer de la comparaison' : 'Ajouter à la comparaison',
+      onclick: () => { toggleCompared(key); renderPanel(p); } }),
+    state.cmp.length ? el('button', { type: 'button', class: 'link', id: 'cmp-open', text: `Voir la comparaison (${state.cmp.length})`, onclick: () => openComparison() }) : null);
+  // The shown indicator over the years, against the territories it is compared with.
+  const chart = el('div', { class: 'chart-box' });
+  body.replaceChildren(crumbs, title, sub, tools, chart, table, actors, schools);
+  territoryChart(p, chart).catch(() => {});
   if (p.level !== 'france') {
     getJson(`/api/v1/territories/${p.level}/${encodeURIComponent(p.code)}/annuaire`).then((d) => renderActors(actors, d)).catch(() => {});
   }
@@ -1178,7 +1348,9 @@ function normalizeState() {
 /** The panel of the territory the permalink selects, or none. */
 function openSelection() {
   const [level, code] = (state.sel || '').split(':');
-  if (level === 'etablissement' && /^[0-9A-Z]{8}$/.test(code || '')) {
+  if (state.sel === 'comparaison') {
+    openComparison();
+  } else if (level === 'etablissement' && /^[0-9A-Z]{8}$/.test(code || '')) {
     openSchoolSheet(code);
   } else if (LEVELS[level] && code) {
     openPanel(level, code);

@@ -474,6 +474,7 @@ class MapPageIT {
 
   @Test
   void anOfficerKnowsWhereSheIsWithTheKeyboardPlainWordsAndHonestFilters() throws Exception {
+    driver.get("about:blank"); // a new page, not a hash change of the last one
     driver.get(base + "/#i=eleves&n=departement&p=2023");
     waitPainted("eleves|departement|2023");
     // Words: a unit the label already says is not repeated; the zoom buttons speak French.
@@ -588,6 +589,7 @@ class MapPageIT {
 
   @Test
   void aSchoolHasItsSheetWithEveryYearAndWhereEachFigureComesFrom() throws Exception {
+    driver.get("about:blank"); // a new page, not a hash change of the last one
     JsonNode school = api("/api/v1/schools/0021685W");
     driver.get(base + "/#sel=etablissement%3A0021685W");
     waiting()
@@ -656,5 +658,53 @@ class MapPageIT {
         driver.manage().window().setSize(new org.openqa.selenium.Dimension(1400, 900));
       }
     }
+  }
+
+  @Test
+  void aTerritoryChartsItsSeriesAndTwoTerritoriesCompareSideBySideByPermalink() throws Exception {
+    driver.get("about:blank"); // a new page, not a hash change of the last one
+    driver.get(base + "/#i=debit-mesure-moyen&n=departement&p=2025&sel=commune%3A02408");
+    waiting().until(d -> d.findElements(By.cssSelector("#panel-body figure.chart")).size() == 1);
+    JsonNode laon = api("/api/v1/territories/commune/02408");
+    int compared = laon.get("comparedWith").size();
+    waiting()
+        .until(
+            d ->
+                String.valueOf(js().executeScript("return document.body.dataset.chart"))
+                    .equals("commune:02408:" + (compared + 1)));
+    assertThat(driver.findElements(By.cssSelector("#panel-body .chart-legend li")))
+        .hasSize(compared + 1);
+    assertThat(driver.findElements(By.cssSelector("#panel-body .chart-svg polyline"))).isNotEmpty();
+    driver.findElement(By.id("cmp-toggle")).click();
+    assertThat(driver.getCurrentUrl()).contains("cmp=commune%3A02408");
+    // A second territory, of another level.
+    WebElement input = driver.findElement(By.id("search-input"));
+    input.sendKeys("Somme");
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.cssSelector("#search-results li[aria-selected=true]"))
+                    .getText()
+                    .startsWith("Somme"));
+    input.sendKeys(Keys.ENTER);
+    waiting().until(d -> d.findElement(By.id("panel-title")).getText().equals("Somme"));
+    driver.findElement(By.id("cmp-toggle")).click();
+    driver.findElement(By.id("cmp-open")).click();
+    waiting().until(d -> "2".equals(js().executeScript("return document.body.dataset.comparison")));
+    String permalink = driver.getCurrentUrl();
+    assertThat(permalink)
+        .contains("sel=comparaison")
+        .contains("cmp=commune%3A02408%2Cdepartement%3A80");
+    var rows = driver.findElements(By.cssSelector("#panel-body table.cmp-table tbody tr"));
+    assertThat(rows).hasSize(laon.get("indicators").size());
+    assertThat(driver.findElements(By.cssSelector("#panel-body table.cmp-table thead th")))
+        .hasSize(3);
+    noAxeViolations("comparaison");
+    shot("comparaison");
+    driver.get("about:blank");
+    driver.get(permalink);
+    waiting().until(d -> "2".equals(js().executeScript("return document.body.dataset.comparison")));
+    assertThat(driver.findElement(By.id("panel-title")).getText())
+        .isEqualTo("Comparaison de 2 territoires");
   }
 }
