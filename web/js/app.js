@@ -1159,29 +1159,96 @@ function setupSearch() {
 
 // ---- PNG export ----------------------------------------------------------------------------
 
-function exportPng() {
+/** An image from a URL (a blob of the page's own SVG), loaded. */
+function loadImage(url) {
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => resolve(img);
+    img.onerror = reject;
+    img.src = url;
+  });
+}
+
+/**
+ * The view as an image: the map's layers, the shortlist's outlines, the names, then below the map
+ * the legend (every class with its colour), the title, the sources and the date.
+ */
+async function renderPng() {
   const box = map.getContainer().getBoundingClientRect();
   const ratio = window.devicePixelRatio || 1;
+  const ind = indicator();
+  const cs = colors(breaks.length + 1);
+  const bounds = [null, ...breaks, null];
+  const entries = cs.map((c, k) => [c, bounds[k] === null ? `moins de ${withUnit(bounds[k + 1], ind.unit)}` : bounds[k + 1] === null ? `${withUnit(bounds[k], ind.unit)} et plus` : `${fmt.format(bounds[k])} à moins de ${withUnit(bounds[k + 1], ind.unit)}`]);
+  entries.push([SECRET, 'secret statistique'], [NO_DATA, 'sans donnée']);
+  if (activeFilters().applied.length) entries.push([OUT_OF_FILTER, 'hors filtre']);
+  const perRow = Math.max(1, Math.floor(box.width / 190));
+  const legendRows = Math.ceil(entries.length / perRow);
+  const footer = 56 + legendRows * 20;
   const out = document.createElement('canvas');
   out.width = box.width * ratio;
-  out.height = box.height * ratio;
+  out.height = (box.height + footer) * ratio;
   const ctx = out.getContext('2d');
+  ctx.scale(ratio, ratio);
   ctx.fillStyle = '#dfe8ef';
-  ctx.fillRect(0, 0, out.width, out.height);
-  for (const layer of [territoryLayer, schoolLayer]) {
+  ctx.fillRect(0, 0, box.width, box.height);
+  for (const layer of [territoryLayer, parentLayer, schoolLayer]) {
     if (!layer) continue;
     for (const c of layer.canvases()) {
       const r = c.getBoundingClientRect();
-      ctx.drawImage(c, (r.left - box.left) * ratio, (r.top - box.top) * ratio, r.width * ratio, r.height * ratio);
+      ctx.drawImage(c, r.left - box.left, r.top - box.top, r.width, r.height);
     }
   }
-  const ind = indicator();
-  ctx.fillStyle = 'rgba(255,255,255,0.9)';
-  ctx.fillRect(0, out.height - 44 * ratio, out.width, 44 * ratio);
+  // Vector overlays (the call for interest's shortlist) are SVG: drawn as an image.
+  const overlay = map.getPanes().overlayPane.querySelector('svg');
+  if (overlay) {
+    const r = overlay.getBoundingClientRect();
+    const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(overlay)], { type: 'image/svg+xml' }));
+    try {
+      ctx.drawImage(await loadImage(url), r.left - box.left, r.top - box.top, r.width, r.height);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
+  }
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'middle';
+  for (const e of document.querySelectorAll('.map-label')) {
+    const r = e.getBoundingClientRect();
+    ctx.font = getComputedStyle(e).font;
+    ctx.lineWidth = 3;
+    ctx.strokeStyle = '#fff';
+    ctx.strokeText(e.textContent, r.left - box.left + r.width / 2, r.top - box.top + r.height / 2);
+    ctx.fillStyle = '#1b1b1b';
+    ctx.fillText(e.textContent, r.left - box.left + r.width / 2, r.top - box.top + r.height / 2);
+  }
+  // Below the map: title, legend, sources, date.
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'alphabetic';
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, box.height, box.width, footer);
   ctx.fillStyle = '#1b1b1b';
-  ctx.font = `${13 * ratio}px sans-serif`;
-  ctx.fillText(`${ind.label} (${ind.unit || ''}) · ${LEVELS[shownLevel].plural} · ${state.period}${ind.simulated ? ' · données simulées' : ''}`, 8 * ratio, out.height - 26 * ratio);
-  ctx.fillText(`EduAtlas · sources : ${(ind.sourceDetails || []).map((s) => s.title).join(' ; ')}`, 8 * ratio, out.height - 8 * ratio);
+  ctx.font = '600 13px sans-serif';
+  ctx.fillText(`${labelWithUnit(ind)} · ${LEVELS[shownLevel].plural} · ${state.period}${ind.simulated ? ' · données simulées' : ''}`, 8, box.height + 18);
+  ctx.font = '12px sans-serif';
+  entries.forEach(([color, text], k) => {
+    const x = 8 + (k % perRow) * 190;
+    const y = box.height + 28 + Math.floor(k / perRow) * 20;
+    ctx.fillStyle = color;
+    ctx.fillRect(x, y, 18, 12);
+    ctx.strokeStyle = '#666';
+    ctx.lineWidth = 1;
+    ctx.strokeRect(x, y, 18, 12);
+    ctx.fillStyle = '#1b1b1b';
+    ctx.fillText(text, x + 24, y + 10);
+  });
+  const sources = (ind.sourceDetails || []).map((x) => [x.title, x.publisher, x.vintage].filter(Boolean).join(', ')).join(' ; ');
+  ctx.fillText(`EduAtlas, ${new Date().toLocaleDateString('fr-FR')} · sources : ${sources}`, 8, box.height + footer - 10);
+  return out;
+}
+
+async function exportPng() {
+  const ind = indicator();
+  const out = await renderPng();
   out.toBlob((blob) => {
     const a = el('a', { href: URL.createObjectURL(blob), download: `eduatlas-${ind.id}-${shownLevel}-${state.period}.png` });
     document.body.append(a);
@@ -1189,6 +1256,7 @@ function exportPng() {
     a.remove();
   }, 'image/png');
 }
+window.eduatlasPng = renderPng; // the browser tests read the image
 
 // ---- controls ------------------------------------------------------------------------------
 
@@ -1241,7 +1309,7 @@ function setupControls() {
   $('school-type').addEventListener('change', (e) => { state.schoolType = e.target.value; refresh(); });
   $('school-sector').addEventListener('change', (e) => { state.schoolSector = e.target.value; refresh(); });
   $('territory-view').addEventListener('change', (e) => map.fitBounds(VIEWS[e.target.value]));
-  $('export-png').addEventListener('click', exportPng);
+  $('export-png').addEventListener('click', () => exportPng().catch((e) => status(`Export impossible : ${e.message}`)));
   $('download-csv').addEventListener('click', download);
   $('download-geojson').addEventListener('click', download);
   $('copy-link').addEventListener('click', async () => {

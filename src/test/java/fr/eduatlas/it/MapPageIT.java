@@ -399,6 +399,34 @@ class MapPageIT {
     // The shortlist drawn over the map: one outline per selected commune, dashed near misses.
     assertThat(driver.findElements(By.cssSelector("path.ami-selected"))).hasSize(30);
     assertThat(driver.findElements(By.cssSelector("path.ami-near"))).hasSize(10);
+    // The PNG export holds the shortlist's outlines over the map and, below it, every class of
+    // the legend in its colour.
+    @SuppressWarnings("unchecked")
+    Map<String, Object> png =
+        (Map<String, Object>)
+            ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                    "const done = arguments[arguments.length - 1];"
+                        + " window.eduatlasPng().then(c => {"
+                        + " const g = c.getContext('2d'); const r = window.devicePixelRatio || 1;"
+                        + " const m = document.getElementById('map').getBoundingClientRect();"
+                        + " const hex = (d, i) => '#' + [d[i], d[i + 1], d[i + 2]]"
+                        + ".map(v => v.toString(16).padStart(2, '0')).join('');"
+                        + " const count = (y0, y1) => { const d = g.getImageData(0, y0, c.width, y1 - y0).data;"
+                        + " const s = {}; for (let i = 0; i < d.length; i += 4) s[hex(d, i)] = (s[hex(d, i)] || 0) + 1; return s; };"
+                        + " const mapColours = count(0, Math.round(m.height * r));"
+                        + " const footer = count(Math.round(m.height * r), c.height);"
+                        + " const swatches = [...document.querySelectorAll('#legend-body ul:first-of-type .swatch')]"
+                        + ".map(e => { const v = getComputedStyle(e).backgroundColor.match(/\\d+/g).map(Number);"
+                        + " return '#' + v.slice(0, 3).map(x => x.toString(16).padStart(2, '0')).join(''); });"
+                        + " done({height: c.height, mapHeight: Math.round(m.height * r),"
+                        + " red: mapColours['#ce0500'] || 0,"
+                        + " missing: swatches.filter(h => !footer[h])}); }).catch(e => done({error: String(e)}));");
+    assertThat(png.get("error")).isNull();
+    assertThat(((Number) png.get("height")).intValue())
+        .isGreaterThan(((Number) png.get("mapHeight")).intValue());
+    assertThat(((Number) png.get("red")).intValue()).as("shortlist outline pixels").isPositive();
+    assertThat((List<?>) png.get("missing")).as("legend colours missing below the map").isEmpty();
     assertThat(driver.findElement(By.id("ami-summary")).getText())
         .contains("30 communes retenues")
         .contains("données simulées");
