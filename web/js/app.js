@@ -255,6 +255,53 @@ function updateParentOutlines(level) {
   parentLayer.addTo(map);
 }
 
+/** Neighbouring countries (Natural Earth, vendored) under the territories, and the seas. */
+const COUNTRY_NAMES = {
+  Germany: 'Allemagne', Belgium: 'Belgique', Luxembourg: 'Luxembourg', Switzerland: 'Suisse', Italy: 'Italie',
+  Spain: 'Espagne', Andorra: 'Andorre', Monaco: 'Monaco', 'United Kingdom': 'Royaume-Uni', Netherlands: 'Pays-Bas',
+  Portugal: 'Portugal', Austria: 'Autriche', Ireland: 'Irlande', Liechtenstein: 'Liechtenstein', Denmark: 'Danemark',
+  'Czechia': 'Tchéquie', Algeria: 'Algérie', Morocco: 'Maroc', Tunisia: 'Tunisie', Brazil: 'Brésil', Suriname: 'Suriname',
+  Madagascar: 'Madagascar', Mauritius: 'Maurice', Comoros: 'Comores', Dominica: 'Dominique', 'St. Lucia': 'Sainte-Lucie',
+  Canada: 'Canada', Guyana: 'Guyana', Mozambique: 'Mozambique', Antigua: 'Antigua',
+};
+const SEAS = [
+  { name: 'Manche', lat: 50.15, lon: -1.2 }, { name: 'Mer du Nord', lat: 53.6, lon: 3.2 },
+  { name: 'Océan Atlantique', lat: 46.3, lon: -6.8 }, { name: 'Golfe de Gascogne', lat: 44.9, lon: -3.6 },
+  { name: 'Mer Méditerranée', lat: 41.6, lon: 5.2 }, { name: 'Mer des Caraïbes', lat: 15.2, lon: -63.2 },
+  { name: 'Océan Indien', lat: -21.6, lon: 57.2 },
+];
+let countryLabels = [];
+
+async function drawCountries() {
+  if (!window.topojson) return;
+  map.createPane('countries');
+  map.getPane('countries').style.zIndex = 150; // under the tiles (200)
+  const topo = await getJson('/vendor/countries-50m.json');
+  const fc = window.topojson.feature(topo, topo.objects.countries);
+  const layer = L.geoJSON(fc, {
+    pane: 'countries', interactive: false,
+    style: { color: '#8c8c8c', weight: 0.8, fillColor: '#f3f0e8', fillOpacity: 1 },
+    attribution: 'Pays : Natural Earth (domaine public)',
+  }).addTo(map);
+  countryLabels = [];
+  layer.eachLayer((l) => {
+    const fr = COUNTRY_NAMES[l.feature.properties.name];
+    if (!fr) return;
+    // The largest part's centre (a country's islands and overseas parts aside).
+    const parts = l.getLatLngs ? (l.feature.geometry.type === 'MultiPolygon' ? l.getLatLngs() : [l.getLatLngs()]) : [];
+    let best = null;
+    let bestSize = -1;
+    for (const part of parts) {
+      const b = L.latLngBounds(part.flat(3));
+      const size = (b.getEast() - b.getWest()) * (b.getNorth() - b.getSouth());
+      if (size > bestSize) { bestSize = size; best = b; }
+    }
+    if (best) countryLabels.push({ name: fr, lat: best.getCenter().lat, lon: best.getCenter().lng, kind: 'country' });
+  });
+  document.body.dataset.countries = String(fc.features.length);
+  updateLabels();
+}
+
 /** Names by zoom: régions, then départements, then communes (the most populated first). */
 function labelLevel(z) {
   if (z < 6) return 'region';
@@ -308,7 +355,9 @@ async function drawLabels() {
   const size = map.getSize();
   const placed = [];
   const group = L.layerGroup();
-  for (const l of labels) {
+  // Territories first (most important first), then neighbouring countries and seas where room is left.
+  const all = [...labels.map((l) => ({ ...l, kind: level })), ...countryLabels, ...SEAS.map((x) => ({ ...x, kind: 'sea' }))];
+  for (const l of all) {
     const p = map.latLngToContainerPoint([l.lat, l.lon]);
     const w = textWidth(l.name) + 8;
     const box = { x0: p.x - w / 2, y0: p.y - 9, x1: p.x + w / 2, y1: p.y + 9 };
@@ -318,7 +367,7 @@ async function drawLabels() {
     placed.push(box);
     group.addLayer(L.marker([l.lat, l.lon], {
       interactive: false, keyboard: false, pane: 'labels',
-      icon: L.divIcon({ className: `map-label map-label-${level}`, html: escapeHtml(l.name), iconSize: [w, 18], iconAnchor: [w / 2, 9] }),
+      icon: L.divIcon({ className: `map-label map-label-${l.kind}`, html: escapeHtml(l.name), iconSize: [w, 18], iconAnchor: [w / 2, 9] }),
     }));
     if (placed.length >= 250) break;
   }
@@ -1368,6 +1417,7 @@ async function main() {
   map.getPane('labels').style.zIndex = 450;
   map.getPane('labels').style.pointerEvents = 'none';
   map.getPane('labels').setAttribute('aria-hidden', 'true');
+  drawCountries().catch(() => {});
   map.attributionControl.setPrefix('');
   map.attributionControl.addAttribution('IGN Admin Express, Insee, DEPP, Arcep ; EduAtlas');
   if (config.basemap) {

@@ -93,7 +93,8 @@ final class WebRoutes {
     app.get("/api/v1/config", this::config);
     // The page's own files and the WebJars, straight from the classpath (Javalin's static file
     // handler mounts the whole jar as a file system at every start, a third of a second).
-    for (String path : List.of("/app.css", "/contribuer.css", "/favicon.svg", "/js/{file}")) {
+    for (String path :
+        List.of("/app.css", "/contribuer.css", "/favicon.svg", "/js/{file}", "/vendor/{file}")) {
       app.get(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
       app.head(path, ctx -> file(ctx, "/web" + ctx.path(), "no-cache"));
     }

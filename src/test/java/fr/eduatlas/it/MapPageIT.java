@@ -511,6 +511,20 @@ class MapPageIT {
         .doesNotContain("(élèves)");
     assertThat(driver.findElement(By.cssSelector(".leaflet-control-zoom-in")).getAttribute("title"))
         .isEqualTo("Zoomer");
+    // Where France is: the neighbouring countries drawn and named in French, the seas named.
+    waiting()
+        .until(
+            d ->
+                Integer.parseInt(
+                        String.valueOf(
+                            js().executeScript("return document.body.dataset.countries || '0'")))
+                    > 200);
+    waiting().until(d -> !d.findElements(By.cssSelector(".map-label-country")).isEmpty());
+    assertThat(driver.findElements(By.cssSelector(".map-label-country")))
+        .extracting(WebElement::getText)
+        .containsAnyOf("Espagne", "Allemagne", "Italie", "Suisse", "Belgique", "Royaume-Uni");
+    assertThat(driver.findElements(By.cssSelector(".map-label-sea"))).isNotEmpty();
+    shot("orientation");
     noAxeViolations("carte, bureau");
     // Default classes discriminate: population's thresholds would put nearly every département in
     // one class, so quantiles are used, and the legend says why.
