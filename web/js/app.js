@@ -599,15 +599,15 @@ function updateDownloads() {
   const w = within ? `&within=${within.level}:${encodeURIComponent(within.code)}` : '';
   const base = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}${w}`;
   const stem = `${ind.id}-${shownLevel}${within ? `-${within.level}-${within.code}` : ''}-${state.period}`;
-  const what = `${LEVELS[shownLevel].plural.toLowerCase()}${within ? ` de ${selectedName || `${within.level} ${within.code}`}` : ' de France'}`;
+  const what = `${LEVELS[shownLevel].plural.toLowerCase()}, ${within ? selectedName || `${within.level} ${within.code}` : 'France entière'}`;
   const csv = $('download-csv');
   csv.href = `${base}&format=csv&sep=%3B&decimal=%2C`;
   csv.setAttribute('download', `${stem}.csv`);
-  csv.textContent = `Télécharger les ${what} (CSV)`;
+  csv.textContent = `Télécharger : ${what} (CSV)`;
   const gj = $('download-geojson');
   gj.href = `${base}&format=geojson&zoom=${Math.min(12, Math.round(map.getZoom()))}`;
   gj.setAttribute('download', `${stem}.geojson`);
-  gj.textContent = `Télécharger les ${what} (GeoJSON)`;
+  gj.textContent = `Télécharger : ${what} (GeoJSON)`;
   const filters = state.tne || state.rurality;
   for (const a of [csv, gj]) a.title = filters ? 'Les filtres TNE et ruralité ne s\'appliquent pas au fichier : il contient tous les territoires listés.' : '';
 }

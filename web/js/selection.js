@@ -212,7 +212,8 @@ export function setupSelection(ctx) {
       ? el('p', { class: 'meta', text: `Quotas : ${s.quotas.filter((q) => q.selected > 0 || q.min).length} territoires concernés, tous respectés (${s.criteria.quotas.map(quotaText).join(' ; ')}).` })
       : null;
     const stability = el('p', { class: 'meta', text: 'Stabilité : part des tirages — la sélection recalculée en perturbant au hasard chaque poids — où la commune reste retenue. Une commune retenue dans presque tous les tirages ne dépend pas du réglage exact des poids.' });
-    out.replaceChildren(summary, note, exports, quotas, table, stability, near, el('div', { id: 'ami-explain' }));
+    // (replaceChildren would print a missing part as the text "null")
+    out.replaceChildren(...[summary, note, exports, quotas, table, stability, near, el('div', { id: 'ami-explain' })].filter(Boolean));
     out.scrollIntoView({ block: 'start' });
     await drawOverlay(base);
   }

@@ -32,6 +32,16 @@ class WebRoutesTest {
   }
 
   @Test
+  void thePlanIgnTemplateOfTheReadmeIsAcceptedWithItsOriginOnly() {
+    String plan =
+        "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+            + "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&FORMAT=image/png"
+            + "&TILEMATRIXSET=PM&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}";
+    String csp = new WebRoutes(new WebConfig(plan, "Plan IGN")).contentSecurityPolicy();
+    assertThat(csp).contains("img-src 'self' data: blob: https://data.geopf.fr;");
+  }
+
+  @Test
   void aBasemapThatIsNotHttpIsRefused() {
     assertThatThrownBy(() -> new WebConfig("file:///etc/passwd", null))
         .isInstanceOf(IllegalArgumentException.class)

@@ -749,4 +749,89 @@ class MapPageIT {
     assertThat(driver.findElement(By.id("panel-title")).getText())
         .isEqualTo("Comparaison de 2 territoires");
   }
+
+  @Test
+  void anAmiensOfficerLimitsTheCallToHerAcademieAndExportsWhatSheSees() throws Exception {
+    driver.get("about:blank");
+    driver.get(base + "/#z=6&lat=49.5&lon=2.8&n=departement");
+    waiting().until(d -> painted() != null);
+    driver.findElement(By.id("ami-open")).click();
+    var q = waiting().until(d -> d.findElement(By.id("ami-perimeter-q")));
+    q.sendKeys("Amiens");
+    waiting()
+        .until(
+            d ->
+                d.findElements(By.cssSelector("#ami-perimeter-results button")).stream()
+                    .anyMatch(b -> b.getText().startsWith("Amiens (académie")));
+    driver.findElements(By.cssSelector("#ami-perimeter-results button")).stream()
+        .filter(b -> b.getText().startsWith("Amiens (académie"))
+        .findFirst()
+        .orElseThrow()
+        .click();
+    assertThat(driver.findElement(By.id("ami-perimeter-list")).getText()).contains("Amiens");
+    var count = driver.findElement(By.id("ami-count"));
+    count.clear();
+    count.sendKeys("10");
+    driver.findElement(By.id("ami-submit")).click();
+    waiting().until(d -> d.findElements(By.cssSelector("#ami-table tbody tr")).size() == 10);
+    String id =
+        waiting()
+            .until(d -> (String) js().executeScript("return document.body.dataset.ami || null"));
+    JsonNode s = api("/api/v1/selections/" + id);
+    assertThat(s.at("/criteria/eligibility/perimeter/0").asText()).isEqualTo("academie:20");
+    for (JsonNode c : s.get("selected")) {
+      assertThat(c.at("/departement/code").asText()).isIn("02", "60", "80");
+    }
+    String result = driver.findElement(By.id("ami-result")).getText();
+    assertThat(result).contains("Périmètre : Amiens").doesNotContain("null");
+    // A click on the map with the panel open: no territory panel opened unseen underneath.
+    new org.openqa.selenium.interactions.Actions(driver)
+        .moveToElement(driver.findElement(By.id("map")), -200, 0)
+        .click()
+        .perform();
+    assertThat(driver.findElement(By.id("panel")).isDisplayed()).isFalse();
+    assertThat(driver.findElement(By.id("status")).getText())
+        .contains("Fermez le panneau de sélection");
+    // Escape closes the selection and gives the focus back to its button.
+    driver.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+    waiting().until(d -> !d.findElement(By.id("ami")).isDisplayed());
+    assertThat(driver.switchTo().activeElement().getAttribute("id")).isEqualTo("ami-open");
+
+    // The exports follow the selected territory: the Aisne's communes only.
+    driver.get("about:blank");
+    driver.get(
+        base + "/#i=couverture-fibre&n=commune&p=2024&z=8&lat=49.56&lon=3.62&sel=departement%3A02");
+    waiting().until(d -> d.findElement(By.id("download-csv")).getText().contains("Aisne"));
+    // Printed: the map, the legend unfolded and the panel, without the controls.
+    driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", "print"));
+    try {
+      assertThat(driver.findElement(By.id("controls")).isDisplayed()).isFalse();
+      assertThat(driver.findElement(By.id("legend-body")).isDisplayed()).isTrue();
+      assertThat(driver.findElement(By.id("map")).isDisplayed()).isTrue();
+    } finally {
+      driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
+    }
+    WebElement csv = driver.findElement(By.id("download-csv"));
+    assertThat(csv.getText()).isEqualTo("Télécharger : communes, Aisne (CSV)");
+    assertThat(csv.getAttribute("href")).contains("within=departement:02").contains("sep=%3B");
+    assertThat(csv.getAttribute("download"))
+        .isEqualTo("couverture-fibre-commune-departement-02-2024.csv");
+    var r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(csv.getAttribute("href"))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    var lines = r.body().lines().toList();
+    assertThat(lines.get(0)).startsWith("\uFEFFniveau;code;nom");
+    assertThat(lines.subList(1, lines.size()))
+        .isNotEmpty()
+        .allMatch(l -> l.startsWith("commune;02"));
+    csv.click(); // through fetch, with progress said in the status line
+    waiting()
+        .until(
+            d ->
+                "couverture-fibre-commune-departement-02-2024.csv"
+                    .equals(js().executeScript("return document.body.dataset.downloaded || null")));
+    assertThat(driver.findElement(By.id("status")).getText()).contains("téléchargé");
+  }
 }
