@@ -39,6 +39,9 @@ public final class Facts {
           "pupils_measured",
           "down_measured",
           "schools_measured_lt2",
+          // Schools under 8 Mbit/s measured (or with no connection) in a commune whose premises
+          // are at least 80 % FttH-connectable: the commune is fibred, its school is not.
+          "schools_weak_fibred",
           "schools_measured_2_8",
           "schools_measured_8_30",
           "schools_measured_30_100",

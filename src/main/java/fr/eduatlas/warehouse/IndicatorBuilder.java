@@ -153,6 +153,7 @@ public final class IndicatorBuilder {
               AS pupils_measured,
             sum(c.m::DECIMAL(38, 6)) AS down_measured,
             count(*) FILTER (WHERE c.m < 2) AS schools_measured_lt2,
+            count(*) FILTER (WHERE c.m < 8 AND cov.fibre_share >= 0.8) AS schools_weak_fibred,
             count(*) FILTER (WHERE c.m >= 2 AND c.m < 8) AS schools_measured_2_8,
             count(*) FILTER (WHERE c.m >= 8 AND c.m < 30) AS schools_measured_8_30,
             count(*) FILTER (WHERE c.m >= 30 AND c.m < 100) AS schools_measured_30_100,
@@ -171,7 +172,13 @@ public final class IndicatorBuilder {
                   CASE WHEN technology = 'aucune' THEN coalesce(down_contracted, 0)
                        ELSE down_contracted END AS k
                 FROM school_connectivity) c
-          JOIN school s USING (uai) GROUP BY 1, 2
+          JOIN school s USING (uai)
+          -- The communes' FttH share of the latest coverage year (one vintage is published).
+          LEFT JOIN (SELECT commune_code, premises_fibre / nullif(premises, 0) AS fibre_share
+                     FROM commune_coverage
+                     WHERE year = (SELECT max(year) FROM commune_coverage)) cov
+            ON cov.commune_code = s.commune_code
+          GROUP BY 1, 2
           """,
           """
           SELECT s.commune_code, e.year::VARCHAR AS period, count(*) AS equipment_schools,

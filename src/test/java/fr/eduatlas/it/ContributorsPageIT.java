@@ -2,9 +2,7 @@ package fr.eduatlas.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.deque.html.axecore.selenium.AxeBuilder;
 import fr.eduatlas.api.HubTestServer;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,8 +18,6 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -43,18 +39,8 @@ class ContributorsPageIT {
 
   @BeforeAll
   static void start() throws Exception {
-    MapPageIT.ensureChromium();
     env = HubTestServer.start(tmp);
-    var service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(new File("/usr/bin/chromedriver"))
-            .usingAnyFreePort()
-            .build();
-    var options = new ChromeOptions();
-    options.setBinary("/usr/bin/chromium");
-    options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1440,900", "--lang=fr");
-    driver = new ChromeDriver(service, options);
+    driver = MapPageIT.chrome("1440,900");
   }
 
   @AfterAll
@@ -76,15 +62,7 @@ class ContributorsPageIT {
   }
 
   static void noAxeViolations(String where) {
-    var results = new AxeBuilder().analyze(driver);
-    assertThat(results.getViolations())
-        .as(
-            where
-                + ": "
-                + results.getViolations().stream()
-                    .map(v -> v.getId() + " " + v.getNodes().size())
-                    .toList())
-        .isEmpty();
+    MapPageIT.noAxeViolations(driver, where);
   }
 
   static Path csv(String name, String body) throws Exception {

@@ -447,4 +447,75 @@ class FiguresRealIT {
       assertThat(omitted).as(col).isPositive();
     }
   }
+
+  @Test
+  void weakSchoolsInFibredCommunesAreCountedSchoolBySchool() throws Exception {
+    // The oracle: each school's measured bandwidth (no connection counts 0) and its commune's
+    // FttH share, read from the warehouse's own tables and summed here, per département and year.
+    var weak = new java.util.HashMap<String, Integer>();
+    var measured = new java.util.HashMap<String, Integer>();
+    var share = new java.util.HashMap<String, Double>();
+    try (var q = fr.eduatlas.testing.WarehouseQuery.open(RealWarehouse.get());
+        var st = q.connection().createStatement()) {
+      try (var rs =
+          st.executeQuery(
+              "SELECT commune_code, premises_fibre::DOUBLE / premises FROM commune_coverage WHERE"
+                  + " premises > 0 AND year = (SELECT max(year) FROM commune_coverage)")) {
+        while (rs.next()) {
+          share.put(rs.getString(1), rs.getDouble(2));
+        }
+      }
+      try (var rs =
+          st.executeQuery(
+              "SELECT s.commune_code, NULL, c.year, c.technology, c.down_measured FROM"
+                  + " school_connectivity c JOIN school s USING (uai) WHERE s.commune_code IN"
+                  + " (SELECT code FROM territory WHERE level = 'commune')")) {
+        while (rs.next()) {
+          Double m = (Double) rs.getObject(5);
+          if (m == null && "aucune".equals(rs.getString(4))) {
+            m = 0.0;
+          }
+          if (m == null) {
+            continue;
+          }
+          String commune = rs.getString(1);
+          String dep = commune.startsWith("97") ? commune.substring(0, 3) : commune.substring(0, 2);
+          String key = dep + "|" + rs.getInt(3);
+          measured.merge(key, 1, Integer::sum);
+          if (m < 8 && share.getOrDefault(rs.getString(1), 0.0) >= 0.8) {
+            weak.merge(key, 1, Integer::sum);
+          }
+        }
+      }
+    }
+    int compared = 0;
+    var byYear = new java.util.HashMap<String, JsonNode>();
+    for (var e : measured.entrySet()) {
+      String[] k = e.getKey().split("\\|");
+      JsonNode values = byYear.get(k[1]);
+      if (values == null) {
+        values =
+            JSON.readTree(
+                get("/api/v1/indicators/ecoles-mal-connectees-communes-fibrees/values?level=departement&year="
+                        + k[1])
+                    .body());
+        byYear.put(k[1], values);
+      }
+      for (JsonNode v : values.get("values")) {
+        if (v.get("code").asText().equals(k[0])) {
+          assertThat(v.get("value").asDouble())
+              .as(e.getKey())
+              .isCloseTo(
+                  // (values are served to four decimals)
+                  100.0 * weak.getOrDefault(e.getKey(), 0) / e.getValue(),
+                  org.assertj.core.data.Offset.offset(5e-5));
+          compared++;
+        }
+      }
+    }
+    assertThat(compared).isPositive();
+    assertThat(weak.values().stream().mapToInt(Integer::intValue).sum())
+        .as("weak schools in fibred communes exist")
+        .isPositive();
+  }
 }

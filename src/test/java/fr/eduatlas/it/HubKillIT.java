@@ -38,10 +38,7 @@ class HubKillIT {
 
   @Test
   void killsDuringUploadAndRebuildLoseNothingAndInstallNothingHalfDone() throws Exception {
-    Path wh = tmp.resolve("var/eduatlas.duckdb");
-    Fixtures.miniWarehouse(tmp.resolve("build"), 2024);
-    Files.createDirectories(wh.getParent());
-    Files.move(tmp.resolve("build/w.duckdb"), wh);
+    Path wh = warehouse();
     String checksum = checksum(wh);
 
     // The administrator's commands, in French, on the embedded store beside the warehouse.
@@ -199,46 +196,34 @@ class HubKillIT {
    */
   @Test
   void aFeedBatchIsWhollyStoredOrNotAtAllUnderSigkill() throws Exception {
-    Path wh = tmp.resolve("var/eduatlas.duckdb");
-    Fixtures.miniWarehouse(tmp.resolve("build"), 2024);
-    Files.createDirectories(wh.getParent());
-    Files.move(tmp.resolve("build/w.duckdb"), wh);
-    for (String[] cmd :
-        List.of(
-            new String[] {
-              "hub",
-              "create",
-              "laon",
-              "--nom",
-              "Ville de Laon",
-              "--type",
-              "commune",
-              "--territoire",
-              "02408"
-            },
-            new String[] {"hub", "grant", "laon", "sonde@laon.fr", "--role", "contributeur"})) {
-      var args = new ArrayList<>(List.of(cmd));
-      args.addAll(List.of("--warehouse", wh.toString()));
-      var r = JarProcess.run(tmp, args.toArray(String[]::new));
-      assertThat(r.exitCode()).as(r.output()).isZero();
-    }
-    var token =
-        JarProcess.run(
-            tmp,
-            "hub",
-            "token",
-            "create",
-            "sonde@laon.fr",
-            "--nom",
-            "sonde",
-            "--hub",
-            "laon",
-            "--flux-tests",
-            "--warehouse",
-            wh.toString());
-    assertThat(token.exitCode()).as(token.output()).isZero();
+    Path wh = warehouse();
+    hub(
+        wh,
+        "create",
+        "laon",
+        "--nom",
+        "Ville de Laon",
+        "--type",
+        "commune",
+        "--territoire",
+        "02408");
+    hub(wh, "grant", "laon", "sonde@laon.fr", "--role", "contributeur");
     String secret =
-        token.output().lines().filter(l -> l.startsWith("eat_")).findFirst().orElseThrow();
+        hub(
+                wh,
+                "token",
+                "create",
+                "sonde@laon.fr",
+                "--nom",
+                "sonde",
+                "--hub",
+                "laon",
+                "--flux-tests")
+            .output()
+            .lines()
+            .filter(l -> l.startsWith("eat_"))
+            .findFirst()
+            .orElseThrow();
     int size = 3000;
     int batches = 40;
     int port = freePort();
@@ -332,6 +317,25 @@ class HubKillIT {
             .POST(HttpRequest.BodyPublishers.ofString(sb.toString()))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The mini dataset's warehouse where serve expects it, var/eduatlas.duckdb. */
+  Path warehouse() throws Exception {
+    Path wh = tmp.resolve("var/eduatlas.duckdb");
+    Fixtures.miniWarehouse(tmp.resolve("build"), 2024);
+    Files.createDirectories(wh.getParent());
+    Files.move(tmp.resolve("build/w.duckdb"), wh);
+    return wh;
+  }
+
+  /** A {@code hub} command on that warehouse's store, which must succeed. */
+  JarProcess.Result hub(Path wh, String... args) throws Exception {
+    var all = new ArrayList<String>(List.of("hub"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--warehouse", wh.toString()));
+    var r = JarProcess.run(tmp, all.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    return r;
   }
 
   Process serve(Path wh, int port) throws Exception {

@@ -53,7 +53,6 @@ class MapPageIT {
   static ApiServer server;
   static String base;
   static ChromeDriver driver;
-  static ChromeDriverService service;
 
   @BeforeAll
   static void start() throws Exception {
@@ -61,7 +60,13 @@ class MapPageIT {
     server = ApiServer.start(new ServedWarehouse(RealWarehouse.get(), 1000), "127.0.0.1", 0);
     base = "http://127.0.0.1:" + server.port();
     Files.createDirectories(ARTIFACTS);
-    service =
+    driver = chrome("1400,900");
+  }
+
+  /** Debian's headless Chromium, in French, at a window size, keeping the console's messages. */
+  static ChromeDriver chrome(String size) throws Exception {
+    ensureChromium();
+    var service =
         new ChromeDriverService.Builder()
             .usingDriverExecutable(new File("/usr/bin/chromedriver"))
             .usingAnyFreePort()
@@ -69,11 +74,11 @@ class MapPageIT {
     var options = new ChromeOptions();
     options.setBinary("/usr/bin/chromium");
     options.addArguments(
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1400,900", "--lang=fr");
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=" + size, "--lang=fr");
     var logs = new LoggingPreferences();
     logs.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logs);
-    driver = new ChromeDriver(service, options);
+    return new ChromeDriver(service, options);
   }
 
   /** Installs Debian's chromium and chromium-driver when they are missing (root only). */
@@ -478,6 +483,11 @@ class MapPageIT {
 
   /** axe-core on the page as it stands: no violation. */
   static void noAxeViolations(String where) {
+    noAxeViolations(driver, where);
+  }
+
+  /** axe-core on a browser's page as it stands: no violation (each named with its first node). */
+  static void noAxeViolations(org.openqa.selenium.WebDriver driver, String where) {
     var results = new com.deque.html.axecore.selenium.AxeBuilder().analyze(driver);
     assertThat(results.getViolations())
         .as(
