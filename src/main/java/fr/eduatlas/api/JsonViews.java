@@ -31,6 +31,14 @@ import org.locationtech.jts.geom.Geometry;
  * /api/v1}, {@code /ogc}, the tiles' TileJSON): one place that names the fields.
  */
 final class JsonViews {
+  /** The contribution datasets, in words (a source's title, never a raw identifier). */
+  private static final java.util.Map<String, String> DATASET_WORDS =
+      java.util.Map.of(
+          "connectivite", "connectivité",
+          "equipement", "équipement numérique",
+          "usages", "usages du numérique",
+          "tests_debit", "tests de débit");
+
   static final String SIMULATED_NOTE =
       "données simulées : chiffres d'établissement produits par le simulateur d'EduAtlas,"
           + " calibrés sur les agrégats publiés";
@@ -192,7 +200,10 @@ final class JsonViews {
         d.put("title", e.title()).put("publisher", e.publisher()).put("vintage", e.vintage());
         d.put("licence", e.licence()).put("page", e.page());
       } else if (id.startsWith("contributions:")) {
-        d.put("title", "Contributions des établissements (" + id.substring(14) + ")");
+        d.put(
+            "title",
+            "Données des établissements : "
+                + DATASET_WORDS.getOrDefault(id.substring(14), id.substring(14)));
         d.put("publisher", "académies et collectivités ; ici simulées par EduAtlas");
         d.put("licence", "Licence Ouverte 2.0");
       }

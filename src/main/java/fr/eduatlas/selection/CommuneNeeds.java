@@ -33,6 +33,9 @@ public record CommuneNeeds(
     double ips,
     boolean simulated) {
 
+  /** A commune is "fibred" from this share of FttH-connectable premises, %. */
+  public static final double FIBRED = 80.0;
+
   /** The raw value of a criterion, NaN if unknown. */
   public double raw(Criterion c) {
     return switch (c) {
@@ -40,6 +43,10 @@ public record CommuneNeeds(
       case PUPILS_AFFECTED -> schoolsKnown == 0 ? Double.NaN : pupilsAffected;
       case FIBRE_COVERAGE -> fibreCoverage;
       case TREND -> trend;
+      case FIBRED_WEAK ->
+          schoolsKnown == 0 || Double.isNaN(fibreCoverage)
+              ? Double.NaN
+              : fibreCoverage >= FIBRED ? 100.0 * schoolsWeak / schoolsKnown : 0.0;
       case IPS -> ips;
     };
   }

@@ -37,7 +37,10 @@ public record Criteria(
           Criterion.PUPILS_AFFECTED, 20.0,
           Criterion.FIBRE_COVERAGE, 15.0,
           Criterion.TREND, 10.0,
-          Criterion.IPS, 15.0);
+          Criterion.IPS, 15.0,
+          // Off by default (the defaults' shortlists stay as published); a programme targeting
+          // schools left behind by their commune's fibre raises it.
+          Criterion.FIBRED_WEAK, 0.0);
 
   public enum Normalisation {
     RANK,

@@ -32,6 +32,14 @@ public enum Criterion {
       false,
       "variation annuelle moyenne du débit descendant mesuré moyen des établissements : une commune"
           + " qui ne progresse pas a plus besoin"),
+  FIBRED_WEAK(
+      "fibredWeak",
+      "Commune fibrée, établissements mal connectés",
+      "%",
+      true,
+      "part des établissements à débit faible ou sans connexion quand au moins "
+          + "80 % des locaux de la commune sont raccordables en FttH (ARCEP), 0 sinon : la fibre"
+          + " passe dans la commune, pas à l'école (à combiner avec la part à débit faible)"),
   IPS(
       "ips",
       "Indice de position sociale moyen",

@@ -222,7 +222,28 @@ class SelectionRunTest {
     for (var e : s.selected()) {
       double sum = e.criteria().stream().mapToDouble(Selection.Contribution::contribution).sum();
       assertThat(sum).isCloseTo(e.score(), within(1e-9));
-      assertThat(e.criteria()).hasSize(5);
+      assertThat(e.criteria()).hasSize(Criterion.values().length);
+    }
+  }
+
+  @Test
+  void aFibredCommuneWithWeakSchoolsCountsItsWeakShareAndOtherCommunesZero() throws Exception {
+    // Two of four schools weak: 50 % when 85 % of premises are FttH-connectable, 0 at 79.9 %;
+    // unknown without known schools or without the commune's coverage.
+    assertThat(c("02010", 6, 500, 4, 4, 2, 10, 85, 0, 90).raw(Criterion.FIBRED_WEAK))
+        .isEqualTo(50.0);
+    assertThat(c("02011", 6, 500, 4, 4, 2, 10, 80, 0, 90).raw(Criterion.FIBRED_WEAK))
+        .isEqualTo(50.0);
+    assertThat(c("02012", 6, 500, 4, 4, 2, 10, 79.9, 0, 90).raw(Criterion.FIBRED_WEAK))
+        .isEqualTo(0.0);
+    assertThat(c("02013", 6, 500, 4, 0, 0, 0, 85, 0, 90).raw(Criterion.FIBRED_WEAK)).isNaN();
+    assertThat(c("02014", 6, 500, 4, 4, 2, 10, NA, 0, 90).raw(Criterion.FIBRED_WEAK)).isNaN();
+    // Its weight is off by default: the default shortlists are unchanged by it.
+    assertThat(Criteria.DEFAULT_WEIGHTS.get(Criterion.FIBRED_WEAK)).isZero();
+    // With its weight alone, 01003 (90 % fibre, no weak school) scores 0 like the unfibred ones.
+    var s = run("{\"count\": 2, \"weights\": {\"fibredWeak\": 1}}");
+    for (var e : s.selected()) {
+      assertThat(part(e, "fibredWeak").raw()).isEqualTo(0.0);
     }
   }
 
