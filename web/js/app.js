@@ -556,6 +556,7 @@ async function refresh() {
   updateSchools();
   renderLegend();
   updateDownloads();
+  updatePrintMeta();
   updateLabels();
   writeHash();
 }
@@ -591,6 +592,14 @@ function exportWithin() {
   const [level, code] = (state.sel || '').split(':');
   if (!LEVELS[level] || !code || level === 'france') return null;
   return LEVEL_ORDER.indexOf(level) < LEVEL_ORDER.indexOf(shownLevel) ? { level, code } : null;
+}
+
+/** What a printed page says under its title: the view and the day it was printed. */
+function updatePrintMeta() {
+  const ind = indicator();
+  if (!ind || !shownLevel) return;
+  $('print-meta').textContent = `${labelWithUnit(ind)} · ${LEVELS[shownLevel].plural} · ${state.period}`
+    + `${ind.simulated ? ' · données simulées' : ''} · imprimé le ${new Date().toLocaleDateString('fr-FR')} · ${location.href}`;
 }
 
 function updateDownloads() {

@@ -818,6 +818,9 @@ class MapPageIT {
       assertThat(driver.findElement(By.id("controls")).isDisplayed()).isFalse();
       assertThat(driver.findElement(By.id("legend-body")).isDisplayed()).isTrue();
       assertThat(driver.findElement(By.id("map")).isDisplayed()).isTrue();
+      assertThat(driver.findElement(By.id("print-meta")).getText())
+          .startsWith("Locaux raccordables à la fibre (FttH) (%) · Communes · 2024")
+          .contains("imprimé le");
     } finally {
       driver.executeCdpCommand("Emulation.setEmulatedMedia", Map.of("media", ""));
     }
