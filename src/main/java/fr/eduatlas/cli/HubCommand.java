@@ -366,7 +366,7 @@ public final class HubCommand implements Callable<Integer> {
     @Option(
         names = "--adresse",
         paramLabel = "URL",
-        defaultValue = "${env:EDUATLAS_PUBLIC_URL:-http://localhost:8080}",
+        defaultValue = "${env:EDUATLAS_PUBLIC_URL:-http://127.0.0.1:8080}",
         description = "Adresse publique du serveur (défaut : ${DEFAULT-VALUE}).")
     String base;
 
