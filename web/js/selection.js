@@ -4,6 +4,8 @@
 
 const fmt = new Intl.NumberFormat('fr-FR', { maximumFractionDigits: 2 });
 const pct = new Intl.NumberFormat('fr-FR', { style: 'percent', maximumFractionDigits: 0 });
+const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const WAYS = { fibre: 'fibre', thd_radio: 'THD radio', mobile: '4G/5G fixe', satellite: 'satellite' };
 const DENSITY = {
   1: 'grands centres urbains', 2: 'centres urbains intermédiaires', 3: 'ceintures urbaines',
   4: 'petites villes', 5: 'bourgs ruraux', 6: 'rural à habitat dispersé', 7: 'rural à habitat très dispersé',
@@ -200,7 +202,7 @@ export function setupSelection(ctx) {
       el('a', { href: base, download: `selection-${s.id}.json`, text: 'JSON' }), ' · ',
       el('a', { href: `${base}?format=geojson`, download: `selection-${s.id}.geojson`, text: 'GeoJSON' }));
     const table = el('table', { id: 'ami-table', 'aria-label': 'Communes retenues' },
-      el('thead', {}, el('tr', {}, el('th', { text: 'Rang' }), el('th', { text: 'Commune' }), el('th', { text: 'Score' }), el('th', {}, el('abbr', { title: 'Part des 1 000 tirages (poids des critères perturbés au hasard) où la commune reste retenue : sa stabilité', text: 'Stabilité' })))));
+      el('thead', {}, el('tr', {}, el('th', { text: 'Rang' }), el('th', { text: 'Commune' }), el('th', { text: 'Score' }), el('th', {}, el('abbr', { title: 'Part des 1 000 tirages (poids des critères perturbés au hasard) où la commune reste retenue : sa stabilité', text: 'Stabilité' })), el('th', { text: 'Coût estimé' }))));
     const tbody = el('tbody');
     for (const e of s.selected) tbody.append(row(e));
     table.append(tbody);
@@ -211,9 +213,10 @@ export function setupSelection(ctx) {
     const quotas = s.quotas.length
       ? el('p', { class: 'meta', text: `Quotas : ${s.quotas.filter((q) => q.selected > 0 || q.min).length} territoires concernés, tous respectés (${s.criteria.quotas.map(quotaText).join(' ; ')}).` })
       : null;
+    const cost = el('p', { id: 'ami-cost', text: `Coût estimé de la liste : ${eur.format(s.summary.estimatedCost)} (raccordement et espace numérique des établissements à débit faible ; montants hypothétiques, voir la méthode).` });
     const stability = el('p', { class: 'meta', text: 'Stabilité : part des tirages — la sélection recalculée en perturbant au hasard chaque poids — où la commune reste retenue. Une commune retenue dans presque tous les tirages ne dépend pas du réglage exact des poids.' });
     // (replaceChildren would print a missing part as the text "null")
-    out.replaceChildren(...[summary, note, exports, quotas, table, stability, near, el('div', { id: 'ami-explain' })].filter(Boolean));
+    out.replaceChildren(...[summary, note, exports, quotas, cost, table, stability, near, el('div', { id: 'ami-explain' })].filter(Boolean));
     out.scrollIntoView({ block: 'start' });
     await drawOverlay(base);
   }
@@ -223,7 +226,8 @@ export function setupSelection(ctx) {
       el('td', { text: String(e.rank) }),
       el('td', {}, el('a', { href: '#', text: `${e.name} (${e.departement.code})`, onclick: (ev) => { ev.preventDefault(); explain(e); } })),
       el('td', { text: fmt.format(e.score) }),
-      el('td', { text: e.selectedShare === null ? '–' : pct.format(e.selectedShare) }));
+      el('td', { text: e.selectedShare === null ? '–' : pct.format(e.selectedShare) }),
+      el('td', { text: e.schoolsWeak ? `${eur.format(e.estimatedCost)} (${WAYS[e.connectionWay] || e.connectionWay})` : '–' }));
   }
 
   function explain(e) {

@@ -26,7 +26,8 @@ public record Criteria(
     int trendYears,
     List<Quota> quotas,
     int nearMisses,
-    Sensitivity sensitivity) {
+    Sensitivity sensitivity,
+    CostModel costs) {
 
   public static final int DEFAULT_COUNT = 40;
 
@@ -154,7 +155,8 @@ public record Criteria(
         new Sensitivity(
             s.path("runs").asInt(1000),
             s.path("perturbation").asDouble(0.2),
-            s.path("seed").asLong(1)));
+            s.path("seed").asLong(1)),
+        CostModel.fromJson(n.path("costs")));
   }
 
   /**
@@ -198,6 +200,7 @@ public record Criteria(
         .put("runs", sensitivity.runs())
         .put("perturbation", sensitivity.perturbation())
         .put("seed", sensitivity.seed());
+    costs.write(n.putObject("costs"));
     return n;
   }
 
@@ -213,7 +216,8 @@ public record Criteria(
         trendYears,
         quotas,
         nearMisses,
-        sensitivity);
+        sensitivity,
+        costs);
   }
 
   private static List<Integer> ints(JsonNode a) {

@@ -32,7 +32,8 @@ public record Selection(
       Double lowestSelectedScore,
       Double highestNotSelectedScore,
       long pupilsAffected,
-      int schoolsWeak) {}
+      int schoolsWeak,
+      double estimatedCost) {}
 
   /**
    * One criterion's part in a commune's score: {@code contribution = 100 × weight × normalised}.
@@ -75,7 +76,9 @@ public record Selection(
       long pupilsAffected,
       boolean simulated,
       List<Contribution> criteria,
-      Double selectedShare) {}
+      Double selectedShare,
+      String connectionWay,
+      double estimatedCost) {}
 
   public record TerritoryRef(String code, String name) {}
 
@@ -112,7 +115,12 @@ public record Selection(
 
   /** How the shortlist was computed, in words, for the decision file. */
   public record Method(
-      String optimisation, String tieBreak, String normalisation, String missingValues) {}
+      String optimisation,
+      String tieBreak,
+      String normalisation,
+      String missingValues,
+      String costs,
+      java.util.Map<String, Object> costParameters) {}
 
   /** The sources and years of the facts, and whether some are simulated. */
   public record Provenance(

@@ -70,7 +70,13 @@ public final class SelectionFormats {
     }
     h.addAll(
         List.of(
-            "part_tirages_retenue", "simule", "selection", "version_donnees", "annee_scolaire"));
+            "part_tirages_retenue",
+            "mode_raccordement",
+            "cout_estime_eur",
+            "simule",
+            "selection",
+            "version_donnees",
+            "annee_scolaire"));
     return h;
   }
 
@@ -113,6 +119,8 @@ public final class SelectionFormats {
         v.add(part.map(p -> num(p.contribution(), decimal)).orElse(""));
       }
       v.add(num(r.selectedShare(), decimal));
+      v.add(r.schoolsWeak() == 0 ? "" : r.connectionWay());
+      v.add(num(r.estimatedCost(), decimal));
       v.add(r.simulated() ? "oui" : "non");
       v.add(s.id());
       v.add(s.dataVersion());
@@ -194,6 +202,8 @@ public final class SelectionFormats {
           p.put(part.criterion() + "_contribution", part.contribution());
         }
         p.put("part_tirages_retenue", r.selectedShare());
+        p.put("mode_raccordement", r.schoolsWeak() == 0 ? null : r.connectionWay());
+        p.put("cout_estime_eur", r.estimatedCost());
         p.put("simule", r.simulated());
       }
     }

@@ -493,7 +493,9 @@ public final class SelectionRun {
         x.pupilsAffected(),
         x.simulated(),
         parts,
-        share);
+        share,
+        criteria.costs().estimate(x).way(),
+        criteria.costs().estimate(x).total());
   }
 
   private String reason(int e) {
@@ -579,7 +581,8 @@ public final class SelectionRun {
             lowest,
             highestOut,
             pupils,
-            weak);
+            weak,
+            selected.stream().mapToDouble(Explained::estimatedCost).sum());
     return new Selection(
         id,
         facts.dataVersion(),
@@ -671,7 +674,19 @@ public final class SelectionRun {
                 + " fort ; ex æquo au rang moyen)"
             : "min-max parmi les communes éligibles (0 : besoin le plus faible, 1 : le plus fort)",
         "une valeur manquante prend la médiane des valeurs normalisées des autres communes"
-            + " éligibles (signalée « imputée »)");
+            + " éligibles (signalée « imputée »)",
+        "coût estimé d'une commune : pour chacun de ses établissements à débit faible ou sans"
+            + " connexion, un raccordement (fibre si au moins "
+            + fmt(criteria.costs().fibreThreshold())
+            + " % des locaux de la commune sont raccordables en FttH, sinon "
+            + criteria.costs().fallback()
+            + ") et un espace numérique ; montants hypothétiques, paramètres « costs » des"
+            + " critères",
+        criteria.costs().described());
+  }
+
+  private static String fmt(double d) {
+    return d == Math.rint(d) ? String.valueOf((long) d) : String.valueOf(d);
   }
 
   private Selection.Provenance provenance() {

@@ -117,6 +117,7 @@ class SelectionApiTest {
     String[] lines = csv.body().split("\r\n");
     assertThat(lines[0])
         .startsWith("\uFEFFrang;code_insee;commune;departement;academie;region;statut;motif;score");
+    assertThat(lines[0]).contains(";mode_raccordement;cout_estime_eur;");
     assertThat(lines[1])
         .contains(";" + s.at("/selected/0/code").asText() + ";")
         .contains(";retenue;");

@@ -450,7 +450,7 @@ class MapPageIT {
     // One commune explained: its criteria's points add up to its score.
     driver.findElement(By.cssSelector("#ami-table tbody tr td a")).click();
     var rows = waiting().until(d -> d.findElements(By.cssSelector("#ami-explain tbody tr")));
-    assertThat(rows).hasSize(6);
+    assertThat(rows).hasSize(fr.eduatlas.selection.Criterion.values().length + 1);
     assertThat(driver.findElement(By.cssSelector("#ami-explain h3")).getText())
         .contains(s.at("/selected/0/name").asText());
     // Invalid criteria: the problem's errors are shown.
@@ -794,6 +794,11 @@ class MapPageIT {
     }
     String result = driver.findElement(By.id("ami-result")).getText();
     assertThat(result).contains("Périmètre : Amiens").doesNotContain("null");
+    // The list's estimated cost, and each commune's, as the API computed them.
+    assertThat(driver.findElement(By.id("ami-cost")).getText())
+        .startsWith("Coût estimé de la liste :")
+        .contains("€");
+    assertThat(s.at("/summary/estimatedCost").asDouble()).isPositive();
     // A click on the map with the panel open: no territory panel opened unseen underneath.
     new org.openqa.selenium.interactions.Actions(driver)
         .moveToElement(driver.findElement(By.id("map")), -200, 0)

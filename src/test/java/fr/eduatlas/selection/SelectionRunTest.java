@@ -248,6 +248,47 @@ class SelectionRunTest {
   }
 
   @Test
+  void eachCommuneCostsItsWeakSchoolsConnectionAndDigitalSpace() throws Exception {
+    // Defaults: fibre 3,000 € where at least 80 % of premises are FttH-connectable, else THD radio
+    // 2,500 €; a digital space 8,000 € per weak school.
+    var m = CostModel.defaults();
+    var fibred = m.estimate(c("02020", 6, 500, 3, 3, 2, 10, 85, 0, 90));
+    assertThat(fibred.way()).isEqualTo("fibre");
+    assertThat(fibred.total()).isEqualTo(2 * (3000.0 + 8000.0));
+    var radio = m.estimate(c("02021", 6, 500, 3, 3, 1, 10, 79, 0, 90));
+    assertThat(radio.way()).isEqualTo("thd_radio");
+    assertThat(radio.total()).isEqualTo(2500.0 + 8000.0);
+    assertThat(m.estimate(c("02022", 6, 500, 3, 3, 0, 0, 10, 0, 90)).total()).isZero();
+    // Unknown coverage: the fallback. Parameters from the criteria.
+    var s =
+        run(
+            "{\"count\": 5, \"costs\": {\"fallback\": \"satellite\", \"satellite\": 1000,"
+                + " \"digitalSpace\": 0, \"fibreThreshold\": 15}}");
+    double total = 0;
+    for (var e : s.selected()) {
+      CommuneNeeds x =
+          facts().communes().stream().filter(k -> k.code().equals(e.code())).findFirst().get();
+      double perSchool = x.fibreCoverage() >= 15 ? 3000 : 1000;
+      assertThat(e.estimatedCost()).as(e.code()).isEqualTo(perSchool * x.schoolsWeak());
+      assertThat(e.connectionWay()).isEqualTo(x.fibreCoverage() >= 15 ? "fibre" : "satellite");
+      total += e.estimatedCost();
+    }
+    assertThat(s.summary().estimatedCost()).isEqualTo(total).isPositive();
+    assertThat(s.method().costParameters()).containsKey("digitalSpace");
+    // Written out with the criteria (the selection's id depends on them), and bounded.
+    assertThat(criteria("{}").toJson(new ObjectMapper()).at("/costs/fibre").asDouble())
+        .isEqualTo(3000.0);
+    for (String bad :
+        List.of(
+            "{\"costs\": {\"fibre\": -1}}",
+            "{\"costs\": {\"fallback\": \"pigeon\"}}",
+            "{\"costs\": {\"fibreThreshold\": 101}}",
+            "{\"costs\": {\"cable\": 1}}")) {
+      assertThatThrownBy(() -> criteria(bad)).as(bad).isInstanceOf(InvalidCriteriaException.class);
+    }
+  }
+
+  @Test
   void percentileRanksShareTiesAndMissingValuesTakeTheMedian() throws Exception {
     var s = run("{\"count\": 5, \"weights\": {\"weakShare\": 1, \"trend\": 1, \"ips\": 1}}");
     Map<String, Selection.Explained> byCode = new LinkedHashMap<>();
