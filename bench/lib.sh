@@ -30,3 +30,12 @@ warehouse_or_ingest() {
     --warehouse "$2/w.duckdb" --simulated "$2/sim" >/dev/null 2>&1
   echo "$2/w.duckdb"
 }
+
+# require_build: the product jar and the benchmark drivers (test code, out of the product jar:
+# package -DskipTests compiles them) must be built; sets $jar.
+require_build() {
+  jar=target/eduatlas.jar
+  [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+  [ -d target/test-classes/fr/eduatlas/bench ] ||
+    { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+}

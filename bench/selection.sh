@@ -9,11 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-jar=target/eduatlas.jar
-[ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-# The benchmark drivers are test code, out of the product jar: package -DskipTests compiles them.
-[ -d target/test-classes/fr/eduatlas/bench ] ||
-  { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+require_build
 work=$(mktemp -d)
 wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "== in process (ms)"

@@ -8,11 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-jar=target/eduatlas.jar
-[ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
-# The benchmark drivers are test code, out of the product jar: package -DskipTests compiles them.
-[ -d target/test-classes/fr/eduatlas/bench ] ||
-  { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
+require_build
 for c in wrk nginx; do command -v $c >/dev/null || { echo "$c missing (apt-get install $c)" >&2; exit 1; }; done
 pgbin=$(ls -d /usr/lib/postgresql/*/bin | tail -1)
 [ -x "$pgbin/initdb" ] && ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 ||

@@ -558,6 +558,7 @@ async function refresh() {
   updateDownloads();
   updatePrintMeta();
   updateLabels();
+  redrawChart();
   writeHash();
 }
 
@@ -919,13 +920,21 @@ function seriesOf(profile, id) {
   return { name: profile.name, points: (i && i.series) || [] };
 }
 
+let chartProfile = null;
+
+/** Redraws the open territory panel's chart for the indicator now shown. */
+function redrawChart() {
+  const box = document.querySelector('#panel-body .chart-box');
+  if (box && chartProfile && !$('panel').hidden) territoryChart(chartProfile, box).catch(() => {});
+}
+
 /** The territory's chart: the shown indicator, the territory and those it is compared with. */
 async function territoryChart(p, box) {
   const ind = indicator();
   const others = await Promise.all((p.comparedWith || []).map((c) => profileOf(c.level, c.code).catch(() => null)));
   const series = [seriesOf(p, ind.id), ...others.filter(Boolean).map((o) => seriesOf(o, ind.id))];
   box.replaceChildren(lineChart(ind.label, ind.unit, series));
-  document.body.dataset.chart = `${p.level}:${p.code}:${series.length}`;
+  document.body.dataset.chart = `${p.level}:${p.code}:${series.length}:${ind.id}`;
 }
 
 function toggleCompared(key) {
@@ -1116,8 +1125,10 @@ function renderPanel(p) {
     el('button', { type: 'button', class: 'link', id: 'cmp-toggle', text: inCmp ? 'Retirer de la comparaison' : 'Ajouter à la comparaison',
       onclick: () => { toggleCompared(key); renderPanel(p); } }),
     state.cmp.length ? el('button', { type: 'button', class: 'link', id: 'cmp-open', text: `Voir la comparaison (${state.cmp.length})`, onclick: () => openComparison() }) : null);
-  // The shown indicator over the years, against the territories it is compared with.
+  // The shown indicator over the years, against the territories it is compared with (redrawn
+  // when the indicator changes while the panel is open).
   const chart = el('div', { class: 'chart-box' });
+  chartProfile = p;
   body.replaceChildren(crumbs, title, sub, tools, chart, table, actors, schools);
   territoryChart(p, chart).catch(() => {});
   if (p.level !== 'france') {

@@ -79,29 +79,38 @@ public record CostModel(
         n.path("digitalSpace").asDouble(d.digitalSpace()));
   }
 
+  /** The parameters by name, in their documented order. */
+  private Map<String, Object> values() {
+    var v = new LinkedHashMap<String, Object>();
+    v.put("fibreThreshold", fibreThreshold);
+    v.put("fibre", fibre);
+    v.put("thdRadio", thdRadio);
+    v.put("mobile", mobile);
+    v.put("satellite", satellite);
+    v.put("fallback", fallback);
+    v.put("digitalSpace", digitalSpace);
+    return v;
+  }
+
   void write(ObjectNode o) {
-    o.put("fibreThreshold", fibreThreshold)
-        .put("fibre", fibre)
-        .put("thdRadio", thdRadio)
-        .put("mobile", mobile)
-        .put("satellite", satellite)
-        .put("fallback", fallback)
-        .put("digitalSpace", digitalSpace);
+    values()
+        .forEach(
+            (k, v) -> {
+              if (v instanceof Double d) {
+                o.put(k, d);
+              } else {
+                o.put(k, String.valueOf(v));
+              }
+            });
   }
 
   /** The parameters with their values and sources, for the selection's method. */
   public Map<String, Object> described() {
     var m = new LinkedHashMap<String, Object>();
-    var values = new LinkedHashMap<String, Object>();
-    values.put("fibreThreshold", fibreThreshold);
-    values.put("fibre", fibre);
-    values.put("thdRadio", thdRadio);
-    values.put("mobile", mobile);
-    values.put("satellite", satellite);
-    values.put("fallback", fallback);
-    values.put("digitalSpace", digitalSpace);
-    values.forEach(
-        (k, v) -> m.put(k, Map.of("valeur", v, "source", SOURCES.getOrDefault(k, "hypothèse"))));
+    values()
+        .forEach(
+            (k, v) ->
+                m.put(k, Map.of("valeur", v, "source", SOURCES.getOrDefault(k, "hypothèse"))));
     return m;
   }
 }

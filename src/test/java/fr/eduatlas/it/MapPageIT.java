@@ -723,10 +723,19 @@ class MapPageIT {
         .until(
             d ->
                 String.valueOf(js().executeScript("return document.body.dataset.chart"))
-                    .equals("commune:02408:" + (compared + 1)));
+                    .equals("commune:02408:" + (compared + 1) + ":debit-mesure-moyen"));
     assertThat(driver.findElements(By.cssSelector("#panel-body .chart-legend li")))
         .hasSize(compared + 1);
     assertThat(driver.findElements(By.cssSelector("#panel-body .chart-svg polyline"))).isNotEmpty();
+    // Another indicator with the panel open: its chart follows.
+    new Select(driver.findElement(By.id("indicator"))).selectByValue("debit-mesure-median");
+    waiting()
+        .until(
+            d ->
+                String.valueOf(js().executeScript("return document.body.dataset.chart"))
+                    .endsWith(":debit-mesure-median"));
+    assertThat(driver.findElement(By.cssSelector("#panel-body figure.chart figcaption")).getText())
+        .startsWith("Débit descendant mesuré médian");
     driver.findElement(By.id("cmp-toggle")).click();
     assertThat(driver.getCurrentUrl()).contains("cmp=commune%3A02408");
     // A second territory, of another level.
