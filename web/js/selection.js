@@ -50,7 +50,9 @@ export function setupSelection(ctx) {
       return;
     }
     const r = await ctx.getJson(`/api/v1/territories?q=${encodeURIComponent(q)}&limit=8`);
-    out.replaceChildren(...(r.territories || r.results || []).filter((t) => LEVEL_LABELS[t.level]).map((t) => el('li', {},
+    // The perimeter levels the selection accepts (its communes carry these territories).
+    const levels = ['region', 'academie', 'departement'];
+    out.replaceChildren(...(r.territories || r.results || []).filter((t) => levels.includes(t.level)).map((t) => el('li', {},
       el('button', { type: 'button', class: 'link', text: `${t.name} (${LEVEL_LABELS[t.level]} ${t.code})`,
         onclick: () => {
           if (!perimeter.some((x) => x.level === t.level && x.code === t.code)) perimeter.push({ level: t.level, code: t.code, name: t.name });
@@ -87,7 +89,7 @@ export function setupSelection(ctx) {
     const perimeterBox = el('fieldset', { id: 'ami-perimeter' }, el('legend', { text: 'Périmètre' }),
       el('p', { id: 'ami-perimeter-empty', class: 'meta', text: 'Toute la France (aucun territoire choisi).' }),
       el('ul', { id: 'ami-perimeter-list', class: 'perimeter-list' }),
-      el('label', { for: 'ami-perimeter-q', text: 'Ajouter un territoire (région, académie, département, EPCI, commune)' }),
+      el('label', { for: 'ami-perimeter-q', text: 'Ajouter un territoire (région, académie, département)' }),
       el('input', { id: 'ami-perimeter-q', type: 'search', autocomplete: 'off', spellcheck: 'false',
         oninput: () => { clearTimeout(timer); timer = setTimeout(() => searchPerimeter().catch((e) => ctx.status(e.message)), 200); },
         onkeydown: (e) => { if (e.key === 'Enter') e.preventDefault(); } }),
@@ -247,7 +249,7 @@ export function setupSelection(ctx) {
     t.append(tb);
     box.replaceChildren(
       el('h3', { text: `${e.name} (${e.code}), ${e.departement.name}` }),
-      el('p', { class: 'meta', text: `${e.status === 'retenue' ? 'Retenue' : `Non retenue : ${e.reason}`} · ${e.population ?? '?'} habitants · densité ${e.densityLevel} · ${e.schoolsWeak} établissement(s) à débit faible sur ${e.schoolsKnown} · ${e.pupilsAffected} élèves concernés` }),
+      el('p', { class: 'meta', text: `${e.status === 'retenue' ? (e.reason ? `Retenue d'office : ${e.reason.replace(/^retenue d'office : /, '')}` : 'Retenue') : `Non retenue : ${e.reason}`} · ${e.population ?? '?'} habitants · densité ${e.densityLevel} · ${e.schoolsWeak} établissement(s) à débit faible sur ${e.schoolsKnown} · ${e.pupilsAffected} élèves concernés` }),
       t);
     if (overlay) {
       overlay.eachLayer((l) => {

@@ -27,7 +27,9 @@ public record Criteria(
     List<Quota> quotas,
     int nearMisses,
     Sensitivity sensitivity,
-    CostModel costs) {
+    CostModel costs,
+    java.util.SortedMap<String, String> forceIn,
+    java.util.SortedMap<String, String> forceOut) {
 
   public static final int DEFAULT_COUNT = 40;
 
@@ -156,7 +158,16 @@ public record Criteria(
             s.path("runs").asInt(1000),
             s.path("perturbation").asDouble(0.2),
             s.path("seed").asLong(1)),
-        CostModel.fromJson(n.path("costs")));
+        CostModel.fromJson(n.path("costs")),
+        forced(n.path("forceIn")),
+        forced(n.path("forceOut")));
+  }
+
+  /** A list of {code, reason} as code → reason, in code order. */
+  private static java.util.SortedMap<String, String> forced(JsonNode a) {
+    var out = new java.util.TreeMap<String, String>();
+    a.forEach(x -> out.put(x.path("code").asText(), x.path("reason").asText()));
+    return out;
   }
 
   /**
@@ -201,6 +212,11 @@ public record Criteria(
         .put("perturbation", sensitivity.perturbation())
         .put("seed", sensitivity.seed());
     costs.write(n.putObject("costs"));
+    for (var list : List.of(Map.entry("forceIn", forceIn), Map.entry("forceOut", forceOut))) {
+      var arr = n.putArray(list.getKey());
+      list.getValue()
+          .forEach((code, reason) -> arr.addObject().put("code", code).put("reason", reason));
+    }
     return n;
   }
 
@@ -217,7 +233,9 @@ public record Criteria(
         quotas,
         nearMisses,
         sensitivity,
-        costs);
+        costs,
+        forceIn,
+        forceOut);
   }
 
   private static List<Integer> ints(JsonNode a) {

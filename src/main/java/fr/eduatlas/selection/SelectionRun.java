@@ -34,7 +34,7 @@ public final class SelectionRun {
 
   /** The eligibility rules, in the order they are tested; the first failed one is reported. */
   static final List<String> RULES =
-      List.of("perimetre", "densite", "population", "etablissements", "connectivite");
+      List.of("ecartee", "perimetre", "densite", "population", "etablissements", "connectivite");
 
   private static final int C = Criterion.values().length;
   private static final long SCORE_SCALE = 1_000_000_000L; // 10⁻⁹ point
@@ -69,6 +69,7 @@ public final class SelectionRun {
   private final int[] taken;
   private final int[] rankOf; // eligible index → 1-based rank
   private final boolean[] isTaken;
+  private final boolean[] forced; // eligible index → retained by the criteria, whatever its score
   private final int[] selectedRuns; // eligible index → runs that selected it
   private final double meanOverlap;
 
@@ -84,7 +85,12 @@ public final class SelectionRun {
     var el = new ArrayList<Integer>();
     for (int i = 0; i < n; i++) {
       communeIndex.put(communes.get(i).code(), i);
-      String[] why = Eligibility.exclude(communes.get(i), criteria, perimeter);
+      // Set aside by the criteria (funded elsewhere…) first, with the reason given.
+      String out = criteria.forceOut().get(communes.get(i).code());
+      String[] why =
+          out != null
+              ? new String[] {"ecartee", "écartée d'office : " + out}
+              : Eligibility.exclude(communes.get(i), criteria, perimeter);
       if (why == null) {
         eligibleIndex.put(communes.get(i).code(), el.size());
         el.add(i);
@@ -95,6 +101,41 @@ public final class SelectionRun {
     }
     eligible = el.stream().mapToInt(Integer::intValue).toArray();
     int m = eligible.length;
+    forced = new boolean[m];
+    var errors = new ArrayList<String>();
+    if (criteria.forceIn().size() > criteria.count()) {
+      errors.add(
+          "forceIn : "
+              + criteria.forceIn().size()
+              + " communes retenues d'office pour une liste de "
+              + criteria.count());
+    }
+    for (String code : criteria.forceIn().keySet()) {
+      Integer i = communeIndex.get(code);
+      if (criteria.forceOut().containsKey(code)) {
+        errors.add("forceIn et forceOut : la commune " + code + " ne peut être les deux");
+      } else if (i == null) {
+        errors.add("forceIn : commune inconnue « " + code + " »");
+      } else if (!eligibleIndex.containsKey(code)) {
+        errors.add(
+            "forceIn : la commune "
+                + code
+                + " ("
+                + communes.get(i).name()
+                + ") n'est pas éligible : "
+                + exclusionDetail[i]);
+      } else {
+        forced[eligibleIndex.get(code)] = true;
+      }
+    }
+    for (String code : criteria.forceOut().keySet()) {
+      if (!communeIndex.containsKey(code)) {
+        errors.add("forceOut : commune inconnue « " + code + " »");
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new InvalidCriteriaException(errors);
+    }
     norm = new double[m * C];
     imputed = new boolean[m * C];
     NeedScaling.normalise(communes, eligible, criteria.normalisation(), norm, imputed);
@@ -151,6 +192,19 @@ public final class SelectionRun {
     for (int e : taken) {
       isTaken[e] = true;
     }
+    for (int e = 0; e < m; e++) {
+      if (forced[e] && !isTaken[e]) {
+        var x = communes.get(eligible[e]);
+        throw new UnsatisfiableException(
+            "la commune "
+                + x.code()
+                + " ("
+                + x.name()
+                + ") est retenue d'office, mais "
+                + (blockedBy[e] == Integer.MIN_VALUE ? "la liste est complète" : reason(e))
+                + " : revoyez les quotas ou la liste d'office");
+      }
+    }
     selectedRuns = new int[m];
     meanOverlap = sensitivity();
   }
@@ -206,7 +260,10 @@ public final class SelectionRun {
     int m = s.length;
     for (int e = 0; e < m; e++) {
       long q = Math.round(s[e] * SCORE_SCALE);
-      keys[e] = ((SCORE_MAX - q) << TIE_BITS) | tieRank[e];
+      // A commune retained by the criteria comes before every score (a normal key is at least 1):
+      // greedy on the quotas' matroid contracted by them, still optimal among the lists holding
+      // them.
+      keys[e] = ((forced[e] ? 0 : SCORE_MAX - q) << TIE_BITS) | tieRank[e];
     }
     Arrays.sort(keys, 0, m);
     int[] o = new int[m];
@@ -457,7 +514,9 @@ public final class SelectionRun {
         x,
         rankOf[e],
         isTaken[e] ? SELECTED : NOT_SELECTED,
-        isTaken[e] ? null : reason(e),
+        isTaken[e]
+            ? (forced[e] ? "retenue d'office : " + criteria.forceIn().get(x.code()) : null)
+            : reason(e),
         score[e],
         parts,
         criteria.sensitivity().runs() == 0

@@ -183,6 +183,7 @@ class SelectionRunTest {
     assertThat(r.result().summary().eligible()).isEqualTo(5);
     assertThat(r.result().summary().excludedByRule())
         .containsExactly(
+            Map.entry("ecartee", 0),
             Map.entry("perimetre", 0),
             Map.entry("densite", 2),
             Map.entry("population", 1),
@@ -245,6 +246,76 @@ class SelectionRunTest {
     for (var e : s.selected()) {
       assertThat(part(e, "fibredWeak").raw()).isEqualTo(0.0);
     }
+  }
+
+  @Test
+  void communesRetainedOrSetAsideByTheCriteriaKeepTheirReasonsAndTheRestIsOptimal()
+      throws Exception {
+    var free = run("{\"count\": 3, \"sensitivity\": {\"runs\": 0}}");
+    String top = free.selected().get(0).code();
+    // Set aside: the best commune is excluded with the reason given, counted by its rule.
+    var out =
+        run(
+            "{\"count\": 3, \"sensitivity\": {\"runs\": 0}, \"forceOut\": [{\"code\": \""
+                + top
+                + "\", \"reason\": \"financée par le plan France Très Haut Débit\"}]}");
+    assertThat(codes(out.selected())).doesNotContain(top).hasSize(3);
+    assertThat(out.summary().excludedByRule().get("ecartee")).isEqualTo(1);
+    // Retained: the lowest-scored eligible commune comes in with its reason; the other places
+    // go, by score, to the best of the others: the best list of three that holds it (checked
+    // against every such list).
+    var all = run("{\"count\": 5, \"sensitivity\": {\"runs\": 0}}").selected();
+    var last = all.get(all.size() - 1);
+    var in =
+        run(
+            "{\"count\": 3, \"sensitivity\": {\"runs\": 0}, \"forceIn\": [{\"code\": \""
+                + last.code()
+                + "\", \"reason\": \"demande du jury\"}]}");
+    assertThat(codes(in.selected())).contains(last.code()).hasSize(3);
+    var kept = in.selected().stream().filter(e -> e.code().equals(last.code())).findFirst().get();
+    assertThat(kept.reason()).isEqualTo("retenue d'office : demande du jury");
+    double best = 0;
+    for (int i = 0; i < all.size() - 1; i++) {
+      for (int j = i + 1; j < all.size() - 1; j++) {
+        best = Math.max(best, all.get(i).score() + all.get(j).score() + last.score());
+      }
+    }
+    assertThat(in.selected().stream().mapToDouble(Selection.Explained::score).sum())
+        .isCloseTo(best, within(1e-9));
+    // Refused: not eligible, unknown, both lists, more than the count, a malformed entry.
+    assertThatThrownBy(() -> run("{\"forceIn\": [{\"code\": \"02002\", \"reason\": \"x\"}]}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("n'est pas éligible");
+    assertThatThrownBy(() -> run("{\"forceIn\": [{\"code\": \"99999\", \"reason\": \"x\"}]}"))
+        .hasMessageContaining("commune inconnue");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"forceIn\": [{\"code\": \"01001\", \"reason\": \"x\"}],"
+                        + " \"forceOut\": [{\"code\": \"01001\", \"reason\": \"y\"}]}"))
+        .hasMessageContaining("ne peut être les deux");
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"count\": 1, \"forceIn\": [{\"code\": \"01001\", \"reason\": \"x\"},"
+                        + " {\"code\": \"01002\", \"reason\": \"x\"}]}"))
+        .hasMessageContaining("retenues d'office pour une liste de 1");
+    for (String bad :
+        List.of(
+            "{\"forceIn\": [{\"code\": \"1001\", \"reason\": \"x\"}]}",
+            "{\"forceIn\": [{\"code\": \"01001\"}]}",
+            "{\"forceOut\": [{\"code\": \"01001\", \"reason\": \"\"}]}")) {
+      assertThatThrownBy(() -> criteria(bad)).as(bad).isInstanceOf(InvalidCriteriaException.class);
+    }
+    // Two retained in a département allowed one: the quota says why.
+    assertThatThrownBy(
+            () ->
+                run(
+                    "{\"count\": 3, \"quotas\": [{\"level\": \"departement\", \"code\": \"01\","
+                        + " \"max\": 1}], \"forceIn\": [{\"code\": \"01001\", \"reason\": \"x\"},"
+                        + " {\"code\": \"01002\", \"reason\": \"x\"}]}"))
+        .isInstanceOf(UnsatisfiableException.class)
+        .hasMessageContaining("retenue d'office");
   }
 
   @Test
