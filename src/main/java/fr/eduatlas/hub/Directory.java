@@ -355,15 +355,37 @@ public final class Directory {
                 .findFirst());
   }
 
-  /** The published directories of the hubs whose territory is {@code level}/{@code code}. */
+  /**
+   * The published directories of the hubs whose territory is {@code level}/{@code code}: one query
+   * (a public route, read at every territory panel).
+   */
   public List<Map.Entry<Hub, Published>> publishedFor(String level, String code) {
-    var out = new ArrayList<Map.Entry<Hub, Published>>();
-    for (Hub h : store.hubs()) {
-      if (h.level().equals(level) && h.code().equals(code)) {
-        published(h.id()).ifPresent(p -> out.add(Map.entry(h, p)));
-      }
-    }
-    return out;
+    return store.tx(
+        c -> {
+          var rows =
+              HubStore.query(
+                  c,
+                  "SELECT p.hub_id, p.number, p.at, p.by_member, v.body FROM directory_publication"
+                      + " p JOIN directory_version v ON v.hub_id = p.hub_id AND v.number ="
+                      + " p.number JOIN hub h ON h.id = p.hub_id WHERE h.home_level = ? AND"
+                      + " h.home_code = ? AND p.at = (SELECT max(q.at) FROM directory_publication"
+                      + " q WHERE q.hub_id = p.hub_id) ORDER BY p.hub_id",
+                  rs ->
+                      Map.entry(
+                          rs.getString(1),
+                          new Published(
+                              rs.getInt(2),
+                              Instant.ofEpochMilli(rs.getLong(3)),
+                              rs.getString(4),
+                              parse(rs.getString(5)))),
+                  level,
+                  code);
+          var out = new ArrayList<Map.Entry<Hub, Published>>();
+          for (var r : rows) {
+            out.add(Map.entry(HubStore.requireHub(c, r.getKey()), r.getValue()));
+          }
+          return out;
+        });
   }
 
   private static JsonNode parse(String s) {
