@@ -8,7 +8,6 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.LinkedHashMap;
 import java.util.function.Supplier;
 
@@ -173,13 +172,6 @@ final class ContributorRoutes {
     ctx.status(status).contentType("text/html; charset=utf-8").result(h.toString());
   }
 
-  private static boolean same(String a, String b) {
-    return a != null
-        && b != null
-        && MessageDigest.isEqual(
-            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
-  }
-
   private String address(Context ctx) {
     return ctx.req().getRemoteAddr();
   }
@@ -205,7 +197,7 @@ final class ContributorRoutes {
     }
     // Double submit: the form's hidden field equals the cookie set with the form (a page of
     // another site can post the form, not read the cookie).
-    if (!same(ctx.formParam("csrf"), ctx.cookie(PRE_COOKIE))) {
+    if (!Sessions.same(ctx.formParam("csrf"), ctx.cookie(PRE_COOKIE))) {
       renderLogin(ctx, 403, "formulaire expiré ou venu d'un autre site : recommencez");
       return;
     }
@@ -311,7 +303,7 @@ final class ContributorRoutes {
       if (token == null) {
         token = ctx.formParam("csrf");
       }
-      if (!same(token, s.csrf())) {
+      if (!Sessions.same(token, s.csrf())) {
         throw new ApiException(
             403, "Jeton anti-CSRF absent ou erroné", "la déconnexion demande le jeton de session");
       }

@@ -195,11 +195,8 @@ final class HubRoutes {
     }
     String method = ctx.method().name();
     if (!method.equals("GET") && !method.equals("HEAD")) {
-      String token = ctx.header(ContributorRoutes.CSRF_HEADER);
-      if (token == null
-          || !java.security.MessageDigest.isEqual(
-              token.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-              s.get().csrf().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+      if (!fr.eduatlas.hub.Sessions.same(
+          ctx.header(ContributorRoutes.CSRF_HEADER), s.get().csrf())) {
         service()
             .store()
             .audit(

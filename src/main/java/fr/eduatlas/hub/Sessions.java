@@ -171,9 +171,12 @@ public final class Sessions {
         });
   }
 
-  private static boolean same(String a, String b) {
-    return MessageDigest.isEqual(
-        a.getBytes(StandardCharsets.US_ASCII), b.getBytes(StandardCharsets.US_ASCII));
+  /** Two secrets compared in constant time; a missing one is never equal. */
+  public static boolean same(String a, String b) {
+    return a != null
+        && b != null
+        && MessageDigest.isEqual(
+            a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 
   // ---- sessions -----------------------------------------------------------------------------
