@@ -798,6 +798,16 @@ function fitClear(bounds) {
 
 let panelOpener = null;
 
+/** Opens the side panel saying it is loading, remembering where the focus was (Escape returns
+ * it there); returns the panel's body. */
+function showPanel() {
+  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
+  const body = $('panel-body');
+  $('panel').hidden = false;
+  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  return body;
+}
+
 /** Where a figure comes from: simulated, or which hub, version and publication date. */
 function provenance(r) {
   if (r.simule) return el('span', { class: 'simulated', text: 'simulé' });
@@ -948,12 +958,9 @@ function toggleCompared(key) {
 /** Two or more territories of any level side by side: the shown indicator's chart and every
  * indicator's latest value; the permalink (cmp=…) restores it. */
 async function openComparison() {
-  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
   state.sel = 'comparaison';
   writeHash();
-  const body = $('panel-body');
-  $('panel').hidden = false;
-  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  const body = showPanel();
   const profiles = (await Promise.all(state.cmp.map((t) => profileOf(...t.split(':')).catch(() => null)))).filter(Boolean);
   const ind = indicator();
   const title = el('h2', { id: 'panel-title', text: `Comparaison de ${profiles.length} territoire${profiles.length > 1 ? 's' : ''}` });
@@ -987,10 +994,7 @@ async function openComparison() {
 /** An indicator's sheet: definition, unit, sources (vintage, licence), method, classes,
  * appraisal and secrecy rules, coverage and the share still simulated in France. */
 async function openIndicatorSheet(id) {
-  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
-  const body = $('panel-body');
-  $('panel').hidden = false;
-  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  const body = showPanel();
   try {
     const [ind, fr] = await Promise.all([
       getJson(`/api/v1/indicators/${encodeURIComponent(id)}`),
@@ -1029,12 +1033,9 @@ async function openIndicatorSheet(id) {
 
 /** The school's sheet: every figure EduAtlas holds for it, year by year, with its provenance. */
 async function openSchoolSheet(uai) {
-  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
   state.sel = `etablissement:${uai}`;
   writeHash();
-  const body = $('panel-body');
-  $('panel').hidden = false;
-  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  const body = showPanel();
   try {
     const s = await getJson(`/api/v1/schools/${encodeURIComponent(uai)}`);
     const title = el('h2', { id: 'panel-title', text: s.name });
@@ -1071,13 +1072,10 @@ async function openSchoolSheet(uai) {
 }
 
 async function openPanel(level, code, fit = false) {
-  if (!panelOpener && document.activeElement && document.activeElement !== document.body) panelOpener = document.activeElement;
   state.sel = `${level}:${code}`;
   writeHash();
   if (territoryLayer) territoryLayer.restyle();
-  const body = $('panel-body');
-  $('panel').hidden = false;
-  body.replaceChildren(el('p', { text: 'Chargement…' }));
+  const body = showPanel();
   try {
     const p = await getJson(`/api/v1/territories/${level}/${encodeURIComponent(code)}${fit ? '?geometry=true&zoom=8' : ''}`);
     if (fit && p.geometry) fitClear(L.geoJSON(p.geometry).getBounds());
