@@ -518,4 +518,33 @@ class FiguresRealIT {
         .as("weak schools in fibred communes exist")
         .isPositive();
   }
+
+  @Test
+  void everyDepartementHasItsNameOnTheMapOverseasIncludedAndTheCollectivitesWithoutOutlineNone()
+      throws Exception {
+    JsonNode labels =
+        JSON.readTree(get("/api/v1/labels/departement?limit=2000").body()).get("labels");
+    var codes = new java.util.HashMap<String, JsonNode>();
+    labels.forEach(l -> codes.put(l.get("code").asText(), l));
+    JsonNode levels = JSON.readTree(get("/api/v1/levels").body());
+    for (JsonNode l : levels) {
+      if (l.get("id").asText().equals("departement")) {
+        assertThat(codes).hasSize(l.get("territories").asInt());
+      }
+    }
+    // Overseas départements placed where they are (Guadeloupe, Martinique, Guyane, La Réunion,
+    // Mayotte): by the label's longitude.
+    assertThat(codes.get("971").get("lon").asDouble()).isBetween(-62.0, -61.0);
+    assertThat(codes.get("972").get("lon").asDouble()).isBetween(-61.3, -60.7);
+    assertThat(codes.get("973").get("lon").asDouble()).isBetween(-55.0, -51.5);
+    assertThat(codes.get("974").get("lon").asDouble()).isBetween(55.1, 56.0);
+    assertThat(codes.get("976").get("lon").asDouble()).isBetween(44.9, 45.4);
+    // Saint-Barthélemy and Saint-Martin have no outline in any source: no name is placed.
+    JsonNode communes =
+        JSON.readTree(get("/api/v1/labels/commune?bbox=-63.3,17.8,-62.7,18.2").body())
+            .get("labels");
+    assertThat(communes)
+        .noneMatch(c -> c.get("code").asText().startsWith("978"))
+        .noneMatch(c -> c.get("code").asText().startsWith("977"));
+  }
 }
