@@ -736,8 +736,9 @@ function openStack(list, latlng) {
   const box = el('div', {}, el('strong', { text: `${sorted.length} établissements à cet endroit` }), ul);
   L.popup({ maxWidth: 380 }).setLatLng(latlng).setContent(box).openOn(map);
   document.body.dataset.stack = String(sorted.length);
+  // After the click that opened it has finished (Leaflet then focuses the map itself).
   const first = ul.querySelector('button');
-  if (first) first.focus();
+  if (first) setTimeout(() => first.focus(), 0);
 }
 
 async function openSchool(uai, latlng) {

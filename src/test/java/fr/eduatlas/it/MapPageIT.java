@@ -355,7 +355,10 @@ class MapPageIT {
     var stack = driver.findElements(By.cssSelector(".leaflet-popup-content ul.stack button"));
     if (here.size() > 1) {
       assertThat(stack).hasSize(here.size());
-      assertThat(driver.switchTo().activeElement().getText()).isEqualTo(stack.get(0).getText());
+      String first = stack.get(0).getText();
+      waiting()
+          .withMessage("the list's first school has the focus")
+          .until(d -> first.equals(d.switchTo().activeElement().getText()));
       driver.switchTo().activeElement().sendKeys(Keys.ENTER);
       waiting()
           .until(d -> d.findElements(By.cssSelector(".leaflet-popup-content ul.stack")).isEmpty());
