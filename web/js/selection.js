@@ -51,7 +51,7 @@ export function setupSelection(ctx) {
     }
     const r = await ctx.getJson(`/api/v1/territories?q=${encodeURIComponent(q)}&limit=8`);
     // The perimeter levels the selection accepts (its communes carry these territories).
-    const levels = ['region', 'academie', 'departement'];
+    const levels = ['region', 'academie', 'departement', 'epci', 'commune'];
     out.replaceChildren(...(r.territories || r.results || []).filter((t) => levels.includes(t.level)).map((t) => el('li', {},
       el('button', { type: 'button', class: 'link', text: `${t.name} (${LEVEL_LABELS[t.level]} ${t.code})`,
         onclick: () => {
@@ -89,7 +89,7 @@ export function setupSelection(ctx) {
     const perimeterBox = el('fieldset', { id: 'ami-perimeter' }, el('legend', { text: 'Périmètre' }),
       el('p', { id: 'ami-perimeter-empty', class: 'meta', text: 'Toute la France (aucun territoire choisi).' }),
       el('ul', { id: 'ami-perimeter-list', class: 'perimeter-list' }),
-      el('label', { for: 'ami-perimeter-q', text: 'Ajouter un territoire (région, académie, département)' }),
+      el('label', { for: 'ami-perimeter-q', text: 'Ajouter un territoire (région, académie, département, EPCI, commune)' }),
       el('input', { id: 'ami-perimeter-q', type: 'search', autocomplete: 'off', spellcheck: 'false',
         oninput: () => { clearTimeout(timer); timer = setTimeout(() => searchPerimeter().catch((e) => ctx.status(e.message)), 200); },
         onkeydown: (e) => { if (e.key === 'Enter') e.preventDefault(); } }),
@@ -110,6 +110,16 @@ export function setupSelection(ctx) {
       el('select', { id: 'ami-norm', name: 'normalisation' },
         el('option', { value: 'rank', text: 'Rang centile : chaque commune placée de 0 à 100 parmi les éligibles (insensible aux valeurs extrêmes)' }),
         el('option', { value: 'minmax', text: 'Min-max : ramené entre la plus petite et la plus grande valeur' })),
+      el('fieldset', { id: 'ami-budget-box' }, el('legend', { text: 'Budget de l\'appel' }),
+        el('label', { for: 'ami-budget', text: 'Enveloppe en euros (vide : sans plafond)' }),
+        el('input', { id: 'ami-budget', name: 'budget', type: 'number', min: '0', step: '1000', value: c.budget ?? '' }),
+        el('label', { for: 'ami-count-min', text: 'Nombre minimal de communes si l\'enveloppe ne permet pas d\'en retenir autant (vide : nombre fixe)' }),
+        el('input', { id: 'ami-count-min', name: 'countMin', type: 'number', min: '1', max: '500', value: '' }),
+        el('label', { for: 'ami-objective', text: 'Objectif' }),
+        el('select', { id: 'ami-objective', name: 'objective' },
+          el('option', { value: 'score', text: 'Les besoins les plus forts (somme des scores)' }),
+          el('option', { value: 'pupils', text: 'Le plus d\'élèves d\'établissements à débit faible atteints' }),
+          el('option', { value: 'pupilsPerEuro', text: 'Le plus d\'élèves atteints par euro dépensé' }))),
       el('label', { for: 'ami-dep-max', text: 'Au plus, par département (vide : sans quota)' }),
       el('input', { id: 'ami-dep-max', name: 'depMax', type: 'number', min: '0', value: '' }),
       el('label', { for: 'ami-reg-min', text: 'Au moins, par région (vide : sans quota)' }),
@@ -127,8 +137,13 @@ export function setupSelection(ctx) {
     const quotas = [];
     if (num('ami-dep-max') !== null) quotas.push({ level: 'departement', code: '*', max: num('ami-dep-max') });
     if (num('ami-reg-min') !== null) quotas.push({ level: 'region', code: '*', min: num('ami-reg-min') });
+    const count = num('ami-count');
+    const countMin = num('ami-count-min');
     return {
-      count: num('ami-count'),
+      count,
+      ...(countMin === null ? {} : { countMin: Math.min(countMin, count ?? countMin) }),
+      budget: num('ami-budget'),
+      objective: f.querySelector('#ami-objective').value,
       year: num('ami-year'),
       eligibility: {
         perimeter: perimeter.map((t) => `${t.level}:${t.code}`),
@@ -146,7 +161,10 @@ export function setupSelection(ctx) {
   async function submit(ev) {
     ev.preventDefault();
     const out = $('ami-result');
-    out.replaceChildren(el('p', { text: 'Calcul en cours (sélection optimale et 1 000 tirages de sensibilité)…' }));
+    const solver = $('ami-budget').value !== '' || $('ami-objective').value !== 'score' || $('ami-count-min').value !== '';
+    out.replaceChildren(el('p', { text: solver
+      ? 'Calcul en cours (liste optimale sous budget par le solveur, et 50 tirages de sensibilité)…'
+      : 'Calcul en cours (sélection optimale et 1 000 tirages de sensibilité)…' }));
     const r = await fetch('/api/v1/selections', {
       method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
       body: JSON.stringify(criteriaFromForm()),
@@ -170,6 +188,9 @@ export function setupSelection(ctx) {
     set('ami-pop', c.eligibility.maxPopulation);
     set('ami-threshold', c.bandwidthThreshold);
     set('ami-norm', c.normalisation);
+    set('ami-budget', c.budget);
+    set('ami-count-min', c.countMin === c.count ? null : c.countMin);
+    set('ami-objective', c.objective || 'score');
     for (const i of f.querySelectorAll('input[name=density]')) i.checked = c.eligibility.densityLevels.includes(Number(i.value));
     for (const i of f.querySelectorAll('input[name=type]')) i.checked = c.eligibility.schoolTypes.includes(i.value);
     for (const d of defaults.criteriaDefinitions) set(`ami-w-${d.id}`, c.weights[d.id]);
@@ -215,10 +236,26 @@ export function setupSelection(ctx) {
     const quotas = s.quotas.length
       ? el('p', { class: 'meta', text: `Quotas : ${s.quotas.filter((q) => q.selected > 0 || q.min).length} territoires concernés, tous respectés (${s.criteria.quotas.map(quotaText).join(' ; ')}).` })
       : null;
-    const cost = el('p', { id: 'ami-cost', text: `Coût estimé de la liste : ${eur.format(s.summary.estimatedCost)} (raccordement et espace numérique des établissements à débit faible ; montants hypothétiques, voir la méthode).` });
+    const o = s.optimisation;
+    const budgetText = o && o.budget !== null && o.budget !== undefined
+      ? ` pour une enveloppe de ${eur.format(o.budget)} (${eur.format(o.budget - s.summary.estimatedCost)} non engagés)`
+      : '';
+    const cost = el('p', { id: 'ami-cost', text: `Coût estimé de la liste : ${eur.format(s.summary.estimatedCost)}${budgetText} (raccordement et espace numérique des établissements à débit faible ; montants hypothétiques, voir la méthode).` });
+    const OBJECTIVES = { score: 'somme des scores', pupils: 'élèves atteints', pupilsPerEuro: 'élèves atteints par euro' };
+    const optim = o ? el('p', { id: 'ami-optimisation', class: 'meta', text: o.status === 'optimale'
+      ? `Liste optimale (${OBJECTIVES[o.objective] || o.objective}), prouvée par ${o.method.startsWith('glouton') ? 'l\'algorithme glouton exact' : 'le solveur'} en ${fmt.format(o.seconds)} s.`
+      : `Liste réalisable trouvée dans la limite de ${fmt.format(o.timeLimit)} s : écart à l'optimum d'au plus ${fmt.format(100 * (o.gap ?? 0))} %.` }) : null;
+    const byEpci = s.byEpci && s.byEpci.length ? el('details', { id: 'ami-epci' }, el('summary', { text: `Par EPCI (${s.byEpci.filter((g) => g.code).length})` }),
+      el('table', { 'aria-label': 'Communes retenues par EPCI' },
+        el('thead', {}, el('tr', {}, el('th', { text: 'EPCI' }), el('th', { text: 'Communes' }), el('th', { text: 'Élèves concernés' }), el('th', { text: 'Coût estimé' }))),
+        el('tbody', {}, ...s.byEpci.map((g) => el('tr', {},
+          el('td', { text: g.code ? `${g.name} (${g.code})` : g.name }),
+          el('td', { text: String(g.communes.length) }),
+          el('td', { text: g.pupilsAffected.toLocaleString('fr-FR') }),
+          el('td', { text: eur.format(g.estimatedCost) })))))) : null;
     const stability = el('p', { class: 'meta', text: 'Stabilité : part des tirages — la sélection recalculée en perturbant au hasard chaque poids — où la commune reste retenue. Une commune retenue dans presque tous les tirages ne dépend pas du réglage exact des poids.' });
     // (replaceChildren would print a missing part as the text "null")
-    out.replaceChildren(...[summary, note, exports, quotas, cost, table, stability, near, el('div', { id: 'ami-explain' })].filter(Boolean));
+    out.replaceChildren(...[summary, note, exports, quotas, cost, optim, table, byEpci, stability, near, el('div', { id: 'ami-explain' })].filter(Boolean));
     out.scrollIntoView({ block: 'start' });
     await drawOverlay(base);
   }

@@ -43,6 +43,21 @@ public final class SelectCommand implements Callable<Integer> {
   Path criteria;
 
   @Option(
+      names = "--budget",
+      paramLabel = "EUROS",
+      description =
+          "Enveloppe de l'appel en euros (remplace le champ « budget » des critères) : la liste"
+              + " est alors calculée par le solveur, optimale ou avec son écart à l'optimum.")
+  Double budget;
+
+  @Option(
+      names = "--objective",
+      paramLabel = "OBJECTIF",
+      description =
+          "score, pupils ou pupilsPerEuro (remplace le champ « objective » des critères).")
+  String objective;
+
+  @Option(
       names = "--out",
       paramLabel = "FILE",
       required = true,
@@ -74,6 +89,16 @@ public final class SelectCommand implements Callable<Integer> {
     } catch (java.io.IOException e) {
       System.err.println("Erreur : --criteria " + criteria + " illisible : " + e.getMessage());
       return 2;
+    }
+    if (!(json instanceof com.fasterxml.jackson.databind.node.ObjectNode o)) {
+      System.err.println("Erreur : --criteria " + criteria + " : un objet JSON est attendu");
+      return 2;
+    }
+    if (budget != null) {
+      o.put("budget", budget);
+    }
+    if (objective != null) {
+      o.put("objective", objective);
     }
     if (!Files.isRegularFile(warehouse)) {
       System.err.println("Erreur : aucun entrepôt à " + warehouse.toAbsolutePath());
@@ -119,6 +144,17 @@ public final class SelectCommand implements Callable<Integer> {
           s.provenance().simulated() ? ", données de connectivité simulées" : "",
           (System.nanoTime() - t0) / 1e9,
           out);
+      var opt = s.optimisation();
+      System.err.printf(
+          Locale.FRANCE,
+          "Optimisation : %s, liste %s%s ; coût estimé %s%s%n",
+          opt.method(),
+          opt.status(),
+          opt.gap() != null && opt.gap() > 0
+              ? String.format(Locale.FRANCE, " (écart à l'optimum %.2f %%)", 100 * opt.gap())
+              : "",
+          SelectionRun.euros(opt.cost() == null ? 0 : opt.cost()),
+          opt.budget() == null ? "" : " pour un budget de " + SelectionRun.euros(opt.budget()));
       return 0;
     }
   }

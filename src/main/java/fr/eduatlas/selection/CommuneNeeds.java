@@ -14,6 +14,7 @@ package fr.eduatlas.selection;
  * @param trend mean measured bandwidth change, Mbit/s per year, NaN if not measurable
  * @param ips pupil-weighted mean social position index, NaN if unknown
  * @param simulated whether the connectivity facts used are simulated
+ * @param epciCode the SIREN of the commune's EPCI à fiscalité propre, null if none
  */
 public record CommuneNeeds(
     String code,
@@ -31,7 +32,46 @@ public record CommuneNeeds(
     double fibreCoverage,
     double trend,
     double ips,
-    boolean simulated) {
+    boolean simulated,
+    String epciCode) {
+
+  /** A commune outside any EPCI (or whose EPCI is not known). */
+  public CommuneNeeds(
+      String code,
+      String name,
+      String departementCode,
+      String academieCode,
+      String regionCode,
+      Integer densityLevel,
+      Integer population,
+      int schools,
+      int schoolsKnown,
+      int schoolsWeak,
+      long pupils,
+      long pupilsAffected,
+      double fibreCoverage,
+      double trend,
+      double ips,
+      boolean simulated) {
+    this(
+        code,
+        name,
+        departementCode,
+        academieCode,
+        regionCode,
+        densityLevel,
+        population,
+        schools,
+        schoolsKnown,
+        schoolsWeak,
+        pupils,
+        pupilsAffected,
+        fibreCoverage,
+        trend,
+        ips,
+        simulated,
+        null);
+  }
 
   /** A commune is "fibred" from this share of FttH-connectable premises, %. */
   public static final double FIBRED = 80.0;

@@ -29,7 +29,8 @@ public record Criteria(
     Sensitivity sensitivity,
     CostModel costs,
     java.util.SortedMap<String, String> forceIn,
-    java.util.SortedMap<String, String> forceOut) {
+    java.util.SortedMap<String, String> forceOut,
+    Budget budget) {
 
   public static final int DEFAULT_COUNT = 40;
 
@@ -82,6 +83,58 @@ public record Criteria(
 
   public record Sensitivity(int runs, double perturbation, long seed) {}
 
+  /**
+   * What the list maximises: the sum of scores, the pupils of weak schools reached (within the
+   * budget: the most pupils for the envelope), or the pupils reached per euro spent (among communes
+   * with something to fund).
+   */
+  public enum Objective {
+    SCORE("score"),
+    PUPILS("pupils"),
+    PUPILS_PER_EURO("pupilsPerEuro");
+
+    private final String id;
+
+    Objective(String id) {
+      this.id = id;
+    }
+
+    public String id() {
+      return id;
+    }
+
+    static Objective of(String id) {
+      for (Objective o : values()) {
+        if (o.id.equals(id)) {
+          return o;
+        }
+      }
+      throw new IllegalArgumentException("objective : valeur inconnue « " + id + " »");
+    }
+  }
+
+  /**
+   * The budget of the call and what it changes: the list's estimated cost at most {@code amount}
+   * euros (null: no ceiling), between {@code countMin} and {@code count} communes, the objective,
+   * and the solver's time limit. Without a ceiling, with the score objective and a fixed count, the
+   * exact greedy of {@link QuotaTree} computes the list; otherwise {@link BudgetSolver}.
+   */
+  public record Budget(Double amount, int countMin, Objective objective, double timeLimit) {
+    /** The sensitivity runs' default and ceiling when the solver computes every run. */
+    public static final int SOLVER_RUNS = 50;
+
+    public static final int SOLVER_MAX_RUNS = 200;
+
+    static Budget none(int count) {
+      return new Budget(null, count, Objective.SCORE, 10);
+    }
+
+    /** Whether the list needs the integer programme rather than the greedy. */
+    public boolean needsSolver(int count) {
+      return amount != null || objective != Objective.SCORE || countMin != count;
+    }
+  }
+
   public Criteria {
     weights = Map.copyOf(weights);
     double sum = weights.values().stream().mapToDouble(Double::doubleValue).sum();
@@ -89,6 +142,23 @@ public record Criteria(
       throw new IllegalArgumentException("weights : au moins un poids doit être positif");
     }
     quotas = List.copyOf(quotas);
+    if (budget.countMin() > count) {
+      throw new IllegalArgumentException(
+          "countMin ("
+              + budget.countMin()
+              + ") dépasse count ("
+              + count
+              + ") : le nombre minimal de communes ne peut dépasser le nombre maximal");
+    }
+    if (budget.needsSolver(count) && sensitivity.runs() > Budget.SOLVER_MAX_RUNS) {
+      throw new IllegalArgumentException(
+          "sensitivity.runs : au plus "
+              + Budget.SOLVER_MAX_RUNS
+              + " tirages quand la liste est calculée par le solveur (budget, objectif ou nombre"
+              + " variable de communes), "
+              + sensitivity.runs()
+              + " demandés");
+    }
   }
 
   /** The weights scaled to add up to 1, in the criteria's fixed order. */
@@ -142,9 +212,16 @@ public record Criteria(
               q.has("max") ? q.get("max").asInt() : null));
     }
     JsonNode s = n.path("sensitivity");
+    int count = n.path("count").asInt(DEFAULT_COUNT);
+    var budget =
+        new Budget(
+            n.hasNonNull("budget") ? n.get("budget").asDouble() : null,
+            n.path("countMin").asInt(count),
+            Objective.of(n.path("objective").asText("score")),
+            n.path("timeLimit").asDouble(10));
     return new Criteria(
         n.has("year") ? n.get("year").asInt() : null,
-        n.path("count").asInt(DEFAULT_COUNT),
+        count,
         el,
         n.path("bandwidthThreshold").asDouble(8),
         weights,
@@ -155,12 +232,13 @@ public record Criteria(
         quotas,
         n.path("nearMisses").asInt(10),
         new Sensitivity(
-            s.path("runs").asInt(1000),
+            s.path("runs").asInt(budget.needsSolver(count) ? Budget.SOLVER_RUNS : 1000),
             s.path("perturbation").asDouble(0.2),
             s.path("seed").asLong(1)),
         CostModel.fromJson(n.path("costs")),
         forced(n.path("forceIn")),
-        forced(n.path("forceOut")));
+        forced(n.path("forceOut")),
+        budget);
   }
 
   /** A list of {code, reason} as code → reason, in code order. */
@@ -179,6 +257,14 @@ public record Criteria(
       n.put("year", year);
     }
     n.put("count", count);
+    n.put("countMin", budget.countMin());
+    if (budget.amount() == null) {
+      n.putNull("budget");
+    } else {
+      n.put("budget", budget.amount());
+    }
+    n.put("objective", budget.objective().id());
+    n.put("timeLimit", budget.timeLimit());
     ObjectNode e = n.putObject("eligibility");
     eligibility.densityLevels().forEach(e.putArray("densityLevels")::add);
     if (eligibility.maxPopulation() == null) {
@@ -235,7 +321,8 @@ public record Criteria(
         sensitivity,
         costs,
         forceIn,
-        forceOut);
+        forceOut,
+        budget);
   }
 
   private static List<Integer> ints(JsonNode a) {

@@ -17,8 +17,19 @@ final class Eligibility {
   static Map<String, List<String>> perimeter(Criteria c, NeedsQuery.Facts f) {
     var out = new HashMap<String, List<String>>();
     var unknown = new ArrayList<String>();
+    java.util.Set<String> communes = null;
     for (String p : c.eligibility().perimeter()) {
-      if (!f.territories().containsKey(p)) {
+      if (p.startsWith("commune:")) {
+        if (communes == null) {
+          communes = new java.util.HashSet<>();
+          for (var x : f.communes()) {
+            communes.add(x.code());
+          }
+        }
+        if (!communes.contains(p.substring(8))) {
+          unknown.add("eligibility.perimeter : commune inconnue « " + p + " »");
+        }
+      } else if (!f.territories().containsKey(p)) {
         unknown.add("eligibility.perimeter : territoire inconnu « " + p + " »");
       }
       String[] lc = p.split(":", 2);
@@ -42,7 +53,9 @@ final class Eligibility {
     if (!perimeter.isEmpty()
         && !(in(perimeter, "region", x.regionCode())
             || in(perimeter, "academie", x.academieCode())
-            || in(perimeter, "departement", x.departementCode()))) {
+            || in(perimeter, "departement", x.departementCode())
+            || in(perimeter, "epci", x.epciCode())
+            || in(perimeter, "commune", x.code()))) {
       return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
     }
     if (x.densityLevel() == null) {

@@ -82,7 +82,7 @@ public final class NeedsQuery {
       SELECT c.code, c.name, c.departement_code, d.academie_code, c.region_code,
              dens.level, pop.population, coalesce(a.schools, 0), coalesce(a.known, 0),
              coalesce(a.weak, 0), coalesce(a.pupils, 0), coalesce(a.affected, 0), cov.f,
-             a.trend, a.ips, coalesce(a.simulated, false)
+             a.trend, a.ips, coalesce(a.simulated, false), c.epci_code
       FROM commune c
       LEFT JOIN departement d ON d.code = c.departement_code
       LEFT JOIN agg a ON a.commune_code = c.code
@@ -149,7 +149,8 @@ public final class NeedsQuery {
                   nan(rs, 13),
                   nan(rs, 14),
                   nan(rs, 15),
-                  rs.getBoolean(16)));
+                  rs.getBoolean(16),
+                  rs.getString(17)));
         }
       }
     }
@@ -179,7 +180,10 @@ public final class NeedsQuery {
     }
   }
 
-  /** Régions, académies and départements, each with its parent in the quota tree. */
+  /**
+   * Régions, académies and départements, each with its parent in the quota tree; EPCI too (for
+   * perimeters and the grouping of a list), outside the tree.
+   */
   private static Map<String, Territory> territories(Connection c) throws SQLException {
     var out = new LinkedHashMap<String, Territory>();
     try (var st = c.createStatement();
@@ -192,6 +196,7 @@ public final class NeedsQuery {
                   CASE WHEN d.academie_code IS NOT NULL THEN 'academie:' || d.academie_code
                        ELSE 'region:' || d.region_code END
                 FROM departement d
+                UNION ALL SELECT 'epci', code, name, NULL FROM epci
                 ORDER BY 1 DESC, 2
                 """)) {
       while (rs.next()) {

@@ -20,7 +20,89 @@ public record Selection(
     List<QuotaStatus> quotas,
     Sensitivity sensitivity,
     Method method,
-    Provenance provenance) {
+    Provenance provenance,
+    Optimisation optimisation,
+    List<EpciGroup> byEpci) {
+
+  /**
+   * The list grouped by EPCI (the level that often carries a school connection project), largest
+   * cost first; communes outside any EPCI are a group with a null code.
+   */
+  public record EpciGroup(
+      String code,
+      String name,
+      List<String> communes,
+      int schoolsWeak,
+      long pupilsAffected,
+      double estimatedCost) {}
+
+  /**
+   * How the list was optimised and what it costs.
+   *
+   * @param method the algorithm, in words
+   * @param objective {@code score} or {@code pupilsPerEuro}
+   * @param status {@code optimale} (proven) or {@code realisable} (time limit reached)
+   * @param value the list's objective (Σ scores in points, or pupils per euro); null for the greedy
+   * @param bound the best bound proven on it; null for the greedy
+   * @param gap {@code (bound - value) / bound}: 0 when proven optimal
+   * @param seconds the optimisation's wall time
+   * @param steps solver calls (Dinkelbach's steps for the ratio)
+   * @param timeLimit the solver's limit, seconds; null for the greedy
+   * @param budget the ceiling, euros; null: none
+   * @param cost the list's estimated cost, euros
+   * @param pupilsPerEuro pupils of weak schools reached per euro of the list; null when it costs 0
+   */
+  public record Optimisation(
+      String method,
+      String objective,
+      String status,
+      Double value,
+      Double bound,
+      Double gap,
+      double seconds,
+      int steps,
+      Double timeLimit,
+      Double budget,
+      int countMin,
+      int countMax,
+      Double cost,
+      Double pupilsPerEuro) {
+    public Optimisation(
+        String method,
+        String objective,
+        String status,
+        Double value,
+        Double bound,
+        Double gap,
+        double seconds,
+        int steps,
+        Double timeLimit,
+        Double budget,
+        int countMin,
+        int countMax) {
+      this(
+          method, objective, status, value, bound, gap, seconds, steps, timeLimit, budget, countMin,
+          countMax, null, null);
+    }
+
+    Optimisation withList(double cost, Double pupilsPerEuro) {
+      return new Optimisation(
+          method,
+          objective,
+          status,
+          value,
+          bound,
+          gap,
+          seconds,
+          steps,
+          timeLimit,
+          budget,
+          countMin,
+          countMax,
+          cost,
+          pupilsPerEuro);
+    }
+  }
 
   /** Counts: communes read, eligible, selected; exclusions by rule. */
   public record Summary(
@@ -78,7 +160,8 @@ public record Selection(
       List<Contribution> criteria,
       Double selectedShare,
       String connectionWay,
-      double estimatedCost) {}
+      double estimatedCost,
+      TerritoryRef epci) {}
 
   public record TerritoryRef(String code, String name) {}
 

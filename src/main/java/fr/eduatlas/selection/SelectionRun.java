@@ -72,6 +72,9 @@ public final class SelectionRun {
   private final boolean[] forced; // eligible index → retained by the criteria, whatever its score
   private final int[] selectedRuns; // eligible index → runs that selected it
   private final double meanOverlap;
+  private final boolean solver; // the list comes from BudgetSolver, not the greedy
+  private final long[] cents; // eligible index → estimated cost, cents
+  private Selection.Optimisation optimisation;
 
   private SelectionRun(NeedsQuery.Facts facts, Criteria criteria) {
     this.facts = facts;
@@ -186,8 +189,19 @@ public final class SelectionRun {
     for (int r = 0; r < m; r++) {
       rankOf[order[r]] = r + 1;
     }
+    cents = new long[m];
+    for (int e = 0; e < m; e++) {
+      cents[e] = Math.round(criteria.costs().estimate(communes.get(eligible[e])).total() * 100);
+    }
     blockedBy = new int[m];
-    taken = tree.run(order, blockedBy);
+    solver = criteria.budget().needsSolver(criteria.count());
+    if (solver) {
+      taken = solveBudget();
+    } else {
+      long start = System.nanoTime();
+      taken = tree.run(order, blockedBy);
+      optimisation = optimisation("glouton", BudgetSolver.OPTIMAL, null, null, start, 1);
+    }
     isTaken = new boolean[m];
     for (int e : taken) {
       isTaken[e] = true;
@@ -207,6 +221,166 @@ public final class SelectionRun {
     }
     selectedRuns = new int[m];
     meanOverlap = sensitivity();
+  }
+
+  // ---- the budget ---------------------------------------------------------------------------
+
+  /** Marks, in {@code blockedBy}, a commune the solver's list leaves out. */
+  private static final int SOLVER_OUT = -2;
+
+  private BudgetSolver.Problem problem(double[] sc, int[] hint, double seconds, Long budget) {
+    int m = eligible.length;
+    long[] value = new long[m];
+    long[] pupils = new long[m];
+    boolean[] barred = new boolean[m];
+    var objective = criteria.budget().objective();
+    long all = 0;
+    for (int e = 0; e < m; e++) {
+      pupils[e] = facts.communes().get(eligible[e]).pupilsAffected();
+      value[e] = objective == Criteria.Objective.PUPILS ? pupils[e] : Math.round(sc[e] * 1_000_000);
+      // Per euro, a commune with nothing to fund would only fill the list.
+      barred[e] = objective == Criteria.Objective.PUPILS_PER_EURO && cents[e] == 0;
+      all += cents[e];
+    }
+    int[] min = nodeMin.clone();
+    int[] max = nodeMax.clone();
+    return new BudgetSolver.Problem(
+        value,
+        pupils,
+        cents,
+        leaf,
+        nodeParent,
+        min,
+        max,
+        criteria.budget().countMin(),
+        criteria.count(),
+        forced,
+        barred,
+        budget == null ? all : budget,
+        criteria.budget().objective() == Criteria.Objective.PUPILS_PER_EURO,
+        seconds,
+        hint);
+  }
+
+  private Long budgetCents() {
+    Double a = criteria.budget().amount();
+    return a == null ? null : (long) Math.floor(a * 100 + 1e-6);
+  }
+
+  /** The list under the budget, best first; fills {@code blockedBy} and the optimisation report. */
+  private int[] solveBudget() {
+    var b = criteria.budget();
+    var r = BudgetSolver.solve(problem(score, null, b.timeLimit(), budgetCents()));
+    if (!r.found()) {
+      throw new UnsatisfiableException(noList(r));
+    }
+    boolean[] in = new boolean[eligible.length];
+    for (int e : r.taken()) {
+      in[e] = true;
+    }
+    int[] t = new int[r.taken().length];
+    int k = 0;
+    for (int e : order) {
+      if (in[e]) {
+        t[k++] = e;
+        blockedBy[e] = -1;
+      } else {
+        blockedBy[e] = SOLVER_OUT;
+      }
+    }
+    optimisation =
+        new Selection.Optimisation(
+            "CP-SAT (Google OR-Tools), programme en nombres entiers",
+            b.objective().id(),
+            r.status(),
+            finite(r.objective() / (b.objective() == Criteria.Objective.SCORE ? 1e6 : 1)),
+            finite(r.bound() / (b.objective() == Criteria.Objective.SCORE ? 1e6 : 1)),
+            finite(r.gap()),
+            r.seconds(),
+            r.steps(),
+            b.timeLimit(),
+            b.amount(),
+            b.countMin(),
+            criteria.count());
+    return t;
+  }
+
+  private Selection.Optimisation optimisation(
+      String how, String status, Double objective, Double bound, long start, int steps) {
+    var b = criteria.budget();
+    return new Selection.Optimisation(
+        how.equals("glouton")
+            ? "glouton exact (bases d'un matroïde : quotas emboîtés, nombre fixe, sans budget)"
+            : how,
+        b.objective().id(),
+        status,
+        objective,
+        bound,
+        0.0,
+        (System.nanoTime() - start) / 1e9,
+        steps,
+        null,
+        b.amount(),
+        b.countMin(),
+        criteria.count());
+  }
+
+  private static Double finite(double d) {
+    return Double.isFinite(d) ? d : null;
+  }
+
+  /** Why no list was returned: none exists (with the cheapest list's cost), or none in time. */
+  private String noList(BudgetSolver.Result r) {
+    var b = criteria.budget();
+    String counts =
+        b.countMin() == criteria.count()
+            ? criteria.count() + " communes"
+            : "de " + b.countMin() + " à " + criteria.count() + " communes";
+    if (!r.status().equals("infaisable")) {
+      return "aucune liste trouvée dans le temps imparti ("
+          + fmt(b.timeLimit())
+          + " s) : augmentez timeLimit ou relâchez les contraintes";
+    }
+    // The cheapest list that holds the count, the quotas and the retained communes.
+    int m = eligible.length;
+    long[] negCost = new long[m];
+    for (int e = 0; e < m; e++) {
+      negCost[e] = -cents[e];
+    }
+    var p = problem(score, null, b.timeLimit(), null);
+    var cheapest =
+        BudgetSolver.solve(
+            new BudgetSolver.Problem(
+                negCost,
+                p.pupils(),
+                p.cost(),
+                p.leaf(),
+                p.parent(),
+                p.min(),
+                p.max(),
+                p.countMin(),
+                p.countMax(),
+                p.forced(),
+                null,
+                p.budget(),
+                false,
+                b.timeLimit(),
+                null));
+    String more =
+        cheapest.status().equals(BudgetSolver.OPTIMAL)
+            ? " ; la liste la moins coûteuse qui les respecte coûte "
+                + euros(-cheapest.objective() / 100)
+            : "";
+    return "aucune liste de "
+        + counts
+        + " ne tient dans le budget de "
+        + euros(b.amount() == null ? 0 : b.amount())
+        + " en respectant les quotas et les communes retenues d'office"
+        + more;
+  }
+
+  public static String euros(double amount) {
+    return String.format(Locale.FRANCE, "%,.0f €", amount).replace('\u202f', ' ');
   }
 
   /**
@@ -295,7 +469,7 @@ public final class SelectionRun {
     int[] min = new int[nodes];
     int[] max = new int[nodes];
     Arrays.fill(max, QuotaTree.UNBOUNDED);
-    min[0] = criteria.count();
+    min[0] = criteria.budget().countMin();
     max[0] = criteria.count();
     var problems = new ArrayList<String>();
     // The territories with at least one eligible commune: a minimum asked of every territory
@@ -383,7 +557,7 @@ public final class SelectionRun {
               + m
               + (m > 1 ? " communes éligibles" : " commune éligible")
               + ", quotas maximaux compris), moins que les "
-              + criteria.count()
+              + criteria.budget().countMin()
               + " demandées";
     }
     return territoryLabel(v)
@@ -438,7 +612,7 @@ public final class SelectionRun {
                     for (int e = 0; e < m; e++) {
                       sc[e] = score(e, w);
                     }
-                    for (int e : t.run(order(sc, keys), null)) {
+                    for (int e : solver ? perturbedSolve(sc) : t.run(order(sc, keys), null)) {
                       cnt[e]++;
                       if (isTaken[e]) {
                         overlaps[ch]++;
@@ -453,7 +627,18 @@ public final class SelectionRun {
         selectedRuns[e] += cnt[e];
       }
     }
-    return (double) Arrays.stream(overlaps).sum() / ((double) runs * criteria.count());
+    return (double) Arrays.stream(overlaps).sum() / ((double) runs * Math.max(1, taken.length));
+  }
+
+  /**
+   * A perturbed run under the budget: the solver from the baseline list, with a share of the time
+   * limit; the best list found if the time runs out (perturbed runs report no gap).
+   */
+  private int[] perturbedSolve(double[] sc) {
+    double seconds =
+        Math.max(0.2, criteria.budget().timeLimit() / Math.max(1, criteria.sensitivity().runs()));
+    var r = BudgetSolver.solve(problem(sc, taken, seconds, budgetCents()));
+    return r.found() ? r.taken() : taken;
   }
 
   /** Run {@code r}'s weights: each multiplied by 1 ± perturbation (uniform), then rescaled. */
@@ -554,11 +739,15 @@ public final class SelectionRun {
         parts,
         share,
         criteria.costs().estimate(x).way(),
-        criteria.costs().estimate(x).total());
+        criteria.costs().estimate(x).total(),
+        ref("epci", x.epciCode()));
   }
 
   private String reason(int e) {
     int b = blockedBy[e];
+    if (b == SOLVER_OUT) {
+      return solverReason(e);
+    }
     if (b == Integer.MIN_VALUE) {
       double last = score[taken[taken.length - 1]];
       if (Math.round(score[e] * SCORE_SCALE) == Math.round(last * SCORE_SCALE)) {
@@ -579,6 +768,53 @@ public final class SelectionRun {
     }
     return territoryLabel(b)
         + " : les places restantes étaient réservées aux quotas minimaux d'autres territoires";
+  }
+
+  /** Why the solver's list leaves an eligible commune out. */
+  private String solverReason(int e) {
+    // A territory of its whose maximum the list reaches.
+    int[] sel = new int[nodeKey.size()];
+    for (int t : taken) {
+      for (int v = leaf[t]; v >= 0; v = nodeParent[v]) {
+        sel[v]++;
+      }
+    }
+    for (int v = leaf[e]; v > 0; v = nodeParent[v]) {
+      if (nodeMax[v] < QuotaTree.UNBOUNDED && sel[v] >= nodeMax[v]) {
+        return territoryLabel(v) + " : quota maximal de " + nodeMax[v] + " atteint";
+      }
+    }
+    var x = facts.communes().get(eligible[e]);
+    var b = criteria.budget();
+    if (b.objective() == Criteria.Objective.PUPILS_PER_EURO && cents[e] == 0) {
+      return "aucun établissement à raccorder : l'objectif par euro ne retient que les communes"
+          + " qui en ont";
+    }
+    if (b.objective() != Criteria.Objective.SCORE) {
+      return String.format(
+          Locale.FRANCE,
+          "la liste qui atteint le plus d'élèves %sne la retient pas (%d élève(s) concerné(s)"
+              + " pour un coût estimé de %s)",
+          b.objective() == Criteria.Objective.PUPILS ? "dans le budget " : "par euro ",
+          x.pupilsAffected(),
+          euros(cents[e] / 100.0));
+    }
+    double last = score[taken[taken.length - 1]];
+    if (score[e] > last && b.amount() != null) {
+      return String.format(
+          Locale.FRANCE,
+          "score de %.2f, au-dessus de la dernière commune retenue (%.2f), mais son coût estimé"
+              + " (%s) ne tient pas dans le budget de %s avec une meilleure somme des scores",
+          score[e],
+          last,
+          euros(cents[e] / 100.0),
+          euros(b.amount()));
+    }
+    return String.format(
+        Locale.FRANCE,
+        "score de %.2f, sous celui de la dernière commune retenue (%.2f)",
+        score[e],
+        last);
   }
 
   private TerritoryRef ref(String level, String code) {
@@ -652,7 +888,46 @@ public final class SelectionRun {
         quotaStatuses(),
         sensitivityResult(),
         method(),
-        provenance());
+        provenance(),
+        optimisationResult(),
+        byEpci(selected));
+  }
+
+  /** The list grouped by EPCI, the costliest group first, then by code. */
+  private static List<Selection.EpciGroup> byEpci(List<Explained> selected) {
+    var groups = new LinkedHashMap<String, List<Explained>>();
+    for (Explained x : selected) {
+      groups
+          .computeIfAbsent(x.epci() == null ? "" : x.epci().code(), k -> new ArrayList<>())
+          .add(x);
+    }
+    var out = new ArrayList<Selection.EpciGroup>();
+    groups.forEach(
+        (code, l) ->
+            out.add(
+                new Selection.EpciGroup(
+                    code.isEmpty() ? null : code,
+                    code.isEmpty() ? "hors EPCI" : l.get(0).epci().name(),
+                    l.stream().map(Explained::code).toList(),
+                    l.stream().mapToInt(Explained::schoolsWeak).sum(),
+                    l.stream().mapToLong(Explained::pupilsAffected).sum(),
+                    l.stream().mapToDouble(Explained::estimatedCost).sum())));
+    out.sort(
+        java.util.Comparator.comparingDouble(Selection.EpciGroup::estimatedCost)
+            .reversed()
+            .thenComparing(g -> g.code() == null ? "~" : g.code()));
+    return out;
+  }
+
+  /** The optimisation report with the list's cost and, where it has any, its pupils per euro. */
+  private Selection.Optimisation optimisationResult() {
+    long c = 0;
+    long p = 0;
+    for (int e : taken) {
+      c += cents[e];
+      p += facts.communes().get(eligible[e]).pupilsAffected();
+    }
+    return optimisation.withList(c / 100.0, c == 0 ? null : p / (c / 100.0));
   }
 
   private List<Selection.QuotaStatus> quotaStatuses() {
@@ -718,14 +993,40 @@ public final class SelectionRun {
   }
 
   private Selection.Method method() {
+    var b = criteria.budget();
+    String optimisationText =
+        !solver
+            ? null
+            : "exacte sous budget : parmi toutes les listes de "
+                + (b.countMin() == criteria.count()
+                    ? criteria.count()
+                    : b.countMin() + " à " + criteria.count())
+                + " communes éligibles qui respectent les quotas, les communes retenues d'office"
+                + (b.amount() == null ? "" : " et le budget de " + euros(b.amount()))
+                + ", celle "
+                + switch (b.objective()) {
+                  case SCORE -> "dont la somme des scores est maximale";
+                  case PUPILS -> "qui atteint le plus d'élèves des établissements à débit faible";
+                  case PUPILS_PER_EURO ->
+                      "qui atteint le plus d'élèves des établissements à débit faible par euro,"
+                          + " parmi les communes qui ont un établissement à raccorder (méthode de"
+                          + " Dinkelbach)";
+                }
+                + ". Avec un budget, les listes admissibles ne forment plus un matroïde : le"
+                + " problème est un programme en nombres entiers, résolu par CP-SAT (Google"
+                + " OR-Tools) dans une limite de "
+                + fmt(b.timeLimit())
+                + " s ; le statut dit si l'optimum est prouvé, sinon l'écart à la meilleure borne.";
     return new Selection.Method(
-        "exacte : parmi toutes les listes de "
-            + criteria.count()
-            + " communes éligibles qui respectent les quotas, celle dont la somme des scores est"
-            + " maximale. Les quotas portent sur des territoires emboîtés (régions, académies,"
-            + " départements) : les listes admissibles forment alors les bases d'un matroïde, et"
-            + " l'algorithme glouton qui prend les communes par score décroissant en gardant"
-            + " chacune tant que les quotas restent satisfiables est optimal.",
+        optimisationText != null
+            ? optimisationText
+            : "exacte : parmi toutes les listes de "
+                + criteria.count()
+                + " communes éligibles qui respectent les quotas, celle dont la somme des scores est"
+                + " maximale. Les quotas portent sur des territoires emboîtés (régions, académies,"
+                + " départements) : les listes admissibles forment alors les bases d'un matroïde, et"
+                + " l'algorithme glouton qui prend les communes par score décroissant en gardant"
+                + " chacune tant que les quotas restent satisfiables est optimal.",
         "à score égal (à 10⁻⁹ point près), la commune qui compte le plus d'élèves concernés, puis"
             + " le plus petit code INSEE",
         criteria.normalisation() == Criteria.Normalisation.RANK

@@ -29,6 +29,20 @@ public final class SelectionBench {
           + " \"max\": 2}], \"sensitivity\": {\"runs\": 1000}}";
   static final String DEFAULTS = "{}";
 
+  /** The national shortlist under a budget, alone (no sensitivity runs): the solver's time. */
+  static final String ALL_RURAL_BUDGET =
+      "{\"eligibility\": {\"maxPopulation\": null}, \"count\": 50, \"countMin\": 30,"
+          + " \"budget\": 600000, \"quotas\": [{\"level\": \"departement\", \"code\": \"*\","
+          + " \"max\": 2}], \"sensitivity\": {\"runs\": 0}}";
+
+  /** The same, maximising pupils reached per euro. */
+  static final String ALL_RURAL_RATIO =
+      ALL_RURAL_BUDGET.replace("\"countMin\"", "\"objective\": \"pupilsPerEuro\", \"countMin\"");
+
+  /** The same budget with its 100 perturbed solves. */
+  static final String ALL_RURAL_BUDGET_SENSITIVITY =
+      ALL_RURAL_BUDGET.replace("\"runs\": 0", "\"runs\": 100");
+
   public static void main(String[] args) throws Exception {
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     var p = new Properties();
@@ -36,8 +50,16 @@ public final class SelectionBench {
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + args[0], p)) {
       String version = WarehouseStats.meta(c).get("data_version");
       System.out.println(
-          "case\tpass\teligible\tselected\tread_ms\tcompute_ms\ttotal_ms\tmean_overlap");
-      for (String[] k : new String[][] {{"all-rural", ALL_RURAL}, {"defaults", DEFAULTS}}) {
+          "case\tpass\teligible\tselected\tread_ms\tcompute_ms\ttotal_ms\tmean_overlap"
+              + "\tstatus\tgap\tsolver_s\tcost_eur");
+      for (String[] k :
+          new String[][] {
+            {"all-rural", ALL_RURAL},
+            {"defaults", DEFAULTS},
+            {"all-rural-budget", ALL_RURAL_BUDGET},
+            {"all-rural-per-euro", ALL_RURAL_RATIO},
+            {"all-rural-budget-100-runs", ALL_RURAL_BUDGET_SENSITIVITY}
+          }) {
         var crit = CriteriaSchema.parse(new ObjectMapper().readTree(k[1]));
         double[] read = new double[repeats + 1];
         double[] compute = new double[repeats + 1];
@@ -52,7 +74,7 @@ public final class SelectionBench {
           if (r == 0 || r == repeats) {
             System.out.printf(
                 Locale.ROOT,
-                "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%.3f%n",
+                "%s\t%s\t%d\t%d\t%.0f\t%.0f\t%.0f\t%s\t%s\t%s\t%.3f\t%.0f%n",
                 k[0],
                 r == 0 ? "cold" : "last",
                 s.summary().eligible(),
@@ -60,7 +82,13 @@ public final class SelectionBench {
                 read[r],
                 compute[r],
                 read[r] + compute[r],
-                s.sensitivity().meanOverlap());
+                s.sensitivity().meanOverlap() == null
+                    ? "-"
+                    : String.format(Locale.ROOT, "%.3f", s.sensitivity().meanOverlap()),
+                s.optimisation().status(),
+                s.optimisation().gap(),
+                s.optimisation().seconds(),
+                s.optimisation().cost());
           }
         }
         double[] rw = Arrays.copyOfRange(read, 1, repeats + 1);

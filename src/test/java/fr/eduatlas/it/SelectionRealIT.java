@@ -175,6 +175,103 @@ class SelectionRealIT {
     assertThat(missing.output()).contains("absent.json : fichier introuvable");
   }
 
+  @Test
+  void aNationalBudgetIsSolvedToOptimalityAndBinds() throws Exception {
+    String budgeted =
+        "{\"count\": 50, \"countMin\": 30, \"budget\": 600000, \"eligibility\":"
+            + " {\"maxPopulation\": null}, \"quotas\": [{\"level\": \"departement\","
+            + " \"code\": \"*\", \"max\": 2}], \"sensitivity\": {\"runs\": 10}}";
+    Selection free;
+    Selection s;
+    try (var q = WarehouseQuery.open(warehouse)) {
+      String version = q.string("SELECT value FROM ingest_meta WHERE key = 'data_version'");
+      var crit = CriteriaSchema.parse(new ObjectMapper().readTree(budgeted));
+      s = SelectionRun.compute(NeedsQuery.load(q.connection(), crit, version), crit).result();
+      var unbounded =
+          CriteriaSchema.parse(
+              new ObjectMapper()
+                  .readTree(
+                      budgeted
+                          .replace("\"countMin\": 30, \"budget\": 600000, ", "")
+                          .replace("\"runs\": 10", "\"runs\": 0")));
+      free =
+          SelectionRun.compute(NeedsQuery.load(q.connection(), unbounded, version), unbounded)
+              .result();
+    }
+    assertThat(s.optimisation().status()).isEqualTo("optimale");
+    assertThat(s.optimisation().gap()).isZero();
+    assertThat(s.summary().estimatedCost()).isLessThanOrEqualTo(600000.0);
+    assertThat(s.selected()).hasSizeBetween(30, 50);
+    // The budget binds: the list without it costs more, and scores at least as much.
+    assertThat(free.summary().estimatedCost()).isGreaterThan(600000.0);
+    double total = s.selected().stream().mapToDouble(Selection.Explained::score).sum();
+    double freeTotal = free.selected().stream().mapToDouble(Selection.Explained::score).sum();
+    assertThat(total).isLessThanOrEqualTo(freeTotal + 1e-6);
+    assertThat(s.optimisation().value()).isCloseTo(total, within(1e-3));
+    Map<String, Integer> perDep = new HashMap<>();
+    for (var e : s.selected()) {
+      perDep.merge(e.departement().code(), 1, Integer::sum);
+      // Each commune's cost: its weak schools times a connection and a digital space.
+      double perSchool = (e.connectionWay().equals("fibre") ? 3000 : 2500) + 8000;
+      assertThat(e.estimatedCost()).as(e.code()).isEqualTo(perSchool * e.schoolsWeak());
+    }
+    assertThat(perDep.values()).allMatch(n -> n <= 2);
+    // Grouped by EPCI, the groups hold the list.
+    assertThat(s.byEpci().stream().mapToInt(g -> g.communes().size()).sum())
+        .isEqualTo(s.selected().size());
+    // The select command with --budget gives the same list and says it is optimal.
+    Path criteria = tmp.resolve("budget.json");
+    Files.writeString(criteria, budgeted.replace("\"budget\": 600000, ", ""));
+    Path out = tmp.resolve("budget-selection.json");
+    var r =
+        JarProcess.run(
+            tmp,
+            "select",
+            "--warehouse",
+            warehouse.toString(),
+            "--criteria",
+            criteria.toString(),
+            "--budget",
+            "600000",
+            "--out",
+            out.toString());
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("liste optimale").contains("budget de 600 000 €");
+    assertThat(new ObjectMapper().readTree(out.toFile()).get("id").asText()).isEqualTo(s.id());
+  }
+
+  @Test
+  void anEpciPerimeterKeepsItsCommunesOnly() throws Exception {
+    String epci =
+        selection.selected().stream().filter(e -> e.epci() != null).findFirst().get().epci().code();
+    try (var q = WarehouseQuery.open(warehouse)) {
+      String version = q.string("SELECT value FROM ingest_meta WHERE key = 'data_version'");
+      var crit =
+          CriteriaSchema.parse(
+              new ObjectMapper()
+                  .readTree(
+                      "{\"count\": 1, \"eligibility\": {\"perimeter\": [\"epci:"
+                          + epci
+                          + "\"]}, \"sensitivity\": {\"runs\": 0}}"));
+      var s = SelectionRun.compute(NeedsQuery.load(q.connection(), crit, version), crit).result();
+      var members = new HashSet<String>();
+      try (var st =
+          q.connection().prepareStatement("SELECT code FROM commune WHERE epci_code = ?")) {
+        st.setString(1, epci);
+        try (var rs = st.executeQuery()) {
+          while (rs.next()) {
+            members.add(rs.getString(1));
+          }
+        }
+      }
+      assertThat(members).isNotEmpty();
+      assertThat(s.summary().communes() - s.summary().excludedByRule().get("perimetre"))
+          .isLessThanOrEqualTo(members.size());
+      assertThat(s.selected()).allMatch(e -> members.contains(e.code()));
+      assertThat(s.byEpci()).singleElement().extracting(Selection.EpciGroup::code).isEqualTo(epci);
+    }
+  }
+
   /** {@code select} on the real warehouse. */
   private static JarProcess.Result select(Path criteria, Path out) throws Exception {
     return JarProcess.run(

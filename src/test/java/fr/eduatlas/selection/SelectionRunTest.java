@@ -318,6 +318,200 @@ class SelectionRunTest {
         .hasMessageContaining("retenue d'office");
   }
 
+  /**
+   * Pupils affected alone, min-max: 01002 100, 02001 75, 01001 62.5, 69001 50, 01003 0 points. With
+   * fibre from 15 % of premises at 20,000 €, THD radio 1,000 € and no digital space, the costs are
+   * 01001 1,000 € (10 % fibre), 01002 1,000 € (0 %), 69001 20,000 € (50 %), 02001 20,000 € (20 %),
+   * 01003 nothing (no weak school).
+   */
+  static final String BUDGET_BASE =
+      "\"normalisation\": \"minmax\", \"weights\": {\"pupilsAffected\": 1}, \"nearMisses\": 5,"
+          + " \"costs\": {\"fibreThreshold\": 15, \"fibre\": 20000, \"thdRadio\": 1000,"
+          + " \"digitalSpace\": 0}";
+
+  @Test
+  void aBudgetTakesTheBestListItCanPay() throws Exception {
+    // Unbounded, the best three are 01002 + 02001 + 01001 (237.5 points, 22,000 €). Within
+    // 21,000 €: 01002 + 02001 + 01003 (175 points, 21,000 €) beats 01002 + 01001 + 01003
+    // (162.5 points, 2,000 €); every other list of three costs more.
+    var free = run("{\"count\": 3, " + BUDGET_BASE + "}");
+    assertThat(codes(free.selected())).containsExactly("01002", "02001", "01001");
+    assertThat(free.optimisation().method()).startsWith("glouton");
+    assertThat(free.optimisation().cost()).isEqualTo(22000.0);
+    var s = run("{\"count\": 3, \"budget\": 21000, " + BUDGET_BASE + "}");
+    assertThat(codes(s.selected())).containsExactly("01002", "02001", "01003");
+    assertThat(s.summary().estimatedCost()).isEqualTo(21000.0);
+    var o = s.optimisation();
+    assertThat(o.status()).isEqualTo("optimale");
+    assertThat(o.value()).isCloseTo(175.0, within(1e-6));
+    assertThat(o.gap()).isZero();
+    assertThat(o.budget()).isEqualTo(21000.0);
+    assertThat(o.cost()).isEqualTo(21000.0);
+    assertThat(s.method().optimisation()).contains("CP-SAT").contains("21 000 €");
+    // 01001 scores above 01003 but does not fit: the explanation says so.
+    var miss = s.nearMisses().stream().filter(e -> e.code().equals("01001")).findFirst().get();
+    assertThat(miss.reason())
+        .isEqualTo(
+            "score de 62,50, au-dessus de la dernière commune retenue (0,00), mais son coût"
+                + " estimé (1 000 €) ne tient pas dans le budget de 21 000 € avec une meilleure"
+                + " somme des scores");
+    // Near misses keep the score order.
+    assertThat(codes(s.nearMisses())).containsExactly("01001", "69001");
+  }
+
+  @Test
+  void fewerCommunesWhenTheBudgetCannotPayForMore() throws Exception {
+    // Without 01003, no three communes fit in 21,000 € (the cheapest three cost 22,000 €): a
+    // fixed count is impossible and says what the cheapest list costs; from two up, 01002 + 02001.
+    String out = ", \"forceOut\": [{\"code\": \"01003\", \"reason\": \"financée\"}]";
+    assertThatThrownBy(() -> run("{\"count\": 3, \"budget\": 21000, " + BUDGET_BASE + out + "}"))
+        .isInstanceOf(UnsatisfiableException.class)
+        .hasMessage(
+            "aucune liste de 3 communes ne tient dans le budget de 21 000 € en respectant les"
+                + " quotas et les communes retenues d'office ; la liste la moins coûteuse qui les"
+                + " respecte coûte 22 000 €");
+    var s = run("{\"count\": 3, \"countMin\": 2, \"budget\": 21000, " + BUDGET_BASE + out + "}");
+    assertThat(codes(s.selected())).containsExactly("01002", "02001");
+    assertThat(s.optimisation().countMin()).isEqualTo(2);
+    // A retained commune is paid for first (and listed first): with 69001 in, 01002 and 01001.
+    var forced =
+        run(
+            "{\"count\": 3, \"budget\": 22000, "
+                + BUDGET_BASE
+                + ", \"forceIn\": [{\"code\": \"69001\", \"reason\": \"jury\"}]}");
+    assertThat(codes(forced.selected())).containsExactly("69001", "01002", "01001");
+    // countMin above count, and too many runs for the solver, are invalid criteria.
+    assertThatThrownBy(() -> criteria("{\"count\": 3, \"countMin\": 4}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("countMin");
+    assertThatThrownBy(() -> criteria("{\"budget\": 1000, \"sensitivity\": {\"runs\": 1000}}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("sensitivity.runs");
+    assertThat(criteria("{\"budget\": 1000}").sensitivity().runs())
+        .isEqualTo(Criteria.Budget.SOLVER_RUNS);
+  }
+
+  @Test
+  void pupilsPerEuroPrefersCheapReachAndPupilsFillTheEnvelope() throws Exception {
+    // Per euro, among communes with a school to connect (01003 has none): 01002 (80 pupils for
+    // 1,000 €) and 01001 (50 for 1,000 €) reach 130 / 2,000 € = 0.065 pupil per euro; any pair
+    // with 69001 or 02001 (20,000 € each) does worse.
+    var s =
+        run(
+            "{\"count\": 2, \"objective\": \"pupilsPerEuro\", \"sensitivity\": {\"runs\": 20}, "
+                + BUDGET_BASE
+                + "}");
+    assertThat(codes(s.selected())).containsExactly("01002", "01001");
+    assertThat(s.optimisation().pupilsPerEuro()).isCloseTo(0.065, within(1e-12));
+    assertThat(s.optimisation().value()).isCloseTo(0.065, within(1e-12));
+    assertThat(s.optimisation().status()).isEqualTo("optimale");
+    assertThat(s.sensitivity().runs()).isEqualTo(20);
+    assertThat(codes(s.nearMisses())).containsExactly("02001", "69001", "01003");
+    assertThat(s.nearMisses().get(0).reason())
+        .isEqualTo(
+            "la liste qui atteint le plus d'élèves par euro ne la retient pas (60 élève(s)"
+                + " concerné(s) pour un coût estimé de 20 000 €)");
+    assertThat(s.nearMisses().get(2).reason()).startsWith("aucun établissement à raccorder");
+    // The most pupils: 01002 + 02001 (140) within 21,000 €; within 20,500 €, 01002 + 01001 (130).
+    var p =
+        run("{\"count\": 2, \"objective\": \"pupils\", \"budget\": 21000, " + BUDGET_BASE + "}");
+    assertThat(codes(p.selected())).containsExactly("01002", "02001");
+    assertThat(p.optimisation().value()).isEqualTo(140.0);
+    var q =
+        run("{\"count\": 2, \"objective\": \"pupils\", \"budget\": 20500, " + BUDGET_BASE + "}");
+    assertThat(codes(q.selected())).containsExactly("01002", "01001");
+  }
+
+  /** The fixture with 01001 and 01002 in one EPCI, 02001 in another, the rest in none. */
+  static NeedsQuery.Facts factsWithEpci() {
+    var f = facts();
+    var epci = Map.of("01001", "200000001", "01002", "200000001", "02001", "200000002");
+    var communes = new ArrayList<CommuneNeeds>();
+    for (var x : f.communes()) {
+      communes.add(
+          new CommuneNeeds(
+              x.code(),
+              x.name(),
+              x.departementCode(),
+              x.academieCode(),
+              x.regionCode(),
+              x.densityLevel(),
+              x.population(),
+              x.schools(),
+              x.schoolsKnown(),
+              x.schoolsWeak(),
+              x.pupils(),
+              x.pupilsAffected(),
+              x.fibreCoverage(),
+              x.trend(),
+              x.ips(),
+              x.simulated(),
+              epci.get(x.code())));
+    }
+    var t = new LinkedHashMap<>(f.territories());
+    t.put("epci:200000001", new NeedsQuery.Territory("epci", "200000001", "CC de l'Ain", null));
+    t.put("epci:200000002", new NeedsQuery.Territory("epci", "200000002", "CC de l'Aisne", null));
+    return new NeedsQuery.Facts(
+        f.year(),
+        f.years(),
+        f.densityYear(),
+        f.populationYear(),
+        f.coverageYear(),
+        f.dataVersion(),
+        communes,
+        t);
+  }
+
+  @Test
+  void perimetersOfEpciAndCommunesAndTheListByEpci() throws Exception {
+    var f = factsWithEpci();
+    var epci =
+        SelectionRun.compute(
+                f,
+                criteria("{\"count\": 2, \"eligibility\": {\"perimeter\": [\"epci:200000001\"]}}"))
+            .result();
+    assertThat(codes(epci.selected())).containsExactlyInAnyOrder("01001", "01002");
+    assertThat(epci.summary().excludedByRule().get("perimetre")).isEqualTo(8);
+    assertThat(epci.selected().get(0).epci().name()).isEqualTo("CC de l'Ain");
+    var communes =
+        SelectionRun.compute(
+                f,
+                criteria(
+                    "{\"count\": 2, \"eligibility\": {\"perimeter\": [\"commune:69001\","
+                        + " \"epci:200000002\"]}}"))
+            .result();
+    assertThat(codes(communes.selected())).containsExactlyInAnyOrder("69001", "02001");
+    assertThatThrownBy(
+            () ->
+                SelectionRun.compute(
+                    f, criteria("{\"eligibility\": {\"perimeter\": [\"epci:999999999\"]}}")))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("epci:999999999");
+    assertThatThrownBy(
+            () ->
+                SelectionRun.compute(
+                    f, criteria("{\"eligibility\": {\"perimeter\": [\"commune:01999\"]}}")))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("commune inconnue");
+    assertThatThrownBy(() -> criteria("{\"eligibility\": {\"perimeter\": [\"epci:12\"]}}"))
+        .isInstanceOf(InvalidCriteriaException.class);
+    // The five eligible communes grouped: the Ain EPCI (2 communes, 21,000 € with the defaults'
+    // THD radio + digital space per weak school), then at 10,500 € each the Aisne one and the
+    // communes in none (a group without EPCI comes last among equals).
+    var all = SelectionRun.compute(f, criteria("{\"count\": 5}")).result();
+    assertThat(all.byEpci())
+        .extracting(Selection.EpciGroup::code, Selection.EpciGroup::communes)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("200000001", List.of("01002", "01001")),
+            org.assertj.core.groups.Tuple.tuple("200000002", List.of("02001")),
+            org.assertj.core.groups.Tuple.tuple(null, List.of("69001", "01003")));
+    var ain = all.byEpci().get(0);
+    assertThat(ain.estimatedCost()).isEqualTo(2 * 10500.0);
+    assertThat(ain.pupilsAffected()).isEqualTo(130);
+    assertThat(all.byEpci().stream().mapToDouble(Selection.EpciGroup::estimatedCost).sum())
+        .isEqualTo(all.summary().estimatedCost());
+  }
+
   @Test
   void eachCommuneCostsItsWeakSchoolsConnectionAndDigitalSpace() throws Exception {
     // Defaults: fibre 3,000 € where at least 80 % of premises are FttH-connectable, else THD radio
