@@ -154,7 +154,9 @@ public final class ApiServer implements AutoCloseable {
     readRoutes(app, reads, observatory, tiles, selections);
     app.get("/api/v1/stats", ctx -> stats(ctx, warehouse));
     if (hubs != null) {
-      HubRoutes.pending(hubs::join, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT).register(app);
+      HubRoutes.pending(hubs::join, fr.eduatlas.hub.UploadFiles.Limits.DEFAULT)
+          .withSelections(selections)
+          .register(app);
       new ContributorRoutes(hubs::join, reads, options, web.page("contribuer.html")).register(app);
     } else {
       // Without hubs, no territory has a directory (the map still asks).

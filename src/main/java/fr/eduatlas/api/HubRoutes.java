@@ -32,16 +32,19 @@ final class HubRoutes {
   static final String BASE = "/api/v1/hubs";
   static final String FEED = BASE + "/{hub}/tests-debit";
   static final String PUBLIC_DIRECTORY = "/api/v1/territories/{level}/{code}/annuaire";
-  private static final ObjectMapper JSON =
+  static final ObjectMapper JSON =
       new ObjectMapper()
           .registerModule(
-              new SimpleModule().addSerializer(Instant.class, ToStringSerializer.instance));
+              new SimpleModule()
+                  .addSerializer(Instant.class, ToStringSerializer.instance)
+                  .addSerializer(java.time.LocalDate.class, ToStringSerializer.instance));
 
   /** The routes and their query parameters, as the OpenAPI document declares them. */
   static final Map<String, Set<String>> DECLARED = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final java.util.function.Supplier<HubService> services;
   private final UploadFiles.Limits limits;
+  private fr.eduatlas.selection.SelectionService selections;
   private final AuthThrottle throttle = new AuthThrottle(10, 300_000);
 
   HubRoutes(HubService service, UploadFiles.Limits limits) {
@@ -58,6 +61,12 @@ final class HubRoutes {
   static HubRoutes pending(
       java.util.function.Supplier<HubService> services, UploadFiles.Limits limits) {
     return new HubRoutes(services, limits);
+  }
+
+  /** The stored selections a campaign freezes its shortlist from. */
+  HubRoutes withSelections(fr.eduatlas.selection.SelectionService selections) {
+    this.selections = selections;
+    return this;
   }
 
   private HubService service() {
@@ -97,6 +106,23 @@ final class HubRoutes {
     route(app, "get", "/api/v1/rebuilds", Set.of(), this::rebuilds);
     route(app, "get", "/api/v1/rebuilds/{id}", Set.of(), this::rebuild);
     route(app, "get", "/api/v1/audit", Set.of("limit"), this::auditAll);
+    new CampaignRoutes(this, services, selections).register(app);
+  }
+
+  /** A public handler (no token), its query parameters declared like the others'. */
+  @FunctionalInterface
+  interface Open {
+    void handle(Context ctx) throws Exception;
+  }
+
+  void publicRoute(RoutesConfig app, String path, Set<String> params, Open h) {
+    DECLARED.put("GET " + path, params);
+    app.get(
+        path,
+        ctx -> {
+          Params.checkDeclared(ctx, params);
+          h.handle(ctx);
+        });
   }
 
   /** An authenticated handler. */
@@ -105,7 +131,7 @@ final class HubRoutes {
     void handle(Context ctx, Principal p, String address) throws Exception;
   }
 
-  private void route(RoutesConfig app, String method, String path, Set<String> params, Authed h) {
+  void route(RoutesConfig app, String method, String path, Set<String> params, Authed h) {
     DECLARED.put(method.toUpperCase(java.util.Locale.ROOT) + " " + path, params);
     Handler handler =
         ctx -> {

@@ -310,6 +310,9 @@ final class OpenApi {
       List<Param> params) {}
 
   private static final Param HUB = Param.path("hub", "identifiant du pôle");
+  private static final Param CAMPAGNE = Param.path("campagne", "identifiant de la campagne");
+  private static final Param CANDIDATURE =
+      Param.path("candidature", "identifiant de la candidature");
   private static final Param JEU =
       Param.path("jeu", "jeu de données : connectivite, equipement, usages ou tests_debit");
 
@@ -485,7 +488,90 @@ final class OpenApi {
               "Journal de tous les pôles (administrateurs)",
               "application/json",
               null,
-              List.of(Param.query("limit", "integer", "entrées, 200 par défaut"))));
+              List.of(Param.query("limit", "integer", "entrées, 200 par défaut"))),
+          new HubOp(
+              "get",
+              "/api/v1/campaigns",
+              "Campagnes d'appel à manifestation d'intérêt : état, liste, lauréats (public)",
+              "application/json",
+              null,
+              List.of()),
+          new HubOp(
+              "post",
+              "/api/v1/campaigns",
+              "Ouvre une campagne sur une sélection enregistrée, dont la liste est figée avec sa"
+                  + " version des données (valideur du pôle porteur)",
+              "application/json",
+              "application/json : { hub, name, selection, opensOn, closesOn, budget? }",
+              List.of()),
+          new HubOp(
+              "get",
+              "/api/v1/campaigns/{campagne}",
+              "Une campagne : liste figée, état, lauréats, suivi des travaux et débit mesuré avant"
+                  + " et après le raccordement (public)",
+              "application/json",
+              null,
+              List.of(CAMPAGNE)),
+          new HubOp(
+              "post",
+              "/api/v1/campaigns/{campagne}/cloture",
+              "Clôt les candidatures (valideur du pôle porteur)",
+              "application/json",
+              null,
+              List.of(CAMPAGNE)),
+          new HubOp(
+              "post",
+              "/api/v1/campaigns/{campagne}/candidatures",
+              "Candidature d'une commune de la liste, par son pôle (ou celui de son EPCI), pour ses"
+                  + " établissements : connexion actuelle préremplie ; pièce jointe de 2 Mio au"
+                  + " plus",
+              "application/json",
+              "application/json : { hub, commune, schools: [UAI…], project, cost, cofunding,"
+                  + " attachment?: { name, type, content (base64) } } ; 3 Mio au plus",
+              List.of(CAMPAGNE)),
+          new HubOp(
+              "get",
+              "/api/v1/campaigns/{campagne}/candidatures",
+              "Candidatures : toutes pour le jury (membres du pôle porteur), avec rang, score et"
+                  + " coût estimé de la liste ; celles de ses pôles pour un candidat",
+              "application/json",
+              null,
+              List.of(CAMPAGNE)),
+          new HubOp(
+              "get",
+              "/api/v1/campaigns/{campagne}/candidatures/{candidature}/piece",
+              "Pièce jointe d'une candidature (jury et pôle candidat)",
+              "application/octet-stream",
+              null,
+              List.of(CAMPAGNE, CANDIDATURE)),
+          new HubOp(
+              "post",
+              "/api/v1/campaigns/{campagne}/candidatures/{candidature}/decision",
+              "Décision du jury après la clôture : laureate ou refusee, avec un commentaire ; les"
+                  + " aides des lauréates restent dans le budget (valideur du pôle porteur)",
+              "application/json",
+              "application/json : { decision, comment? }",
+              List.of(CAMPAGNE, CANDIDATURE)),
+          new HubOp(
+              "get",
+              "/api/v1/campaigns/{campagne}/dossier",
+              "Dossier de décision : candidatures, scores, coûts, décisions, méthode et version des"
+                  + " données (jury)",
+              "text/html",
+              null,
+              List.of(CAMPAGNE, Param.query("format", "string", "html (par défaut), csv ou ods"))),
+          new HubOp(
+              "post",
+              "/api/v1/campaigns/{campagne}/travaux",
+              "Suivi des travaux d'un établissement lauréat : prevu, en-cours ou raccorde, daté"
+                  + " (pôle candidat ou valideur du pôle porteur)",
+              "application/json",
+              "application/json : { uai, status, date }",
+              List.of(CAMPAGNE)));
+
+  /** The hub routes anyone may read, without a token. */
+  static final java.util.Set<String> OPEN =
+      java.util.Set.of("GET /api/v1/campaigns", "GET /api/v1/campaigns/{campagne}");
 
   private static Param f() {
     return Param.query(
@@ -566,8 +652,11 @@ final class OpenApi {
       ObjectNode o = paths.withObjectProperty(op.path()).putObject(op.method());
       o.put("summary", op.summary());
       o.put("operationId", op.method() + op.path().replaceAll("[^a-zA-Z]+", "_"));
-      o.putArray("tags").add("pôles de données");
-      o.putArray("security").addObject().putArray("jeton");
+      o.putArray("tags")
+          .add(op.path().startsWith("/api/v1/campaigns") ? "campagnes" : "pôles de données");
+      if (!OPEN.contains(op.method().toUpperCase(java.util.Locale.ROOT) + " " + op.path())) {
+        o.putArray("security").addObject().putArray("jeton");
+      }
       ArrayNode params = o.putArray("parameters");
       for (Param p : op.params()) {
         ObjectNode n = params.addObject();

@@ -44,4 +44,10 @@ public class HubException extends RuntimeException {
   public static HubException invalid(String detail) {
     return new HubException(400, "Requête invalide", detail);
   }
+
+  /** A document with invalid fields: 422, each error listed. */
+  public static HubException invalid(String detail, java.util.List<String> errors) {
+    return new HubException(
+        422, "Document invalide", detail + " : " + String.join(" ; ", errors), errors);
+  }
 }

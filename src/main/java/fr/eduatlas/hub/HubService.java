@@ -51,6 +51,22 @@ public final class HubService implements AutoCloseable {
     return new Feed(store);
   }
 
+  /** The calls for interest run as campaigns. */
+  public Campaigns campaigns() {
+    return new Campaigns(this);
+  }
+
+  ServedWarehouse warehouse() {
+    return warehouse;
+  }
+
+  /** Audits a refusal or an outcome outside a transaction of the caller's. */
+  void audit(Principal p, String hub, String action, String address, String outcome, String why) {
+    store.audit(
+        new HubStore.AuditEntry(
+            p == null ? null : p.member(), hub, action, null, address, outcome, why));
+  }
+
   /** The hubs' directories of actors and projects. */
   public Directory directory() {
     return new Directory(store);

@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -257,13 +258,18 @@ abstract class HubApiContract {
         .replace("{upload}", "0123456789abcdef0123")
         .replace("{id}", "0123456789abcdef0123")
         .replace("{jeu}", "connectivite")
-        .replace("{numero}", "1");
+        .replace("{numero}", "1")
+        .replace("{campagne}", "0123456789abcdef0123")
+        .replace("{candidature}", "0123456789abcdef0123");
   }
 
   @Test
   void everyRouteRefusesAMissingOrBadTokenWith401() throws Exception {
     assertThat(HubRoutes.DECLARED).hasSizeGreaterThan(15);
     for (String route : HubRoutes.DECLARED.keySet()) {
+      if (OpenApi.OPEN.contains(route)) {
+        continue; // public reads (the campaigns): tested in campaignsFromShortlistToConnection
+      }
       String method = route.substring(0, route.indexOf(' '));
       String path = concrete(route.substring(route.indexOf(' ') + 1));
       var r =
@@ -1053,5 +1059,252 @@ abstract class HubApiContract {
                 .executeUpdate(
                     "UPDATE login_link SET expires_at = 0 WHERE id = '" + shortLink.id() + "'"));
     assertThat(loginWithCode(new Browser(), shortLink.code()).body()).contains("a expiré");
+  }
+
+  // ---- call-for-interest campaigns ----------------------------------------------------------
+
+  HttpResponse<String> postJson(String path, String token, String body) throws Exception {
+    return post(path, token, "application/json", body.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A campaign of the Aisne council on a one-commune shortlist: Laon, whatever its density. */
+  String laonCampaign(String budget) throws Exception {
+    var sel =
+        postJson(
+            "/api/v1/selections",
+            null,
+            "{\"count\": 1, \"eligibility\": {\"perimeter\": [\"commune:02408\"],"
+                + " \"densityLevels\": [1, 2, 3, 4, 5, 6, 7], \"maxPopulation\": null},"
+                + " \"sensitivity\": {\"runs\": 0}}");
+    assertThat(sel.statusCode()).as(sel.body()).isIn(200, 201);
+    String selection = json(sel).get("id").asText();
+    var today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Paris"));
+    String body =
+        "{\"hub\": \"aisne\", \"name\": \"AMI écoles connectées\", \"selection\": \""
+            + selection
+            + "\", \"opensOn\": \""
+            + today.minusDays(1)
+            + "\", \"closesOn\": \""
+            + today.plusDays(30)
+            + "\", \"budget\": "
+            + budget
+            + "}";
+    // Only a valideur of the owner hub opens a campaign.
+    assertProblem(postJson("/api/v1/campaigns", env().aisneContrib, body), 403);
+    assertProblem(
+        postJson(
+            "/api/v1/campaigns", env().aisneValid, body.replace(selection, "00000000000000000000")),
+        422);
+    var r = postJson("/api/v1/campaigns", env().aisneValid, body);
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
+    return json(r).get("id").asText();
+  }
+
+  static final String PDF = Base64.getEncoder().encodeToString("%PDF-1.4 devis".getBytes());
+
+  String application(String extra) {
+    return "{\"hub\": \"laon\", \"commune\": \"02408\", \"schools\": [\""
+        + ECOLE
+        + "\"], \"project\": \"Raccordement en fibre et espace numérique\", \"cost\": 30000,"
+        + " \"cofunding\": 10000"
+        + extra
+        + "}";
+  }
+
+  @Test
+  void campaignsFromShortlistToConnection() throws Exception {
+    String id = laonCampaign("null");
+    String base = "/api/v1/campaigns/" + id;
+    // Public: listed and shown without a token, with its frozen shortlist.
+    JsonNode list = json(get("/api/v1/campaigns", null));
+    JsonNode listed = null;
+    for (JsonNode k : list.get("campaigns")) {
+      if (k.get("id").asText().equals(id)) {
+        listed = k;
+      }
+    }
+    assertThat(listed).isNotNull();
+    assertThat(listed.get("status").asText()).isEqualTo("ouverte");
+    JsonNode view = json(get(base, null));
+    assertThat(view.get("shortlist").get(0).get("code").asText()).isEqualTo("02408");
+    assertThat(view.at("/selection/simulated").asBoolean()).isTrue();
+    assertThat(view.get("note").asText()).contains("simulées");
+    // Only the commune's own hub applies, for its own schools.
+    assertProblem(
+        postJson(
+            base + "/candidatures",
+            env().aisneContrib,
+            application("").replace("\"laon\"", "\"aisne\"")),
+        403);
+    var wrongSchool =
+        postJson(
+            base + "/candidatures", env().laonContrib, application("").replace(ECOLE, GUADELOUPE));
+    assertProblem(wrongSchool, 422);
+    assertThat(json(wrongSchool).get("errors").get(0).asText())
+        .contains(GUADELOUPE)
+        .contains("pas de la commune candidate");
+    var notListed =
+        postJson(
+            base + "/candidatures", env().laonContrib, application("").replace("02408", "02691"));
+    assertProblem(notListed, 422);
+    // An attachment over 2 MiB is refused as it is read.
+    String big = Base64.getEncoder().encodeToString(new byte[(2 << 20) + 1]);
+    assertProblem(
+        postJson(
+            base + "/candidatures",
+            env().laonContrib,
+            application(
+                ", \"attachment\": {\"name\": \"devis.pdf\", \"type\": \"application/pdf\","
+                    + " \"content\": \""
+                    + big
+                    + "\"}")),
+        413);
+    var applied =
+        postJson(
+            base + "/candidatures",
+            env().laonContrib,
+            application(
+                ", \"attachment\": {\"name\": \"devis.pdf\", \"type\": \"application/pdf\","
+                    + " \"content\": \""
+                    + PDF
+                    + "\"}"));
+    assertThat(applied.statusCode()).as(applied.body()).isEqualTo(201);
+    JsonNode cand = json(applied);
+    String cid = cand.get("id").asText();
+    assertThat(cand.get("aid").asDouble()).isEqualTo(20000.0);
+    // The school's connection is prefilled from the served warehouse.
+    JsonNode school = cand.get("schools").get(0);
+    JsonNode served = schoolConnectivity(ECOLE, school.get("year").asInt());
+    assertThat(served).isNotNull();
+    assertThat(school.get("technology").asText()).isEqualTo(served.get("technologie").asText());
+    assertProblem(postJson(base + "/candidatures", env().laonContrib, application("")), 409);
+    var piece = get(base + "/candidatures/" + cid + "/piece", env().laonContrib);
+    assertThat(piece.statusCode()).isEqualTo(200);
+    assertThat(piece.body()).isEqualTo("%PDF-1.4 devis");
+    // The jury decides after the closing, which only its valideur pronounces.
+    String laureate = "{\"decision\": \"laureate\", \"comment\": \"projet complet\"}";
+    assertProblem(
+        postJson(base + "/candidatures/" + cid + "/decision", env().aisneValid, laureate), 409);
+    assertProblem(postJson(base + "/cloture", env().aisneContrib, "{}"), 403);
+    assertThat(postJson(base + "/cloture", env().aisneValid, "{}").statusCode()).isEqualTo(200);
+    assertProblem(postJson(base + "/candidatures", env().laonContrib, application("")), 409);
+    assertProblem(
+        postJson(base + "/candidatures/" + cid + "/decision", env().aisneContrib, laureate), 403);
+    var decided = postJson(base + "/candidatures/" + cid + "/decision", env().aisneValid, laureate);
+    assertThat(decided.statusCode()).as(decided.body()).isEqualTo(200);
+    // The jury's view against the shortlist; the applicant sees its own, not the jury's.
+    JsonNode jury = json(get(base + "/candidatures", env().aisneReader));
+    assertThat(jury.get("jury").asBoolean()).isTrue();
+    assertThat(jury.get("candidatures").get(0).get("rank").asInt()).isEqualTo(1);
+    assertThat(jury.get("aidGranted").asDouble()).isEqualTo(20000.0);
+    JsonNode own = json(get(base + "/candidatures", env().laonContrib));
+    assertThat(own.get("jury").asBoolean()).isFalse();
+    assertThat(own.get("candidatures")).hasSize(1);
+    assertThat(json(get(base + "/candidatures", env().parisContrib)).get("candidatures")).isEmpty();
+    // The decision file, for the jury only: printable HTML, CSV and ODS with the same rows.
+    var html = get(base + "/dossier", env().aisneReader);
+    assertThat(html.statusCode()).isEqualTo(200);
+    assertThat(html.body())
+        .contains("Dossier de décision")
+        .contains("lauréate")
+        .contains("projet complet");
+    assertThat(html.body()).contains(view.at("/selection/dataVersion").asText());
+    var csv = get(base + "/dossier?format=csv", env().aisneReader);
+    var lines = csv.body().split("\r\n");
+    assertThat(lines[0]).startsWith("\uFEFFrang;code_insee;commune");
+    assertThat(lines[1]).contains(";02408;").contains(";30000;10000;20000;").contains("lauréate");
+    var ods =
+        HTTP.send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(env().base() + base + "/dossier?format=ods"))
+                .header("Authorization", "Bearer " + env().aisneReader)
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+    assertThat(ods.statusCode()).isEqualTo(200);
+    var book = new com.github.miachm.sods.SpreadSheet(new java.io.ByteArrayInputStream(ods.body()));
+    var sheet = book.getSheet(0);
+    assertThat(sheet.getRange(1, 1).getValue()).isEqualTo("02408");
+    assertThat(sheet.getRange(1, 8).getValue()).isEqualTo(20000.0);
+    assertProblem(get(base + "/dossier", env().laonContrib), 404);
+    assertProblem(get(base + "/dossier?format=pdf", env().aisneReader), 400);
+    // Follow-up by the applicant: connected on a day with speed tests before and after it.
+    String day;
+    try (var q = fr.eduatlas.testing.WarehouseQuery.open(env().warehouse)) {
+      day =
+          q.string(
+              "SELECT CAST(quantile_disc(day, 0.5) AS VARCHAR) FROM school_speedtest_daily WHERE uai = '"
+                  + ECOLE
+                  + "'");
+    }
+    assertThat(day).as("the mini warehouse has speed tests of " + ECOLE).isNotNull();
+    String works =
+        "{\"uai\": \"" + ECOLE + "\", \"status\": \"raccorde\", \"date\": \"" + day + "\"}";
+    assertProblem(postJson(base + "/travaux", env().aisneContrib, works), 403);
+    assertProblem(
+        postJson(base + "/travaux", env().laonContrib, works.replace(ECOLE, COLLEGE)), 404);
+    assertProblem(
+        postJson(base + "/travaux", env().laonContrib, works.replace("raccorde", "fini")), 422);
+    var w = postJson(base + "/travaux", env().laonContrib, works);
+    assertThat(w.statusCode()).as(w.body()).isEqualTo(200);
+    JsonNode after = json(get(base, null));
+    assertThat(after.get("connectedSchools").asInt()).isEqualTo(1);
+    JsonNode bw = after.at("/laureates/0/schools/0/bandwidth");
+    // The medians and counts, computed again from the warehouse's daily speed tests.
+    try (var q = fr.eduatlas.testing.WarehouseQuery.open(env().warehouse)) {
+      String where = " FROM school_speedtest_daily WHERE uai = '" + ECOLE + "' AND ";
+      String before = "day < DATE '" + day + "' AND day >= DATE '" + day + "' - INTERVAL 365 DAY";
+      String later = "day > DATE '" + day + "'";
+      assertThat(bw.get("testsBefore").asLong())
+          .isEqualTo(
+              Long.parseLong(q.string("SELECT CAST(sum(tests) AS VARCHAR)" + where + before)));
+      assertThat(bw.get("testsAfter").asLong())
+          .isEqualTo(
+              Long.parseLong(q.string("SELECT CAST(sum(tests) AS VARCHAR)" + where + later)));
+      assertThat(bw.get("medianBefore").asDouble())
+          .isEqualTo(
+              Double.parseDouble(
+                  q.string("SELECT CAST(median(median_down) AS VARCHAR)" + where + before)));
+      assertThat(bw.get("medianAfter").asDouble())
+          .isEqualTo(
+              Double.parseDouble(
+                  q.string("SELECT CAST(median(median_down) AS VARCHAR)" + where + later)));
+    }
+    assertThat(bw.get("testsBefore").asLong()).isPositive();
+    assertThat(bw.get("testsAfter").asLong()).isPositive();
+    assertThat(bw.get("source").asText()).contains("simulés");
+    // Every step is in the owner's and the applicant's audit logs.
+    assertThat(audit("aisne", "campagne")).isNotEmpty();
+    assertThat(audit("aisne", "decision")).anyMatch(a -> a.path("outcome").asText().equals("ok"));
+    assertThat(audit("laon", "candidature")).anyMatch(a -> a.path("outcome").asText().equals("ok"));
+    assertThat(audit("laon", "travaux")).anyMatch(a -> a.path("outcome").asText().equals("ok"));
+  }
+
+  @Test
+  void laureatesStayWithinTheBudget() throws Exception {
+    String id = laonCampaign("15000");
+    String base = "/api/v1/campaigns/" + id;
+    JsonNode cand = json(postJson(base + "/candidatures", env().laonContrib, application("")));
+    String cid = cand.get("id").asText();
+    assertThat(postJson(base + "/cloture", env().aisneValid, "{}").statusCode()).isEqualTo(200);
+    // 20,000 € asked (30,000 less 10,000 co-funded) for 15,000 €: refused, with the figures.
+    var over =
+        postJson(
+            base + "/candidatures/" + cid + "/decision",
+            env().aisneValid,
+            "{\"decision\": \"laureate\"}");
+    assertProblem(over, 409);
+    assertThat(json(over).get("detail").asText()).contains("20 000 €").contains("15 000 €");
+    var refused =
+        postJson(
+            base + "/candidatures/" + cid + "/decision",
+            env().aisneValid,
+            "{\"decision\": \"refusee\", \"comment\": \"hors budget\"}");
+    assertThat(refused.statusCode()).isEqualTo(200);
+    JsonNode view = json(get(base, null));
+    assertThat(view.get("laureates")).isEmpty();
+    assertThat(view.get("refused").asInt()).isEqualTo(1);
+    assertThat(view.get("budgetLeft").asDouble()).isEqualTo(15000.0);
+    assertProblem(get("/api/v1/campaigns/nothex", null), 404);
+    assertProblem(get("/api/v1/campaigns/0123456789abcdef0123", null), 404);
   }
 }
