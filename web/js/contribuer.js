@@ -13,6 +13,8 @@ const ACTIONS = {
   'depot': 'dépôt', 'publication': 'publication', 'retour-arriere': 'retour arrière',
   'hors-perimetre': 'lignes hors périmètre', 'connexion': 'connexion', 'deconnexion': 'déconnexion',
   'refus': 'refus', 'flux-tests': 'lot de tests de débit', 'annuaire': 'annuaire',
+  'campagne': 'campagne', 'campagne-cloture': 'clôture de campagne', 'candidature': 'candidature',
+  'decision': 'décision du jury', 'travaux': 'suivi des travaux', 'piece': 'pièce jointe',
 };
 const RULES = {
   'competence': 'compétence', 'observation-plus-recente': 'observation la plus récente',
@@ -98,7 +100,7 @@ function show(view) {
   }
   status('');
   const load = { tableau: dashboard, versions, conflits: conflicts, journal: audit,
-    annuaire: directory, modeles: templates }[view];
+    annuaire: directory, modeles: templates, campagnes: campaigns }[view];
   if (load) load().catch((e) => status(e.message, true));
 }
 
@@ -422,6 +424,197 @@ async function publishDirectory() {
     .then(() => status(`Annuaire n° ${n} publié.`))
     .catch((e) => status(e.message, true));
   await directory();
+}
+
+// ---- call-for-interest campaigns ----------------------------------------------------------
+
+const eur = new Intl.NumberFormat('fr-FR', { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+const WORKS = { prevu: 'prévu', 'en-cours': 'en cours', raccorde: 'raccordé' };
+const DECISION = { laureate: 'lauréate', refusee: 'refusée' };
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === null || v === undefined || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c) e.append(c);
+  return e;
+}
+
+async function send(url, body) {
+  return api(url, { method: 'POST', body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+}
+
+/** Errors of a refused write, listed under the form. */
+function errorsOf(box, e) {
+  box.replaceChildren(el('p', { class: 'erreur', role: 'alert', text: e.message }));
+}
+
+async function campaigns() {
+  const list = (await api('/api/v1/campaigns')).campaigns;
+  const sel = $('campaign-select');
+  const keep = sel.value;
+  sel.replaceChildren(...list.map((k) => new Option(`${k.name} — ${k.statusLabel}`, k.id)));
+  if (!list.length) {
+    $('campaign').replaceChildren(el('p', { text: 'Aucune campagne.' }));
+    return;
+  }
+  if (list.some((k) => k.id === keep)) sel.value = keep;
+  sel.onchange = () => campaign(sel.value).catch((e) => status(e.message, true));
+  await campaign(sel.value);
+}
+
+/** The communes of the shortlist the selected hub may apply for: its commune, or its EPCI's. */
+function ownCommunes(k) {
+  const c = state.hub.competence || state.hub.scope;
+  return k.shortlist.filter((e) => (c.level === 'commune' && e.code === c.code)
+    || (c.level === 'epci' && e.epci === c.code));
+}
+
+async function campaign(id) {
+  const k = await api(`/api/v1/campaigns/${encodeURIComponent(id)}`);
+  const out = $('campaign');
+  const head = el('div', {},
+    el('h2', { text: k.name }),
+    el('p', { id: 'campaign-state', text: `État : ${k.statusLabel} (du ${k.opensOn} au ${k.closesOn}) · porté par le pôle ${k.hub} · `
+      + `${k.communes} communes dans la liste · ${k.candidatures} candidature(s) · ${k.laureates.length} lauréate(s) · `
+      + `budget ${k.budget == null ? 'sans plafond' : eur.format(k.budget)}, aides accordées ${eur.format(k.aidGranted)}` }),
+    k.note ? el('p', { class: 'aide', text: k.note }) : null);
+  const parts = [head];
+  const owner = state.hub.id === k.hub;
+  if (owner) parts.push(await juryPanel(k));
+  const mine = ownCommunes(k);
+  if (mine.length) parts.push(await applicantPanel(k, mine));
+  if (!owner && !mine.length) {
+    parts.push(el('p', { class: 'aide', text: `Le pôle ${state.hub.name} ne porte pas cette campagne et aucune de ses communes n'est dans la liste.` }));
+  }
+  out.replaceChildren(...parts);
+}
+
+async function juryPanel(k) {
+  const base = `/api/v1/campaigns/${encodeURIComponent(k.id)}`;
+  const j = await api(`${base}/candidatures`);
+  const box = el('div', { id: 'jury' }, el('h3', { text: 'Jury' }));
+  const errors = el('div', { id: 'jury-errors' });
+  if (k.status !== 'close' && may('valideur')) {
+    box.append(el('button', { type: 'button', id: 'campaign-close', text: 'Clore les candidatures',
+      onclick: () => send(`${base}/cloture`, {}).then(() => campaign(k.id)).catch((e) => errorsOf(errors, e)) }));
+  }
+  box.append(el('p', { text: `Aides demandées : ${eur.format(j.aidAsked)} · accordées : ${eur.format(j.aidGranted)}`
+    + (j.budgetLeft == null ? '' : ` · reste du budget : ${eur.format(j.budgetLeft)}`) }));
+  const table = el('table', { id: 'jury-table', tabindex: '0' },
+    el('caption', { text: 'Candidatures, avec le rang, le score et le coût estimé de la liste' }),
+    el('thead', {}, el('tr', {}, ...['Rang', 'Commune', 'Score', 'Coût estimé', 'Coût du projet', 'Cofinancement', 'Aide demandée', 'Établissements', 'Pièce', 'Décision']
+      .map((t) => el('th', { scope: 'col', text: t })))),
+    el('tbody'));
+  rows(table.tBodies[0], j.candidatures, (tr, c) => {
+    cell(tr, c.rank); cell(tr, `${c.name} (${c.commune})`); cell(tr, c.score == null ? '—' : c.score.toFixed(2));
+    cell(tr, eur.format(c.estimatedCost)); cell(tr, eur.format(c.cost)); cell(tr, eur.format(c.cofunding)); cell(tr, eur.format(c.aid));
+    cell(tr, c.schools.map((s) => `${s.name || s.uai}`).join(', '));
+    const piece = cell(tr, '');
+    if (c.attachmentHref) piece.replaceChildren(el('a', { href: c.attachmentHref, text: c.attachmentName }));
+    const td = cell(tr, c.decision ? `${DECISION[c.decision]}${c.comment ? ` : ${c.comment}` : ''}` : 'en attente');
+    if (k.status === 'close' && may('valideur')) {
+      const comment = el('input', { type: 'text', 'aria-label': `Commentaire du jury pour ${c.name}`, placeholder: 'commentaire' });
+      const decide = (d) => send(`${base}/candidatures/${c.id}/decision`, { decision: d, comment: comment.value || null })
+        .then(() => campaign(k.id)).catch((e) => errorsOf(errors, e));
+      td.append(el('div', { class: 'actions-row' }, comment,
+        el('button', { type: 'button', text: 'Lauréate', 'data-decision': 'laureate', 'data-commune': c.commune, onclick: () => decide('laureate') }),
+        el('button', { type: 'button', text: 'Refusée', 'data-decision': 'refusee', 'data-commune': c.commune, onclick: () => decide('refusee') })));
+    }
+  });
+  box.append(table, errors, el('p', {}, 'Dossier de décision : ',
+    el('a', { href: `${base}/dossier`, target: '_blank', text: 'page imprimable' }), ' · ',
+    el('a', { href: `${base}/dossier?format=csv`, download: `dossier-${k.id}.csv`, text: 'CSV' }), ' · ',
+    el('a', { href: `${base}/dossier?format=ods`, download: `dossier-${k.id}.ods`, text: 'ODS' })));
+  return box;
+}
+
+async function applicantPanel(k, communes) {
+  const base = `/api/v1/campaigns/${encodeURIComponent(k.id)}`;
+  const mine = (await api(`${base}/candidatures`)).candidatures.filter((c) => c.hub === state.hub.id);
+  const box = el('div', { id: 'candidature' }, el('h3', { text: 'Candidature' }));
+  for (const c of mine) {
+    box.append(el('p', { class: 'candidature-state', text: `${c.name} (${c.commune}) : candidature du ${when(c.createdAt)}, aide demandée ${eur.format(c.aid)} — `
+      + `${c.decision ? DECISION[c.decision] : 'en attente de la décision du jury'}${c.comment ? ` (${c.comment})` : ''}` }));
+    if (c.decision === 'laureate') box.append(worksForm(k, c));
+  }
+  const open = communes.filter((e) => !mine.some((c) => c.commune === e.code));
+  if (k.status !== 'ouverte' || !open.length || !may('contributeur')) {
+    if (k.status === 'ouverte' && open.length && !may('contributeur')) box.append(el('p', { class: 'aide', text: 'Candidater demande le rôle contributeur.' }));
+    return box;
+  }
+  const errors = el('div', { id: 'apply-errors' });
+  const commune = el('select', { id: 'apply-commune' }, ...open.map((e) => new Option(`${e.name} (${e.code}) — rang ${e.rank}, coût estimé ${eur.format(e.estimatedCost)}`, e.code)));
+  const schools = el('fieldset', { id: 'apply-schools' }, el('legend', { text: 'Établissements concernés (connexion actuelle préremplie par EduAtlas)' }));
+  const loadSchools = async () => {
+    const r = await api(`/api/v1/schools?commune=${encodeURIComponent(commune.value)}&limit=100`);
+    schools.replaceChildren(schools.firstChild, ...r.schools.map((s) => el('label', { class: 'check' },
+      el('input', { type: 'checkbox', name: 'uai', value: s.uai }), ` ${s.name} (${s.uai})`)));
+  };
+  commune.addEventListener('change', () => loadSchools().catch((e) => errorsOf(errors, e)));
+  const form = el('form', { id: 'apply-form' },
+    el('label', { for: 'apply-commune', text: 'Commune candidate' }), commune, schools,
+    el('label', { for: 'apply-project', text: 'Projet (raccordement, espace numérique, calendrier)' }),
+    el('textarea', { id: 'apply-project', rows: '5', maxlength: '5000', required: true }),
+    el('label', { for: 'apply-cost', text: 'Coût du projet (euros)' }),
+    el('input', { id: 'apply-cost', type: 'number', min: '1', step: '1', required: true }),
+    el('label', { for: 'apply-cofunding', text: 'Cofinancement (euros)' }),
+    el('input', { id: 'apply-cofunding', type: 'number', min: '0', step: '1', value: '0' }),
+    el('label', { for: 'apply-file', text: 'Pièce jointe (PDF, PNG, JPEG ou ODT ; 2 Mio au plus)' }),
+    el('input', { id: 'apply-file', type: 'file', accept: '.pdf,.png,.jpg,.jpeg,.odt' }),
+    el('button', { type: 'submit', id: 'apply-send', text: 'Déposer la candidature' }), errors);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const file = $('apply-file').files[0];
+      let attachment = null;
+      if (file) {
+        if (file.size > 2 * 1024 * 1024) throw new Error(`pièce jointe de ${Math.round(file.size / 1024)} Kio : 2 048 Kio au plus`);
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        let bin = '';
+        for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+        attachment = { name: file.name, type: file.type || 'application/octet-stream', content: btoa(bin) };
+      }
+      await send(`${base}/candidatures`, {
+        hub: state.hub.id, commune: commune.value,
+        schools: [...form.querySelectorAll('input[name=uai]:checked')].map((i) => i.value),
+        project: $('apply-project').value, cost: Number($('apply-cost').value), cofunding: Number($('apply-cofunding').value || 0),
+        attachment,
+      });
+      status('Candidature déposée.');
+      await campaign(k.id);
+    } catch (e) {
+      errorsOf(errors, e);
+    }
+  });
+  box.append(form);
+  await loadSchools();
+  return box;
+}
+
+function worksForm(k, c) {
+  const base = `/api/v1/campaigns/${encodeURIComponent(k.id)}`;
+  const laureate = k.laureates.find((l) => l.commune === c.commune);
+  const box = el('div', { class: 'works' }, el('h4', { text: 'Suivi des travaux' }));
+  const errors = el('div');
+  for (const s of c.schools) {
+    const w = laureate && laureate.schools.find((x) => x.uai === s.uai);
+    const bw = w && w.bandwidth;
+    box.append(el('p', { text: `${s.name || s.uai} : ${w && w.works ? `${WORKS[w.works.status]} (${w.works.on})` : 'aucun suivi'}`
+      + (bw ? ` — débit médian ${bw.medianBefore == null ? '—' : bw.medianBefore.toFixed(1)} Mbit/s avant (${bw.testsBefore} tests), `
+        + `${bw.medianAfter == null ? '—' : bw.medianAfter.toFixed(1)} Mbit/s après (${bw.testsAfter} tests)${bw.simulated ? ', tests simulés' : ''}` : '') }));
+    const st = el('select', { 'aria-label': `État des travaux de ${s.name || s.uai}` }, ...Object.entries(WORKS).map(([v, t]) => new Option(t, v)));
+    const day = el('input', { type: 'date', 'aria-label': `Date pour ${s.name || s.uai}`, value: new Date().toISOString().slice(0, 10) });
+    box.append(el('div', { class: 'actions-row' }, st, day, el('button', { type: 'button', text: 'Enregistrer',
+      onclick: () => send(`${base}/travaux`, { uai: s.uai, status: st.value, date: day.value })
+        .then(() => campaign(k.id)).catch((e) => errorsOf(errors, e)) })));
+  }
+  box.append(errors);
+  return box;
 }
 
 // ---- templates ----------------------------------------------------------------------------

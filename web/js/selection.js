@@ -316,9 +316,65 @@ export function setupSelection(ctx) {
     document.body.dataset.ami = current.id;
   }
 
+  const WORKS = { prevu: 'travaux prévus', 'en-cours': 'travaux en cours', raccorde: 'raccordé' };
+  const mbps = (v) => (v === null || v === undefined ? '—' : `${fmt.format(v)} Mbit/s`);
+
+  /** The campaigns run on shortlists: state, laureates, works, bandwidth before and after. */
+  async function loadCampaigns() {
+    const box = $('ami-campaign-list');
+    const list = (await ctx.getJson('/api/v1/campaigns')).campaigns;
+    if (!list.length) {
+      box.replaceChildren(el('p', { class: 'meta', text: 'Aucune campagne ouverte sur une sélection pour le moment (les pôles de données les ouvrent depuis l\'espace contributeurs).' }));
+      return;
+    }
+    box.replaceChildren(...list.map((k) => {
+      const d = el('details', { class: 'ami-campaign', 'data-campaign': k.id },
+        el('summary', { text: `${k.name} — ${k.statusLabel} · ${k.communes} communes · ${k.laureates} lauréate(s)` }));
+      d.addEventListener('toggle', () => {
+        if (d.open && !d.dataset.loaded) {
+          d.dataset.loaded = 'true';
+          campaignDetail(k.id, d).catch((e) => d.append(el('p', { class: 'error', text: e.message })));
+        }
+      });
+      return d;
+    }));
+  }
+
+  async function campaignDetail(id, box) {
+    const k = await ctx.getJson(`/api/v1/campaigns/${encodeURIComponent(id)}`);
+    const parts = [
+      el('p', { class: 'meta', text: `Candidatures du ${new Date(k.opensOn).toLocaleDateString('fr-FR')} au ${new Date(k.closesOn).toLocaleDateString('fr-FR')} · `
+        + `${k.candidatures} candidature(s) · budget ${k.budget === null ? 'sans plafond' : eur.format(k.budget)} · aides accordées ${eur.format(k.aidGranted)} · `
+        + `${k.connectedSchools} établissement(s) raccordé(s) sur ${k.laureateSchools}` }),
+      k.note ? el('p', { class: 'meta', text: k.note }) : null,
+      el('button', { type: 'button', class: 'link', text: 'Afficher la liste de la campagne sur la carte',
+        onclick: () => { current = null; open(k.selection.id).catch((e) => ctx.status(e.message)); } }),
+    ];
+    if (k.laureates.length) {
+      const t = el('table', { class: 'ami-laureates', 'aria-label': `Lauréates de ${k.name}` },
+        el('thead', {}, el('tr', {}, ...['Commune', 'Établissement', 'Suivi', 'Débit mesuré avant', 'Après'].map((x) => el('th', { text: x })))));
+      const tb = el('tbody');
+      for (const l of k.laureates) {
+        for (const s of l.schools) {
+          const b = s.bandwidth;
+          tb.append(el('tr', {},
+            el('td', { text: l.name || l.commune }),
+            el('td', { text: s.name || s.uai }),
+            el('td', { text: s.works ? `${WORKS[s.works.status]} (${new Date(s.works.on).toLocaleDateString('fr-FR')})` : '—' }),
+            el('td', { text: b ? `${mbps(b.medianBefore)} (${b.testsBefore} tests)` : '—' }),
+            el('td', { text: b ? `${mbps(b.medianAfter)} (${b.testsAfter} tests)${b.simulated ? ' — simulé' : ''}` : '—' })));
+        }
+      }
+      t.append(tb);
+      parts.push(t, el('p', { class: 'meta', text: 'Débit : médiane des médianes journalières du débit descendant mesuré, sur l\'année avant le raccordement et depuis.' }));
+    }
+    box.append(...parts.filter(Boolean));
+  }
+
   async function open(id) {
     $('ami').hidden = false;
     await ensureForm();
+    loadCampaigns().catch((e) => $('ami-campaign-list').replaceChildren(el('p', { class: 'error', text: `Campagnes : ${e.message}` })));
     if (id && (!current || current.id !== id)) {
       try {
         await show(await ctx.getJson(`/api/v1/selections/${encodeURIComponent(id)}`));

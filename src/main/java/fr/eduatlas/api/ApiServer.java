@@ -161,6 +161,13 @@ public final class ApiServer implements AutoCloseable {
     } else {
       // Without hubs, no territory has a directory (the map still asks).
       app.get(HubRoutes.PUBLIC_DIRECTORY, ctx -> HubRoutes.publicDirectory(ctx, null));
+      // Nor any campaign (the map's call-for-interest panel still asks).
+      app.get(
+          CampaignRoutes.BASE,
+          ctx -> {
+            Params.checkDeclared(ctx, java.util.Set.of());
+            ctx.contentType("application/json").result("{\"campaigns\":[]}");
+          });
     }
     app.exception(
         fr.eduatlas.hub.HubException.class,

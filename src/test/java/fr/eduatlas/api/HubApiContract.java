@@ -1069,8 +1069,26 @@ abstract class HubApiContract {
 
   /** A campaign of the Aisne council on a one-commune shortlist: Laon, whatever its density. */
   String laonCampaign(String budget) throws Exception {
+    return openCampaign(env(), budget, true);
+  }
+
+  static HttpResponse<String> postJson(Env e, String path, String token, String body)
+      throws Exception {
+    var b =
+        HttpRequest.newBuilder(URI.create(e.base() + path))
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .header("Content-Type", "application/json");
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Opens the Laon campaign; {@code refusals}: first check who may not open it. */
+  static String openCampaign(Env env, String budget, boolean refusals) throws Exception {
     var sel =
         postJson(
+            env,
             "/api/v1/selections",
             null,
             "{\"count\": 1, \"eligibility\": {\"perimeter\": [\"commune:02408\"],"
@@ -1089,13 +1107,18 @@ abstract class HubApiContract {
             + "\", \"budget\": "
             + budget
             + "}";
-    // Only a valideur of the owner hub opens a campaign.
-    assertProblem(postJson("/api/v1/campaigns", env().aisneContrib, body), 403);
-    assertProblem(
-        postJson(
-            "/api/v1/campaigns", env().aisneValid, body.replace(selection, "00000000000000000000")),
-        422);
-    var r = postJson("/api/v1/campaigns", env().aisneValid, body);
+    if (refusals) {
+      // Only a valideur of the owner hub opens a campaign, on a stored selection.
+      assertProblem(postJson(env, "/api/v1/campaigns", env.aisneContrib, body), 403);
+      assertProblem(
+          postJson(
+              env,
+              "/api/v1/campaigns",
+              env.aisneValid,
+              body.replace(selection, "00000000000000000000")),
+          422);
+    }
+    var r = postJson(env, "/api/v1/campaigns", env.aisneValid, body);
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);
     return json(r).get("id").asText();
   }

@@ -31,6 +31,11 @@ public final class HubTestServer implements AutoCloseable {
     return env.service.sessions().createLink(member, Duration.ofMinutes(10), "test").code();
   }
 
+  /** Opens the Aisne council's campaign on Laon (HubApiContract#openCampaign); returns its id. */
+  public String openLaonCampaign() throws Exception {
+    return HubApiContract.openCampaign(env, "null", false);
+  }
+
   /** The public JSON of a school. */
   public String schoolJson(String uai) throws Exception {
     return HubApiContract.HTTP

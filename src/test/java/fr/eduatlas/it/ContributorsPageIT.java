@@ -230,6 +230,75 @@ class ContributorsPageIT {
     assertThat(driver.getCurrentUrl()).endsWith("/contribuer/connexion");
   }
 
+  /** Logs {@code member} in with a one-time link and opens the space at {@code view}. */
+  static void login(String member, String view) {
+    driver.get(env.base() + "/contribuer/connexion#code=" + env.loginCode(member));
+    driver.findElement(By.cssSelector("#form-code button")).click();
+    waiting().until(d -> "true".equals(js("return document.body.dataset.ready || null")));
+    driver.get(env.base() + "/contribuer#" + view);
+  }
+
+  @Test
+  void aCommuneAppliesToACampaignAndTheJuryDecides() throws Exception {
+    String id = env.openLaonCampaign();
+    // The commune's agent applies for its école, with the form of the space.
+    login("agent@laon.fr", "campagnes");
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("campaign-select"))
+                    .getText()
+                    .contains("AMI écoles connectées"));
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign-select")))
+        .selectByValue(id);
+    js("document.getElementById('campaign-select').dispatchEvent(new Event('change'))");
+    waiting()
+        .until(
+            d ->
+                !d.findElements(By.cssSelector("#apply-schools input[value='" + ECOLE + "']"))
+                    .isEmpty());
+    assertThat(driver.findElement(By.id("campaign-state")).getText())
+        .contains("candidatures ouvertes");
+    noAxeViolations("campagne, formulaire de candidature");
+    driver.findElement(By.cssSelector("#apply-schools input[value='" + ECOLE + "']")).click();
+    driver.findElement(By.id("apply-project")).sendKeys("Raccordement en fibre de l'école");
+    driver.findElement(By.id("apply-cost")).sendKeys("30000");
+    driver.findElement(By.id("apply-cofunding")).clear();
+    driver.findElement(By.id("apply-cofunding")).sendKeys("10000");
+    driver.findElement(By.id("apply-file")).sendKeys(csv("devis.pdf", "%PDF-1.4 devis").toString());
+    driver.findElement(By.id("apply-send")).click();
+    waiting().until(d -> !d.findElements(By.className("candidature-state")).isEmpty());
+    assertThat(driver.findElement(By.className("candidature-state")).getText())
+        .contains("20 000")
+        .contains("en attente de la décision du jury");
+    driver.findElement(By.id("logout")).click();
+    waiting().until(d -> d.getCurrentUrl().endsWith("/contribuer/connexion"));
+
+    // The council's valideur closes the applications and decides in the jury's table.
+    login("chef@aisne.fr", "campagnes");
+    waiting().until(d -> !d.findElements(By.id("campaign-close")).isEmpty());
+    new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("campaign-select")))
+        .selectByValue(id);
+    js("document.getElementById('campaign-select').dispatchEvent(new Event('change'))");
+    waiting().until(d -> d.findElement(By.id("jury-table")).getText().contains("Laon"));
+    driver.findElement(By.id("campaign-close")).click();
+    waiting()
+        .until(d -> !d.findElements(By.cssSelector("button[data-decision='laureate']")).isEmpty());
+    noAxeViolations("campagne, jury");
+    driver.findElement(By.cssSelector("#jury-table input[type=text]")).sendKeys("projet complet");
+    driver.findElement(By.cssSelector("button[data-decision='laureate']")).click();
+    waiting()
+        .until(
+            d ->
+                d.findElement(By.id("jury-table")).getText().contains("lauréate : projet complet"));
+    assertThat(driver.findElement(By.id("campaign-state")).getText()).contains("1 lauréate(s)");
+    assertThat(driver.findElement(By.linkText("devis.pdf")).getAttribute("href"))
+        .contains("/piece");
+    assertThat(driver.findElement(By.linkText("ODS")).getAttribute("href")).endsWith("format=ods");
+    driver.findElement(By.id("logout")).click();
+    waiting().until(d -> d.getCurrentUrl().endsWith("/contribuer/connexion"));
+  }
+
   @Test
   void theFormatPageRendersTheContributionFormat() {
     driver.get(env.base() + "/contribuer/format");

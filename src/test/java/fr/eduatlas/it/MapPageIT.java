@@ -456,6 +456,37 @@ class MapPageIT {
     assertThat(rows).hasSize(fr.eduatlas.selection.Criterion.values().length + 1);
     assertThat(driver.findElement(By.cssSelector("#ami-explain h3")).getText())
         .contains(s.at("/selected/0/name").asText());
+    // The campaigns run on shortlists are listed under the form (none on this server).
+    waiting()
+        .until(d -> !d.findElement(By.id("ami-campaign-list")).getText().contains("Chargement"));
+    assertThat(driver.findElement(By.id("ami-campaign-list")).getText())
+        .startsWith("Aucune campagne");
+    // A budget: the solver's list, at most its envelope, between the two counts.
+    driver.findElement(By.id("ami-budget")).sendKeys("300000");
+    driver.findElement(By.id("ami-count-min")).sendKeys("20");
+    driver.findElement(By.id("ami-submit")).click();
+    var optimisation =
+        waiting()
+            .withMessage("the budgeted list's optimisation")
+            .until(d -> d.findElement(By.id("ami-optimisation")));
+    assertThat(optimisation.getText()).contains("Liste optimale").contains("solveur");
+    String budgeted =
+        waiting()
+            .until(
+                d -> {
+                  String b =
+                      (String) js().executeScript("return document.body.dataset.ami || null");
+                  return b != null && !b.equals(id) ? b : null;
+                });
+    JsonNode b = api("/api/v1/selections/" + budgeted);
+    assertThat(b.at("/optimisation/cost").asDouble()).isLessThanOrEqualTo(300000.0);
+    assertThat(b.get("selected").size()).isBetween(20, 30);
+    assertThat(driver.findElements(By.cssSelector("#ami-table tbody tr")))
+        .hasSize(b.get("selected").size());
+    assertThat(driver.findElement(By.id("ami-cost")).getText()).contains("enveloppe de 300");
+    assertThat(driver.findElement(By.id("ami-epci")).getText()).contains("Par EPCI");
+    driver.findElement(By.id("ami-budget")).clear();
+    driver.findElement(By.id("ami-count-min")).clear();
     // Invalid criteria: the problem's errors are shown.
     count.clear();
     count.sendKeys("0");
