@@ -552,8 +552,10 @@ async function applicantPanel(k, communes) {
   const schools = el('fieldset', { id: 'apply-schools' }, el('legend', { text: 'Établissements concernés (connexion actuelle préremplie par EduAtlas)' }));
   const loadSchools = async () => {
     const r = await api(`/api/v1/schools?commune=${encodeURIComponent(commune.value)}&limit=100`);
+    // Each school with its connection as EduAtlas serves it (kept with the candidature).
     schools.replaceChildren(schools.firstChild, ...r.schools.map((s) => el('label', { class: 'check' },
-      el('input', { type: 'checkbox', name: 'uai', value: s.uai }), ` ${s.name} (${s.uai})`)));
+      el('input', { type: 'checkbox', name: 'uai', value: s.uai }), ` ${s.name} (${s.uai}) — `
+        + (s.bandwidthClass == null ? 'connexion inconnue' : `${s.bandwidthClassLabel}, ${s.bandwidthYear - 1}-${s.bandwidthYear}${s.simulated ? ' (simulé)' : ''}`))));
   };
   commune.addEventListener('change', () => loadSchools().catch((e) => errorsOf(errors, e)));
   const form = el('form', { id: 'apply-form' },

@@ -120,6 +120,12 @@ export function setupSelection(ctx) {
           el('option', { value: 'score', text: 'Les besoins les plus forts (somme des scores)' }),
           el('option', { value: 'pupils', text: 'Le plus d\'élèves d\'établissements à débit faible atteints' }),
           el('option', { value: 'pupilsPerEuro', text: 'Le plus d\'élèves atteints par euro dépensé' }))),
+      el('fieldset', { id: 'ami-forced' }, el('legend', { text: 'Communes retenues ou écartées d\'office' }),
+        el('p', { class: 'meta', text: 'Une commune par ligne : code INSEE ; motif (par exemple « 02408 ; déjà financée par le département »).' }),
+        el('label', { for: 'ami-force-in', text: 'Retenues d\'office (le jury veut les voir figurer)' }),
+        el('textarea', { id: 'ami-force-in', rows: '2', spellcheck: 'false' }),
+        el('label', { for: 'ami-force-out', text: 'Écartées (financées par ailleurs…)' }),
+        el('textarea', { id: 'ami-force-out', rows: '2', spellcheck: 'false' })),
       el('label', { for: 'ami-dep-max', text: 'Au plus, par département (vide : sans quota)' }),
       el('input', { id: 'ami-dep-max', name: 'depMax', type: 'number', min: '0', value: '' }),
       el('label', { for: 'ami-reg-min', text: 'Au moins, par région (vide : sans quota)' }),
@@ -139,6 +145,8 @@ export function setupSelection(ctx) {
     if (num('ami-reg-min') !== null) quotas.push({ level: 'region', code: '*', min: num('ami-reg-min') });
     const count = num('ami-count');
     const countMin = num('ami-count-min');
+    const forced = (id) => f.querySelector(`#${id}`).value.split('\n').map((l) => l.trim()).filter(Boolean)
+      .map((l) => { const i = l.indexOf(';'); return i < 0 ? { code: l, reason: '' } : { code: l.slice(0, i).trim(), reason: l.slice(i + 1).trim() }; });
     return {
       count,
       ...(countMin === null ? {} : { countMin: Math.min(countMin, count ?? countMin) }),
@@ -155,6 +163,8 @@ export function setupSelection(ctx) {
       weights,
       normalisation: f.querySelector('#ami-norm').value,
       quotas,
+      forceIn: forced('ami-force-in'),
+      forceOut: forced('ami-force-out'),
     };
   }
 
@@ -191,6 +201,8 @@ export function setupSelection(ctx) {
     set('ami-budget', c.budget);
     set('ami-count-min', c.countMin === c.count ? null : c.countMin);
     set('ami-objective', c.objective || 'score');
+    set('ami-force-in', (c.forceIn || []).map((x) => `${x.code} ; ${x.reason}`).join('\n'));
+    set('ami-force-out', (c.forceOut || []).map((x) => `${x.code} ; ${x.reason}`).join('\n'));
     for (const i of f.querySelectorAll('input[name=density]')) i.checked = c.eligibility.densityLevels.includes(Number(i.value));
     for (const i of f.querySelectorAll('input[name=type]')) i.checked = c.eligibility.schoolTypes.includes(i.value);
     for (const d of defaults.criteriaDefinitions) set(`ami-w-${d.id}`, c.weights[d.id]);

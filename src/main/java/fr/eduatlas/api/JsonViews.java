@@ -388,17 +388,43 @@ final class JsonViews {
   ArrayNode programmes(List<Programme> programmes) {
     ArrayNode out = NODES.arrayNode();
     for (Programme p : programmes) {
-      ObjectNode n = out.addObject();
-      n.put("id", p.id()).put("label", p.label());
-      n.put("source", p.source());
-      ArrayNode deps = n.putArray("departements");
-      for (Programme.Member m : p.departements()) {
-        deps.addObject()
-            .put("code", m.code())
-            .put("name", m.name())
-            .put("firstSchoolYear", m.firstSchoolYear());
-      }
+      out.add(programme(p));
     }
     return out;
+  }
+
+  /**
+   * A programme: its départements with their wave and first school year, then the file's definition
+   * (levers, funders, waves and phases, targets, achievements, sources).
+   */
+  ObjectNode programme(Programme p) {
+    ObjectNode n = NODES.objectNode();
+    n.put("id", p.id()).put("label", p.label());
+    n.put("source", p.source());
+    ArrayNode deps = n.putArray("departements");
+    for (Programme.Member m : p.departements()) {
+      deps.addObject()
+          .put("code", m.code())
+          .put("name", m.name())
+          .put("firstSchoolYear", m.firstSchoolYear())
+          .put("wave", m.wave());
+    }
+    var def = fr.eduatlas.territory.Programmes.definition(p.id());
+    for (String f :
+        List.of(
+            "summary",
+            "operators",
+            "levers",
+            "funders",
+            "waves",
+            "targets",
+            "achievements",
+            "sources")) {
+      if (def != null && def.has(f)) {
+        n.set(f, def.get(f));
+      }
+    }
+    n.put("href", "/api/v1/programmes/" + p.id());
+    return n;
   }
 }

@@ -121,10 +121,17 @@ final class OpenApi {
                   Param.query("offset", "integer", "rang du premier résultat"))),
           new Op(
               "/api/v1/programmes",
-              "Programmes nationaux et leurs territoires (TNE : départements et première année"
-                  + " scolaire)",
+              "Programmes nationaux et leurs territoires (TNE : départements, vague et première"
+                  + " année scolaire), leviers, financeurs, phases, cibles et réalisations publiées"
+                  + " avec leurs sources",
               "application/json",
               List.of()),
+          new Op(
+              "/api/v1/programmes/{id}",
+              "Un programme : territoires, vagues et phases datées, leviers, financeurs, cibles et"
+                  + " réalisations publiées, chacune avec sa source et sa date",
+              "application/json",
+              List.of(Param.path("id", "identifiant du programme (tne)"))),
           new Op(
               "/api/v1/schools/{uai}",
               "Un établissement et ses données par année",

@@ -90,6 +90,18 @@ final class V1Routes {
         "/api/v1/programmes",
         Set.of(),
         r -> json(views.programmes(observatory.programmes(r.connection()))));
+    reads.get(
+        app,
+        "/api/v1/programmes/{id}",
+        Set.of(),
+        r -> {
+          String id = r.path("id");
+          if (!id.matches("[a-z][a-z0-9-]{1,30}")) {
+            throw new ApiException(
+                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
+          }
+          return json(views.programme(observatory.programme(r.connection(), id)));
+        });
     // Registered by ApiServer and WebRoutes, declared here for the OpenAPI document.
     reads.declare("/api/health", Set.of());
     reads.declare("/api/v1/stats", Set.of());

@@ -1039,27 +1039,45 @@ public final class Observatory {
 
   // ---- programmes ---------------------------------------------------------------------------
 
-  /** National programmes and their territories: today the TNE départements. */
+  /** National programmes and their départements (the file data/programmes.json). */
   public List<Programme> programmes(Connection c) throws SQLException {
+    var out = new ArrayList<Programme>();
+    for (String id : Programmes.ids()) {
+      out.add(programme(c, id));
+    }
+    return out;
+  }
+
+  /**
+   * One programme.
+   *
+   * @throws QueryException (not found) for an unknown id
+   */
+  public Programme programme(Connection c, String id) throws SQLException {
+    String name = Programmes.name(id);
+    if (name == null) {
+      throw QueryException.notFound(
+          "Programme introuvable",
+          "programme inconnu « " + id + " » ; programmes : " + String.join(", ", Programmes.ids()));
+    }
     var members = new ArrayList<Programme.Member>();
     try (PreparedStatement ps = c.prepareStatement("SELECT name FROM departement WHERE code = ?")) {
-      for (var e : new TreeMap<>(Programmes.TNE_START).entrySet()) {
+      for (var e : Programmes.members(id).entrySet()) {
         ps.setString(1, e.getKey());
         try (ResultSet rs = ps.executeQuery()) {
           members.add(
               new Programme.Member(
                   e.getKey(),
                   rs.next() ? rs.getString(1) : null,
-                  (e.getValue() - 1) + "-" + e.getValue()));
+                  (e.getValue() - 1) + "-" + e.getValue(),
+                  Programmes.wave(id, e.getKey())));
         }
       }
     }
-    return List.of(
-        new Programme(
-            "tne",
-            "Territoires numériques éducatifs (TNE)",
-            "Ministère de l'Éducation nationale, annonces du programme (2020 : Aisne et"
-                + " Val-d'Oise ; extension en 2021)",
-            members));
+    return new Programme(
+        id,
+        name,
+        "data/programmes.json (version " + Programmes.version() + "), sources de chaque fait",
+        members);
   }
 }

@@ -420,6 +420,27 @@ class V1ApiTest {
         .hasSize(fr.eduatlas.territory.Programmes.TNE_START.size());
     assertThat(p.get(0).get("departements").get(0).get("firstSchoolYear").asText())
         .isEqualTo("2020-2021");
+    // One programme: the second wave deployed from September 2022 (school year 2022-2023), after
+    // its diagnosis and conventions; every target and achievement names a source it lists.
+    JsonNode tne = json("/api/v1/programmes/tne");
+    var firstYears = new java.util.HashMap<String, String>();
+    tne.get("departements")
+        .forEach(d -> firstYears.put(d.get("code").asText(), d.get("firstSchoolYear").asText()));
+    assertThat(firstYears).containsEntry("02", "2020-2021").containsEntry("13", "2022-2023");
+    assertThat(firstYears).containsEntry("971", "2022-2023").hasSize(12);
+    var phases = new java.util.ArrayList<String>();
+    tne.at("/waves/1/phases")
+        .forEach(ph -> phases.add(ph.get("id").asText() + " " + ph.get("start").asText()));
+    assertThat(phases).contains("diagnostic 2021-04", "conventions 2021-12", "deploiement 2022-09");
+    assertThat(tne.get("levers")).hasSize(4);
+    for (String list : List.of("targets", "achievements", "funders")) {
+      assertThat(tne.get(list)).isNotEmpty();
+      tne.get(list)
+          .forEach(t -> assertThat(tne.get("sources").has(t.get("source").asText())).isTrue());
+    }
+    assertThat(tne.at("/funders/0/amount").asDouble()).isEqualTo(27_300_000.0);
+    assertThat(problem("/api/v1/programmes/cnr", 404).get("detail").asText()).contains("tne");
+    problem("/api/v1/programmes/..%2F", 404);
   }
 
   @Test

@@ -462,6 +462,8 @@ class MapPageIT {
     assertThat(driver.findElement(By.id("ami-campaign-list")).getText())
         .startsWith("Aucune campagne");
     // A budget: the solver's list, at most its envelope, between the two counts.
+    String first = s.at("/selected/0/code").asText();
+    driver.findElement(By.id("ami-force-out")).sendKeys(first + " ; déjà financée");
     driver.findElement(By.id("ami-budget")).sendKeys("300000");
     driver.findElement(By.id("ami-count-min")).sendKeys("20");
     driver.findElement(By.id("ami-submit")).click();
@@ -481,12 +483,15 @@ class MapPageIT {
     JsonNode b = api("/api/v1/selections/" + budgeted);
     assertThat(b.at("/optimisation/cost").asDouble()).isLessThanOrEqualTo(300000.0);
     assertThat(b.get("selected").size()).isBetween(20, 30);
+    assertThat(b.at("/criteria/forceOut/0/reason").asText()).isEqualTo("déjà financée");
+    b.get("selected").forEach(e -> assertThat(e.get("code").asText()).isNotEqualTo(first));
     assertThat(driver.findElements(By.cssSelector("#ami-table tbody tr")))
         .hasSize(b.get("selected").size());
     assertThat(driver.findElement(By.id("ami-cost")).getText()).contains("enveloppe de 300");
     assertThat(driver.findElement(By.id("ami-epci")).getText()).contains("Par EPCI");
     driver.findElement(By.id("ami-budget")).clear();
     driver.findElement(By.id("ami-count-min")).clear();
+    driver.findElement(By.id("ami-force-out")).clear();
     // Invalid criteria: the problem's errors are shown.
     count.clear();
     count.sendKeys("0");
