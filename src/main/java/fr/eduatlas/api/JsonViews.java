@@ -393,6 +393,20 @@ final class JsonViews {
     return out;
   }
 
+  /** A programme's monitoring, each figure with its coverage and whether it is simulated. */
+  ObjectNode monitoring(fr.eduatlas.observatory.ProgrammeMonitoring m) {
+    ObjectNode n = json.valueToTree(m);
+    n.put(
+        "method",
+        "valeur d'un groupe de départements : somme des numérateurs sur somme des dénominateurs"
+            + " des départements publiés (valeurs secrètes écartées), comme toute valeur du"
+            + " catalogue ; « programme » : les départements du programme, « others » : les autres"
+            + " départements, « france » : la France ; une cible se mesure sur les départements de"
+            + " sa vague, à la dernière période publiée");
+    n.put("href", "/api/v1/programmes/" + m.programme() + "/suivi");
+    return n;
+  }
+
   /**
    * A programme: its départements with their wave and first school year, then the file's definition
    * (levers, funders, waves and phases, targets, achievements, sources).

@@ -133,6 +133,13 @@ final class OpenApi {
               "application/json",
               List.of(Param.path("id", "identifiant du programme (tne)"))),
           new Op(
+              "/api/v1/programmes/{id}/suivi",
+              "Suivi d'un programme levier par levier : chaque indicateur du levier par période"
+                  + " pour les départements du programme, les autres départements et la France"
+                  + " (couverture, part simulée), et l'avancement des cibles publiées",
+              "application/json",
+              List.of(Param.path("id", "identifiant du programme (tne)"))),
+          new Op(
               "/api/v1/schools/{uai}",
               "Un établissement et ses données par année",
               "application/json",

@@ -9,6 +9,7 @@ import fr.eduatlas.observatory.SchoolQuery;
 import fr.eduatlas.observatory.Value;
 import fr.eduatlas.observatory.ValuesQuery;
 import fr.eduatlas.territory.Level;
+import fr.eduatlas.territory.Programmes;
 import io.javalin.config.RoutesConfig;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -101,6 +102,40 @@ final class V1Routes {
                 404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
           }
           return json(views.programme(observatory.programme(r.connection(), id)));
+        });
+    reads.get(
+        app,
+        "/api/v1/programmes/{id}/suivi",
+        Set.of(),
+        r -> {
+          String id = r.path("id");
+          var def = id.matches("[a-z][a-z0-9-]{1,30}") ? Programmes.definition(id) : null;
+          if (def == null) {
+            throw new ApiException(
+                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
+          }
+          var levers = new java.util.ArrayList<String[]>();
+          for (var l : def.path("levers")) {
+            var row = new java.util.ArrayList<String>();
+            row.add(l.path("id").asText());
+            row.add(l.path("label").asText());
+            l.path("indicators").forEach(x -> row.add(x.asText()));
+            levers.add(row.toArray(String[]::new));
+          }
+          var targets = new java.util.ArrayList<Object[]>();
+          for (var t : def.path("targets")) {
+            targets.add(
+                new Object[] {
+                  t.path("id").asText(),
+                  t.path("label").asText(),
+                  t.path("wave").isNull() ? null : t.path("wave").asText(),
+                  t.path("value").isNumber() ? t.path("value").asDouble() : null,
+                  t.path("unit").asText(),
+                  t.path("indicator").isTextual() ? t.path("indicator").asText() : null
+                });
+          }
+          return json(
+              views.monitoring(observatory.monitoring(r.connection(), id, levers, targets)));
         });
     // Registered by ApiServer and WebRoutes, declared here for the OpenAPI document.
     reads.declare("/api/health", Set.of());

@@ -62,6 +62,9 @@ public final class Facts {
           "tablets",
           "interactive_displays",
           "lent_devices",
+          "video_walls",
+          "hybrid_kits",
+          "robotics_kits",
           // Usage.
           "usage_schools",
           "usage_real_schools",

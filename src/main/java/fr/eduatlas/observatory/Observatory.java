@@ -1080,4 +1080,157 @@ public final class Observatory {
         "data/programmes.json (version " + Programmes.version() + "), sources de chaque fait",
         members);
   }
+
+  /**
+   * A programme's monitoring (its levers' indicators for its départements, the others and France;
+   * its targets' progress), from the départements' values in the warehouse.
+   *
+   * @param levers each lever: {id, label, indicator ids}
+   * @param targets each target: {id, label, wave, value, unit, indicator}
+   */
+  public ProgrammeMonitoring monitoring(
+      Connection c, String id, List<String[]> levers, List<Object[]> targets) throws SQLException {
+    programme(c, id); // 404 for an unknown programme
+    var members = new java.util.TreeSet<>(Programmes.members(id).keySet());
+    var out = new ArrayList<ProgrammeMonitoring.Lever>();
+    for (String[] l : levers) {
+      var series = new ArrayList<ProgrammeMonitoring.Series>();
+      for (int k = 2; k < l.length; k++) {
+        Catalog.Indicator i = indicator(l[k]);
+        var points = new ArrayList<ProgrammeMonitoring.Point>();
+        var byPeriod = groups(c, i, members);
+        for (var e : byPeriod.entrySet()) {
+          var g = e.getValue();
+          points.add(new ProgrammeMonitoring.Point(e.getKey(), g[0], g[1], g[2]));
+        }
+        series.add(
+            new ProgrammeMonitoring.Series(i.id(), i.label(), i.unit(), i.isCount(), points));
+      }
+      out.add(new ProgrammeMonitoring.Lever(l[0], l[1], series));
+    }
+    var progress = new ArrayList<ProgrammeMonitoring.Progress>();
+    for (Object[] t : targets) {
+      String indicatorId = (String) t[5];
+      String wave = (String) t[2];
+      Double target = (Double) t[3];
+      if (indicatorId == null) {
+        progress.add(
+            new ProgrammeMonitoring.Progress(
+                (String) t[0],
+                (String) t[1],
+                wave,
+                target,
+                (String) t[4],
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "aucun indicateur d'EduAtlas ne mesure cette cible"));
+        continue;
+      }
+      Catalog.Indicator i = indicator(indicatorId);
+      var waveMembers = new java.util.TreeSet<String>();
+      for (var m : Programmes.members(id).keySet()) {
+        if (wave == null || wave.equals(Programmes.wave(id, m))) {
+          waveMembers.add(m);
+        }
+      }
+      ProgrammeMonitoring.Aggregate last = null;
+      String period = null;
+      for (var e : groups(c, i, waveMembers).entrySet()) {
+        if (e.getValue()[0].value() != null) {
+          last = e.getValue()[0];
+          period = e.getKey();
+        }
+      }
+      Double reached = last == null ? null : last.value();
+      progress.add(
+          new ProgrammeMonitoring.Progress(
+              (String) t[0],
+              (String) t[1],
+              wave,
+              target,
+              (String) t[4],
+              i.id(),
+              period,
+              reached,
+              reached == null || target == null || target == 0 ? null : reached / target,
+              last == null ? null : last.coverage(),
+              last == null ? null : last.simulated(),
+              reached == null
+                  ? "aucune valeur publiée pour les départements de la vague"
+                  : i.isCount() && last.coverage() != null && last.coverage() < 1
+                      ? "total sur les seuls établissements couverts"
+                      : null));
+    }
+    return new ProgrammeMonitoring(id, out, progress);
+  }
+
+  /**
+   * Per period: {programme's départements, the other départements, France}, each the aggregate of
+   * the départements' (France's) published numerators and denominators.
+   */
+  private java.util.SortedMap<String, ProgrammeMonitoring.Aggregate[]> groups(
+      Connection c, Catalog.Indicator i, java.util.Set<String> members) throws SQLException {
+    var out = new TreeMap<String, ProgrammeMonitoring.Aggregate[]>();
+    if (i.median()) {
+      return out;
+    }
+    String in = String.join(", ", java.util.Collections.nCopies(members.size(), "?"));
+    String sql =
+        "SELECT period, CASE WHEN level = 'france' THEN 2 WHEN code IN ("
+            + in
+            + ") THEN 0 ELSE 1 END AS g, sum(numerator), sum(denominator),"
+            + " sum(schools_covered), sum(schools_total), bool_or(simulated), sum(schools_real),"
+            + " count(*) FROM indicator_value WHERE indicator_id = ? AND level IN ('departement',"
+            + " 'france') AND status <> 'secret' AND numerator IS NOT NULL GROUP BY 1, 2 ORDER BY"
+            + " 1, 2";
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      int k = 1;
+      for (String m : members) {
+        ps.setString(k++, m);
+      }
+      ps.setString(k, i.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          var row = out.computeIfAbsent(rs.getString(1), p -> new ProgrammeMonitoring.Aggregate[3]);
+          double num = rs.getDouble(3);
+          Double den = rs.getObject(4) == null ? null : rs.getDouble(4);
+          Double value =
+              i.denominator() == null
+                  ? num * i.scale()
+                  : den == null || den == 0 ? null : num / den * i.scale();
+          Long covered = rs.getObject(5) == null ? null : rs.getLong(5);
+          Long total = rs.getObject(6) == null ? null : rs.getLong(6);
+          Long real = rs.getObject(8) == null ? null : rs.getLong(8);
+          row[rs.getInt(2)] =
+              new ProgrammeMonitoring.Aggregate(
+                  finite(value),
+                  num,
+                  den,
+                  covered,
+                  total,
+                  covered == null || total == null || total == 0 ? null : (double) covered / total,
+                  rs.getBoolean(7),
+                  real == null || covered == null || covered == 0 ? null : (double) real / covered,
+                  rs.getInt(9));
+        }
+      }
+    }
+    for (var row : out.values()) {
+      for (int g = 0; g < 3; g++) {
+        if (row[g] == null) {
+          row[g] =
+              new ProgrammeMonitoring.Aggregate(null, null, null, null, null, null, false, null, 0);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static Double finite(Double d) {
+    return d == null || !Double.isFinite(d) ? null : d;
+  }
 }

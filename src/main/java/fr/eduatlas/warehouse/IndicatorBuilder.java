@@ -186,7 +186,9 @@ public final class IndicatorBuilder {
             sum(s.pupils) AS equipment_pupils, sum(e.desktops) AS desktops,
             sum(e.laptops) AS laptops, sum(e.tablets) AS tablets,
             sum(e.interactive_displays) AS interactive_displays,
-            sum(e.lent_devices) AS lent_devices, bool_or(e.simulated) AS equipment_simulated
+            sum(e.lent_devices) AS lent_devices, sum(e.video_walls) AS video_walls,
+            sum(e.hybrid_kits) AS hybrid_kits, sum(e.robotics_kits) AS robotics_kits,
+            bool_or(e.simulated) AS equipment_simulated
           FROM school_equipment e JOIN school s USING (uai) GROUP BY 1, 2
           """,
           """

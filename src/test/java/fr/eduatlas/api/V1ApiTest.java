@@ -410,6 +410,94 @@ class V1ApiTest {
   }
 
   @Test
+  void aProgrammeIsMonitoredLeverByLeverAgainstTheOthersAndItsTargets() throws Exception {
+    JsonNode m = json("/api/v1/programmes/tne/suivi");
+    var levers = new java.util.ArrayList<String>();
+    m.get("levers").forEach(l -> levers.add(l.get("id").asText()));
+    assertThat(levers).containsExactly("equipement", "ressources", "formation", "parents");
+    // Every figure, recomputed from the départements' published values in the warehouse.
+    String tne =
+        String.join(
+            ", ",
+            fr.eduatlas.territory.Programmes.TNE_START.keySet().stream()
+                .map(d -> "'" + d + "'")
+                .toList());
+    int checked = 0;
+    try (var q = WarehouseQuery.open(warehouse)) {
+      for (JsonNode l : m.get("levers")) {
+        for (JsonNode s : l.get("indicators")) {
+          var i =
+              fr.eduatlas.indicator.Catalog.load(fr.eduatlas.indicator.CatalogTest.SOURCES)
+                  .find(s.get("indicator").asText())
+                  .orElseThrow();
+          for (JsonNode p : s.get("points")) {
+            String where =
+                " FROM indicator_value WHERE indicator_id = '"
+                    + i.id()
+                    + "' AND period = '"
+                    + p.get("period").asText()
+                    + "' AND level = 'departement' AND status <> 'secret' AND numerator IS NOT NULL"
+                    + " AND code IN ("
+                    + tne
+                    + ")";
+            String num = q.string("SELECT CAST(sum(numerator) AS VARCHAR)" + where);
+            String den = q.string("SELECT CAST(sum(denominator) AS VARCHAR)" + where);
+            JsonNode v = p.at("/programme/value");
+            if (num == null) {
+              assertThat(v.isNull()).isTrue();
+              continue;
+            }
+            double expected =
+                i.denominator() == null
+                    ? Double.parseDouble(num) * i.scale()
+                    : Double.parseDouble(num) / Double.parseDouble(den) * i.scale();
+            assertThat(v.asDouble())
+                .as(i.id() + " " + p.get("period"))
+                .isCloseTo(
+                    expected,
+                    org.assertj.core.data.Offset.offset(1e-9 * Math.max(1, Math.abs(expected))));
+            String france =
+                q.string(
+                    "SELECT CAST(value AS VARCHAR) FROM indicator_value WHERE indicator_id = '"
+                        + i.id()
+                        + "' AND level = 'france' AND period = '"
+                        + p.get("period").asText()
+                        + "'");
+            if (france != null) {
+              assertThat(p.at("/france/value").asDouble())
+                  .isCloseTo(
+                      Double.parseDouble(france),
+                      org.assertj.core.data.Offset.offset(
+                          1e-6 * Math.max(1, Math.abs(Double.parseDouble(france)))));
+            }
+            assertThat(p.at("/programme/simulated").asBoolean()).isTrue();
+            checked++;
+          }
+        }
+      }
+    }
+    assertThat(checked).as("points checked").isGreaterThan(5);
+    // Targets: the pilots' walls against their 2,700 classes; a target no indicator measures
+    // says so.
+    JsonNode walls = null;
+    JsonNode none = null;
+    for (JsonNode t : m.get("targets")) {
+      if (t.get("id").asText().equals("classes-socle-equipement")) {
+        walls = t;
+      }
+      if (t.get("id").asText().equals("marche-ressources")) {
+        none = t;
+      }
+    }
+    assertThat(walls.get("indicator").asText()).isEqualTo("murs-pedagogiques");
+    assertThat(walls.get("share").asDouble())
+        .isCloseTo(
+            walls.get("reached").asDouble() / 2700, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(none.get("reached").isNull()).isTrue();
+    assertThat(none.get("note").asText()).contains("aucun indicateur");
+  }
+
+  @Test
   void programmesListTheTneDepartementsWithTheirFirstYear() throws Exception {
     JsonNode p = json("/api/v1/programmes");
     assertThat(p.get(0).get("id").asText()).isEqualTo("tne");
@@ -440,6 +528,7 @@ class V1ApiTest {
     }
     assertThat(tne.at("/funders/0/amount").asDouble()).isEqualTo(27_300_000.0);
     assertThat(problem("/api/v1/programmes/cnr", 404).get("detail").asText()).contains("tne");
+    problem("/api/v1/programmes/cnr/suivi", 404);
     problem("/api/v1/programmes/..%2F", 404);
   }
 
