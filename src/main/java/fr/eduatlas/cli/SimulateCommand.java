@@ -74,6 +74,15 @@ public final class SimulateCommand implements Callable<Integer> {
           "Nombre des dernières années avec des tests de débit (défaut : ${DEFAULT-VALUE}).")
   int testYears;
 
+  @Option(
+      names = "--tne-effect",
+      paramLabel = "K",
+      defaultValue = "1",
+      description =
+          "Intensité de l'effet TNE simulé : 1 tel que calibré (défaut), 0 aucun effet ; c'est la"
+              + " vérité que l'évaluation du programme doit retrouver (docs/EVALUATION.md).")
+  double tneEffect;
+
   @Override
   public Integer call() {
     Simulator.Config config;
@@ -88,7 +97,8 @@ public final class SimulateCommand implements Callable<Integer> {
               Integer.parseInt(y[0].strip()),
               Integer.parseInt(y[1].strip()),
               testsPerDay,
-              testYears);
+              testYears,
+              tneEffect);
     } catch (IllegalArgumentException e) {
       System.err.println("Erreur : " + e.getMessage());
       return 2;

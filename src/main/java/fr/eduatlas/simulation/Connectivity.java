@@ -31,9 +31,7 @@ final class Connectivity {
         primary(s)
             ? 0.25 + 0.12 * (year - CALIBRATION_YEAR)
             : 0.5 + 0.1 * (year - CALIBRATION_YEAR);
-    if (tneActive(s.departementCode(), year)) {
-      base += 0.15;
-    }
+    base += 0.15 * sim.tne(s.departementCode(), year);
     return Math.min(0.97, base);
   }
 
@@ -206,7 +204,7 @@ final class Connectivity {
                 Math.round(
                     (primary(s) ? 10 + 50 * t.wifiBase : 30 + 50 * t.wifiBase)
                         + 8 * (y - CALIBRATION_YEAR)
-                        + (tneActive(s.departementCode(), y) ? 12 : 0)));
+                        + 12 * sim.tne(s.departementCode(), y)));
         sb.setLength(0);
         sb.append(s.uai())
             .append(';')

@@ -29,7 +29,7 @@ final class Equipment {
           default -> 50;
         };
     double base = s.pupils() * per100 / 100 * t.computersNoise * (1 + 0.003 * (s.ips() - 100));
-    int active = tneYears(s, year);
+    double active = sim.tneYearsScaled(s, year);
     return base * Math.pow(1.05, year - CALIBRATION_YEAR) * Math.pow(1.12, active);
   }
 
@@ -67,10 +67,10 @@ final class Equipment {
     for (SchoolProfile s : sim.schools) {
       for (int y = sim.config.firstYear(); y <= sim.config.lastYear(); y++) {
         var r = rng(sim.config.seed(), s.uai(), 200 + y);
-        boolean tne = tneActive(s.departementCode(), y);
+        double tne = sim.tne(s.departementCode(), y);
         int age = y - CALIBRATION_YEAR;
         long computers = Math.round(computers(s, y));
-        double portableShare = Math.min(0.8, 0.3 + 0.04 * age + (tne ? 0.1 : 0));
+        double portableShare = Math.min(0.8, 0.3 + 0.04 * age + 0.1 * tne);
         long portables = Math.round(computers * portableShare);
         double tabletRate =
             switch (s.type()) {
@@ -83,7 +83,7 @@ final class Equipment {
                 s.pupils()
                     * tabletRate
                     * Math.pow(1.15, age)
-                    * Math.pow(1.3, tneYears(s, y))
+                    * Math.pow(1.3, sim.tneYearsScaled(s, y))
                     * (0.5 + r.nextDouble()));
         int classes =
             (int)
@@ -94,25 +94,22 @@ final class Equipment {
                 1,
                 (primary(s) ? 0.3 : 0.55)
                     + 0.05 * age
-                    + (tne ? 0.1 * tneYears(s, y) : 0)
+                    + 0.1 * sim.tneYearsScaled(s, y)
                     + 0.2 * (r.nextDouble() - 0.5));
         long displays = Math.round(classes * Math.max(0, displayShare));
-        long walls = (tne ? r.nextDouble() < 0.3 : r.nextDouble() < 0.02) ? 1 : 0;
+        long walls = r.nextDouble() < 0.02 + 0.28 * tne ? 1 : 0;
         long hybrid =
             y < 2021
                 ? 0
                 : primary(s)
-                    ? (r.nextDouble() < (tne ? 0.5 : 0.1) ? 1 : 0)
-                    : 1 + r.nextInt(tne ? 4 : 2);
+                    ? (r.nextDouble() < 0.1 + 0.4 * tne ? 1 : 0)
+                    : 1 + r.nextInt((int) Math.round(2 + 2 * tne));
         long robotics = Math.round(classes * 0.05 * Math.pow(1.2, age) * (0.5 + r.nextDouble()));
         long lent =
             Math.round(
-                s.pupils()
-                    * (primary(s) ? (tne ? 0.03 : 0) : (tne ? 0.15 : 0.02))
-                    * r.nextDouble()
-                    * 2);
+                s.pupils() * (primary(s) ? 0.03 * tne : 0.02 + 0.13 * tne) * r.nextDouble() * 2);
         double ageYears =
-            Math.max(1, Math.min(10, 6 - 0.3 * age - (tne ? 1.5 : 0) + (r.nextDouble() - 0.5) * 2));
+            Math.max(1, Math.min(10, 6 - 0.3 * age - 1.5 * tne + (r.nextDouble() - 0.5) * 2));
         sb.setLength(0);
         sb.append(s.uai())
             .append(';')

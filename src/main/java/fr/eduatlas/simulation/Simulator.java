@@ -68,9 +68,28 @@ public final class Simulator {
    * @param testsPerSchoolDay mean speed tests per school and school day (0 for none)
    * @param testYears how many of the last school years have speed tests
    */
+  /**
+   * @param tneEffect the intensity of the TNE effect built into the simulation: 1, as calibrated
+   *     (the default); 0, none (TNE départements simulated as the others); in between, or above,
+   *     each TNE increment scaled. It is the ground truth the programme's evaluation must recover
+   *     (docs/EVALUATION.md).
+   */
   public record Config(
-      long seed, int firstYear, int lastYear, double testsPerSchoolDay, int testYears) {
+      long seed,
+      int firstYear,
+      int lastYear,
+      double testsPerSchoolDay,
+      int testYears,
+      double tneEffect) {
+    /** With the calibrated TNE effect. */
+    public Config(long seed, int firstYear, int lastYear, double testsPerSchoolDay, int testYears) {
+      this(seed, firstYear, lastYear, testsPerSchoolDay, testYears, 1);
+    }
+
     public Config {
+      if (!(tneEffect >= 0 && tneEffect <= 5)) {
+        throw new IllegalArgumentException("effet TNE hors de 0 à 5 : " + tneEffect);
+      }
       if (firstYear < CALIBRATION_YEAR || lastYear > 2040 || firstYear > lastYear) {
         throw new IllegalArgumentException(
             "années " + firstYear + "-" + lastYear + " : de 2019 (2018-2019) à 2040, dans l'ordre");
@@ -183,6 +202,16 @@ public final class Simulator {
   static boolean tneActive(String departement, int year) {
     Integer start = TNE_START.get(departement);
     return start != null && year >= start;
+  }
+
+  /** The TNE effect's intensity for a département in a year: the configured one once active. */
+  double tne(String departement, int year) {
+    return tneActive(departement, year) ? config.tneEffect() : 0;
+  }
+
+  /** Years of TNE activity scaled by the effect's intensity. */
+  double tneYearsScaled(SchoolProfile s, int year) {
+    return tneYears(s, year) * config.tneEffect();
   }
 
   /** National share of fibre eligibility reached in a year, relative to 2024. */

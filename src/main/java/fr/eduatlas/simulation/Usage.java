@@ -38,9 +38,7 @@ final class Usage {
         (0.65 + 0.07 * Math.min(1, year - CALIBRATION_YEAR) - 0.02 * Math.max(0, year - GAFAM_YEAR))
                 * gafamScale
             + t.gafamEffect;
-    if (tneActive(s.departementCode(), year)) {
-      p -= 0.05; // sovereign tools promoted with the programme
-    }
+    p -= 0.05 * sim.tne(s.departementCode(), year); // sovereign tools promoted with it
     return (int) Math.round(respondents(s) * clamp(p));
   }
 
@@ -74,23 +72,20 @@ final class Usage {
       int teachers = teachers(s);
       int resp = respondents(s);
       for (int y = sim.config.firstYear(); y <= sim.config.lastYear(); y++) {
-        boolean tne = tneActive(s.departementCode(), y);
+        double tne = sim.tne(s.departementCode(), y);
         int age = y - CALIBRATION_YEAR;
         double ipsEffect = 0.05 * (s.ips() - 100) / 30;
         long weekly =
-            Math.round(
-                resp * clamp(0.45 + 0.04 * age + (tne ? 0.1 : 0) + ipsEffect + t.schoolEffect));
+            Math.round(resp * clamp(0.45 + 0.04 * age + 0.1 * tne + ipsEffect + t.schoolEffect));
         long ent =
             Math.round(
                 resp
                     * clamp(
                         (primary(s) ? 0.3 + 0.06 * age : 0.85 + 0.02 * age) + t.schoolEffect / 2));
-        long resources =
-            Math.round(resp * clamp(0.5 + 0.04 * age + (tne ? 0.08 : 0) + t.schoolEffect));
-        long trained =
-            Math.round(resp * clamp(0.25 + 0.03 * age + (tne ? 0.3 : 0) + t.schoolEffect / 2));
+        long resources = Math.round(resp * clamp(0.5 + 0.04 * age + 0.08 * tne + t.schoolEffect));
+        long trained = Math.round(resp * clamp(0.25 + 0.03 * age + 0.3 * tne + t.schoolEffect / 2));
         long gafam = gafamUsers(s, y);
-        long families = Math.round(s.pupils() * clamp(0.05 + 0.03 * age + (tne ? 0.2 : 0)));
+        long families = Math.round(s.pupils() * clamp(0.05 + 0.03 * age + 0.2 * tne));
         sb.setLength(0);
         sb.append(s.uai())
             .append(';')
