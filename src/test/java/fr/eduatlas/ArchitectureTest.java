@@ -30,7 +30,7 @@ class ArchitectureTest {
     ALLOWED.put("source", Set.of("territory", "geo"));
     ALLOWED.put("indicator", Set.of("source", "territory"));
     ALLOWED.put("tiles", Set.of("geo", "indicator", "territory"));
-    ALLOWED.put("selection", Set.of("geo"));
+    ALLOWED.put("selection", Set.of("geo", "territory"));
     ALLOWED.put("warehouse", Set.of("source", "territory", "geo", "indicator", "tiles"));
     ALLOWED.put("simulation", Set.of("territory", "warehouse"));
     ALLOWED.put("ingest", Set.of("source", "warehouse", "simulation", "indicator"));

@@ -393,6 +393,40 @@ final class JsonViews {
     return out;
   }
 
+  /** A programme's evaluation, with its method and, on simulated data, what it cannot say. */
+  ObjectNode evaluation(fr.eduatlas.observatory.ProgrammeEvaluation e) {
+    ObjectNode n = json.valueToTree(e);
+    n.put(
+        "method",
+        "différence de différences : chaque département du programme est comparé aux "
+            + e.matches()
+            + " départements hors programme les plus proches avant le programme (part de"
+            + " population rurale, IPS moyen, débit mesuré moyen, ordinateurs pour 100 élèves,"
+            + " niveau de l'indicateur jusqu'en "
+            + (e.baseline() - 1)
+            + "-"
+            + e.baseline()
+            + ", centrés réduits) ; son effet est l'évolution de l'indicateur entre les années"
+            + " avant la première année scolaire de sa vague et les années depuis, moins celle de"
+            + " ses témoins ; l'effet du programme est la moyenne sur ses départements, avec un"
+            + " intervalle à 95 % par bootstrap sur les départements traités ("
+            + fr.eduatlas.observatory.Evaluation.DRAWS
+            + " tirages). Temps d'évènement : la même comparaison année par année face à l'année"
+            + " précédant la première année scolaire. Placebo : la même méthode avant le programme,"
+            + " avec une date avancée d'un an (il doit être nul). Méthode détaillée :"
+            + " docs/EVALUATION.md.");
+    if (e.simulated()) {
+      n.put(
+          "warning",
+          "Ces résultats portent sur des données simulées : l'effet estimé est celui que le"
+              + " simulateur a introduit dans les départements du programme, pas un effet"
+              + " observé. Ils montrent que la méthode retrouve un effet connu ; ils ne disent"
+              + " rien de l'effet réel du programme.");
+    }
+    n.put("href", "/api/v1/programmes/" + e.programme() + "/evaluation");
+    return n;
+  }
+
   /** A programme's monitoring, each figure with its coverage and whether it is simulated. */
   ObjectNode monitoring(fr.eduatlas.observatory.ProgrammeMonitoring m) {
     ObjectNode n = json.valueToTree(m);

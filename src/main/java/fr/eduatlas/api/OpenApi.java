@@ -95,7 +95,11 @@ final class OpenApi {
                   Param.path("id", "identifiant de l'indicateur"),
                   Param.query("level", "string", "niveau (departement par défaut)"),
                   Param.query("year", "string", "période (la plus récente par défaut)"),
-                  Param.query("within", "string", "niveau:code d'un territoire englobant"),
+                  Param.query(
+                      "within",
+                      "string",
+                      "niveau:code d'un territoire englobant, ou programme:tne (les territoires qui"
+                          + " partagent une commune avec un département du programme)"),
                   Param.query("format", "string", "json (défaut), csv ou geojson"),
                   Param.query("zoom", "integer", "GeoJSON : contours simplifiés pour ce zoom"),
                   Param.query("sep", "string", "CSV : séparateur , (défaut) ou ;"),
@@ -105,6 +109,8 @@ final class OpenApi {
               "Établissements, filtrés et paginés",
               "application/json",
               List.of(
+                  Param.query(
+                      "programme", "string", "identifiant d'un programme (tne) : ses départements"),
                   Param.query("commune", "string", "code commune"),
                   Param.query("epci", "string", "SIREN de l'EPCI"),
                   Param.query("departement", "string", "code département"),
@@ -130,6 +136,14 @@ final class OpenApi {
               "/api/v1/programmes/{id}",
               "Un programme : territoires, vagues et phases datées, leviers, financeurs, cibles et"
                   + " réalisations publiées, chacune avec sa source et sa date",
+              "application/json",
+              List.of(Param.path("id", "identifiant du programme (tne)"))),
+          new Op(
+              "/api/v1/programmes/{id}/evaluation",
+              "Évaluation d'un programme : différence de différences par levier face à des"
+                  + " départements comparables (appariés avant le programme), intervalle à 95 %,"
+                  + " temps d'évènement depuis le déploiement de chaque vague, placebo ; sur données"
+                  + " simulées, le résultat le dit",
               "application/json",
               List.of(Param.path("id", "identifiant du programme (tne)"))),
           new Op(

@@ -66,6 +66,7 @@ final class V1Routes {
         app,
         "/api/v1/schools",
         Set.of(
+            "programme",
             "commune",
             "epci",
             "departement",
@@ -114,14 +115,7 @@ final class V1Routes {
             throw new ApiException(
                 404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
           }
-          var levers = new java.util.ArrayList<String[]>();
-          for (var l : def.path("levers")) {
-            var row = new java.util.ArrayList<String>();
-            row.add(l.path("id").asText());
-            row.add(l.path("label").asText());
-            l.path("indicators").forEach(x -> row.add(x.asText()));
-            levers.add(row.toArray(String[]::new));
-          }
+          var levers = levers(def);
           var targets = new java.util.ArrayList<Object[]>();
           for (var t : def.path("targets")) {
             targets.add(
@@ -136,6 +130,20 @@ final class V1Routes {
           }
           return json(
               views.monitoring(observatory.monitoring(r.connection(), id, levers, targets)));
+        });
+    reads.get(
+        app,
+        "/api/v1/programmes/{id}/evaluation",
+        Set.of(),
+        r -> {
+          String id = r.path("id");
+          var def = id.matches("[a-z][a-z0-9-]{1,30}") ? Programmes.definition(id) : null;
+          if (def == null) {
+            throw new ApiException(
+                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
+          }
+          return json(
+              views.evaluation(observatory.evaluation(r.connection(), id, levers(def), MATCHES)));
         });
     // Registered by ApiServer and WebRoutes, declared here for the OpenAPI document.
     reads.declare("/api/health", Set.of());
@@ -319,6 +327,9 @@ final class V1Routes {
         territories.put(l.id(), code);
       }
     }
+    if (r.param("programme") != null) {
+      territories.put("programme", r.param("programme"));
+    }
     String bbox = r.param("bbox");
     String format = Params.format(ctx, "json", "csv", "geojson");
     Params.Paging paging = Params.paging(ctx, 100);
@@ -410,5 +421,21 @@ final class V1Routes {
         return new Body(views.bytes(out), JSON, headers);
       }
     }
+  }
+
+  /** Départements matched to each treated one in a programme's evaluation. */
+  static final int MATCHES = 3;
+
+  /** A programme's levers as {id, label, indicator ids…}. */
+  private static java.util.List<String[]> levers(com.fasterxml.jackson.databind.JsonNode def) {
+    var levers = new java.util.ArrayList<String[]>();
+    for (var l : def.path("levers")) {
+      var row = new java.util.ArrayList<String>();
+      row.add(l.path("id").asText());
+      row.add(l.path("label").asText());
+      l.path("indicators").forEach(x -> row.add(x.asText()));
+      levers.add(row.toArray(String[]::new));
+    }
+    return levers;
   }
 }

@@ -553,55 +553,99 @@ public final class Observatory {
     Catalog.Indicator i = indicator(q.indicator());
     String level = level(q.level()).id();
     String period = period(c, i, q.year());
+    boolean programme = "programme".equals(q.withinLevel());
     Territory within =
-        q.withinLevel() == null ? null : territory(c, level(q.withinLevel()).id(), q.withinCode());
+        q.withinLevel() == null
+            ? null
+            : programme
+                ? new Territory("programme", q.withinCode(), programmeName(q.withinCode()))
+                : territory(c, level(q.withinLevel()).id(), q.withinCode());
     Double france = franceValue(c, i.id(), period);
     String sql =
-        "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
-            + " pupils_covered, pupils_total, schools_real, note FROM indicator_value_by_indicator"
-            + " WHERE"
-            + " indicator_id = ? AND level = ? AND period = ?"
-            + (within == null
-                ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
-                : " AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
-                    + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level = ?"
-                    + " AND b.code = ?)")
-            + " ORDER BY code";
+        programme
+            ? "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
+                + " pupils_covered, pupils_total, schools_real, note FROM"
+                + " indicator_value_by_indicator WHERE indicator_id = ? AND level = ? AND period"
+                + " = ? AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
+                + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level ="
+                + " 'departement' AND list_contains(string_split(?, ','), b.code)) AND ? IS NOT"
+                + " NULL ORDER BY code"
+            : valuesSql(within);
     var rows = new ArrayList<IndicatorValues.Row>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, i.id());
       ps.setString(2, level);
       ps.setString(3, period);
       ps.setString(4, within == null ? null : level);
-      ps.setString(5, within == null ? null : within.level());
+      ps.setString(
+          5,
+          within == null
+              ? null
+              : programme ? programmeDepartements(within.code()) : within.level());
       ps.setString(6, within == null ? null : within.code());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          Double v = (Double) rs.getObject(3);
-          Long total = (Long) rs.getObject(7);
-          Value.Coverage cov =
-              total == null
-                  ? null
-                  : new Value.Coverage(
-                      orZero(rs.getObject(6)),
-                      total,
-                      orZero(rs.getObject(8)),
-                      orZero(rs.getObject(9)),
-                      orZero(rs.getObject(10)));
-          var value =
-              new Value(
-                  period,
-                  v == null ? null : Figures.round(v),
-                  rs.getString(4),
-                  rs.getBoolean(5),
-                  cov,
-                  catalog.appraise(i, v, france),
-                  rs.getString(11));
-          rows.add(new IndicatorValues.Row(rs.getString(1), rs.getString(2), value, null));
+          rows.add(valueRow(rs, i, period, france));
         }
       }
     }
     return new IndicatorValues(i, level, period, within, france, rows);
+  }
+
+  /** A programme's name, or a 404 naming the known ones. */
+  private static String programmeName(String id) {
+    String name = id == null ? null : Programmes.name(id);
+    if (name == null) {
+      throw QueryException.notFound(
+          "Programme introuvable",
+          "programme inconnu « " + id + " » ; programmes : " + String.join(", ", Programmes.ids()));
+    }
+    return name;
+  }
+
+  /** A programme's départements, comma-separated (bound as one value). */
+  private static String programmeDepartements(String id) {
+    programmeName(id);
+    return String.join(",", Programmes.members(id).keySet());
+  }
+
+  private static String valuesSql(Territory within) {
+    return "SELECT code, name, value, status, simulated, schools_covered, schools_total,"
+        + " pupils_covered, pupils_total, schools_real, note FROM indicator_value_by_indicator"
+        + " WHERE"
+        + " indicator_id = ? AND level = ? AND period = ?"
+        + (within == null
+            ? " AND ? IS NULL AND ? IS NULL AND ? IS NULL"
+            : " AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
+                + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level = ?"
+                + " AND b.code = ?)")
+        + " ORDER BY code";
+  }
+
+  /** One row of an indicator's values, appraised against France. */
+  private IndicatorValues.Row valueRow(
+      ResultSet rs, Catalog.Indicator i, String period, Double france) throws SQLException {
+    Double v = (Double) rs.getObject(3);
+    Long total = (Long) rs.getObject(7);
+    Value.Coverage cov =
+        total == null
+            ? null
+            : new Value.Coverage(
+                orZero(rs.getObject(6)),
+                total,
+                orZero(rs.getObject(8)),
+                orZero(rs.getObject(9)),
+                orZero(rs.getObject(10)));
+    var value =
+        new Value(
+            period,
+            v == null ? null : Figures.round(v),
+            rs.getString(4),
+            rs.getBoolean(5),
+            cov,
+            catalog.appraise(i, v, france),
+            rs.getString(11));
+    return new IndicatorValues.Row(rs.getString(1), rs.getString(2), value, null);
   }
 
   /** The same values with each territory's outline at {@code zoom}'s band. */
@@ -650,6 +694,12 @@ public final class Observatory {
     var args = new ArrayList<Object>();
     if (q.territories() != null) {
       for (var e : new TreeMap<>(q.territories()).entrySet()) {
+        if (e.getKey().equals("programme")) {
+          // A programme's schools: those of its départements.
+          where.add("list_contains(string_split(?, ','), s.departement_code)");
+          args.add(programmeDepartements(e.getValue()));
+          continue;
+        }
         territory(c, e.getKey(), e.getValue());
         where.add(
             "s.commune_code IN (SELECT commune_code FROM territory_commune WHERE level = ? AND"
@@ -1227,6 +1277,140 @@ public final class Observatory {
         }
       }
     }
+    return out;
+  }
+
+  /** The pre-programme covariates of the evaluation's matching, with the year they are read at. */
+  public static final List<String> MATCHING =
+      List.of(
+          "part-population-rurale",
+          "ips-moyen",
+          "debit-mesure-moyen",
+          "ordinateurs-pour-100-eleves");
+
+  /** The last school year (by its end) before any wave of a programme: the matching's baseline. */
+  static int baseline(String id) {
+    return Programmes.members(id).values().stream().mapToInt(Integer::intValue).min().orElse(2021)
+        - 1;
+  }
+
+  /**
+   * A programme's evaluation: for each lever's outcome (ratios only: a count grows with the
+   * département), the difference-in-differences estimate against matched départements.
+   *
+   * @param levers each lever: {id, label, indicator ids}
+   */
+  public ProgrammeEvaluation evaluation(Connection c, String id, List<String[]> levers, int k)
+      throws SQLException {
+    programme(c, id);
+    int base = baseline(id);
+    var members = Programmes.members(id);
+    // Covariates: each at its latest period up to the baseline, else its earliest.
+    var covariates = new TreeMap<String, double[]>();
+    var perCovariate = new ArrayList<Map<String, Double>>();
+    for (String cov : MATCHING) {
+      perCovariate.add(baselineValues(c, indicator(cov), base));
+    }
+    var outcomes = new ArrayList<ProgrammeEvaluation.Outcome>();
+    boolean simulated = false;
+    for (String[] l : levers) {
+      for (int j = 2; j < l.length; j++) {
+        Catalog.Indicator i = indicator(l[j]);
+        if (i.isCount() || i.median()) {
+          continue;
+        }
+        var values = new TreeMap<String, Map<Integer, Double>>();
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT code, period, value, simulated FROM indicator_value WHERE indicator_id = ?"
+                    + " AND level = 'departement' AND status <> 'secret' AND value IS NOT NULL")) {
+          ps.setString(1, i.id());
+          try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              Integer year = year(rs.getString(2));
+              if (year != null && Double.isFinite(rs.getDouble(3))) {
+                values
+                    .computeIfAbsent(rs.getString(1), x -> new TreeMap<>())
+                    .put(year, rs.getDouble(3));
+                simulated |= rs.getBoolean(4);
+              }
+            }
+          }
+        }
+        covariates.clear();
+        for (String d : values.keySet()) {
+          double[] x = new double[MATCHING.size() + 1];
+          boolean ok = true;
+          for (int m = 0; m < MATCHING.size(); m++) {
+            Double v = perCovariate.get(m).get(d);
+            ok &= v != null;
+            x[m] = v == null ? 0 : v;
+          }
+          // The outcome's own pre-programme level.
+          double pre = 0;
+          int n = 0;
+          for (var e : values.get(d).entrySet()) {
+            if (e.getKey() <= base) {
+              pre += e.getValue();
+              n++;
+            }
+          }
+          ok &= n > 0;
+          x[MATCHING.size()] = n == 0 ? 0 : pre / n;
+          if (ok) {
+            covariates.put(d, x);
+          }
+        }
+        var first = new TreeMap<String, Integer>();
+        members.forEach(
+            (d, y) -> {
+              if (covariates.containsKey(d)) {
+                first.put(d, y);
+              }
+            });
+        var r =
+            Evaluation.estimate(
+                new Evaluation.Panel(values, first, new TreeMap<>(covariates), k, 20261206L));
+        outcomes.add(new ProgrammeEvaluation.Outcome(l[0], i.id(), i.label(), i.unit(), base, r));
+      }
+    }
+    return new ProgrammeEvaluation(id, base, MATCHING, k, simulated, outcomes);
+  }
+
+  private static Integer year(String period) {
+    return period != null && period.matches("[0-9]{4}") ? Integer.valueOf(period) : null;
+  }
+
+  /**
+   * Each département's value of an indicator at its latest year up to {@code base}, else earliest.
+   */
+  private Map<String, Double> baselineValues(Connection c, Catalog.Indicator i, int base)
+      throws SQLException {
+    var best = new java.util.HashMap<String, double[]>(); // code -> {year, value}
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT code, period, value FROM indicator_value WHERE indicator_id = ? AND level ="
+                + " 'departement' AND status <> 'secret' AND value IS NOT NULL")) {
+      ps.setString(1, i.id());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Integer y = year(rs.getString(2));
+          double v = rs.getDouble(3);
+          if (y == null || !Double.isFinite(v)) {
+            continue;
+          }
+          double[] b = best.get(rs.getString(1));
+          // Rank: years up to the baseline, latest first; then later years, earliest first.
+          double rank = y <= base ? base - y : 1000 + y;
+          double bestRank = b == null ? Double.MAX_VALUE : b[0] <= base ? base - b[0] : 1000 + b[0];
+          if (rank < bestRank) {
+            best.put(rs.getString(1), new double[] {y, v});
+          }
+        }
+      }
+    }
+    var out = new java.util.HashMap<String, Double>();
+    best.forEach((d, b) -> out.put(d, b[1]));
     return out;
   }
 

@@ -29,6 +29,10 @@ final class Eligibility {
         if (!communes.contains(p.substring(8))) {
           unknown.add("eligibility.perimeter : commune inconnue « " + p + " »");
         }
+      } else if (p.startsWith("programme:")) {
+        if (fr.eduatlas.territory.Programmes.name(p.substring(10)) == null) {
+          unknown.add("eligibility.perimeter : programme inconnu « " + p + " »");
+        }
       } else if (!f.territories().containsKey(p)) {
         unknown.add("eligibility.perimeter : territoire inconnu « " + p + " »");
       }
@@ -45,6 +49,17 @@ final class Eligibility {
     return code != null && perimeter.getOrDefault(level, List.of()).contains(code);
   }
 
+  /** Whether the département is in one of the perimeter's programmes. */
+  private static boolean inProgramme(Map<String, List<String>> perimeter, String departement) {
+    for (String id : perimeter.getOrDefault("programme", List.of())) {
+      if (departement != null
+          && fr.eduatlas.territory.Programmes.members(id).containsKey(departement)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The first rule that excludes the commune, with its detail, or null if eligible. */
   static String[] exclude(CommuneNeeds x, Criteria c, Map<String, List<String>> perimeter) {
     var e = c.eligibility();
@@ -55,7 +70,8 @@ final class Eligibility {
             || in(perimeter, "academie", x.academieCode())
             || in(perimeter, "departement", x.departementCode())
             || in(perimeter, "epci", x.epciCode())
-            || in(perimeter, "commune", x.code()))) {
+            || in(perimeter, "commune", x.code())
+            || inProgramme(perimeter, x.departementCode()))) {
       return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
     }
     if (x.densityLevel() == null) {

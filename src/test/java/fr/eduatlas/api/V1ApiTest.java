@@ -149,6 +149,46 @@ class V1ApiTest {
         .contains("les plus proches");
   }
 
+  @Test
+  void aProgrammeIsAPerimeterOfValuesAndSchools() throws Exception {
+    var tne = fr.eduatlas.territory.Programmes.TNE_START.keySet();
+    JsonNode deps =
+        json("/api/v1/indicators/couverture-fibre/values?level=departement&within=programme:tne");
+    assertThat(deps.at("/within/level").asText()).isEqualTo("programme");
+    assertThat(deps.at("/within/name").asText()).contains("Territoires numériques");
+    assertThat(deps.get("values").findValuesAsText("code")).contains("02").allMatch(tne::contains);
+    JsonNode all = json("/api/v1/indicators/couverture-fibre/values?level=departement");
+    assertThat(all.get("values").findValuesAsText("code")).contains("01");
+    // Communes: those of the programme's départements only.
+    JsonNode communes =
+        json("/api/v1/indicators/couverture-fibre/values?level=commune&within=programme:tne");
+    assertThat(communes.get("values").findValuesAsText("code"))
+        .isNotEmpty()
+        .contains("02408", "2A004", "97101")
+        .allMatch(c -> tne.contains(fr.eduatlas.territory.Codes.departementOfCommune(c)));
+    assertThat(
+            problem("/api/v1/indicators/couverture-fibre/values?within=programme:cnr", 404)
+                .get("detail")
+                .asText())
+        .contains("tne");
+    // Schools: those of the programme's départements.
+    JsonNode schools = json("/api/v1/schools?programme=tne&limit=1000");
+    assertThat(schools.get("numberMatched").asInt()).isPositive();
+    schools
+        .get("schools")
+        .forEach(
+            x ->
+                assertThat(
+                        tne.contains(
+                            fr.eduatlas.territory.Codes.departementOfCommune(
+                                x.get("commune").asText())))
+                    .as(x.toString())
+                    .isTrue());
+    int total = json("/api/v1/schools?limit=1").get("numberMatched").asInt();
+    assertThat(schools.get("numberMatched").asInt()).isLessThan(total);
+    problem("/api/v1/schools?programme=cnr", 404);
+  }
+
   private static double value(JsonNode values, String code) {
     for (JsonNode x : values.get("values")) {
       if (x.get("code").asText().equals(code)) {
@@ -529,6 +569,22 @@ class V1ApiTest {
     assertThat(tne.at("/funders/0/amount").asDouble()).isEqualTo(27_300_000.0);
     assertThat(problem("/api/v1/programmes/cnr", 404).get("detail").asText()).contains("tne");
     problem("/api/v1/programmes/cnr/suivi", 404);
+    problem("/api/v1/programmes/cnr/evaluation", 404);
+    // The evaluation: an estimate per lever outcome (no count), strict JSON, and on simulated
+    // data a warning in plain words.
+    var ev = get("/api/v1/programmes/tne/evaluation");
+    assertThat(ev.statusCode()).isEqualTo(200);
+    JsonNode e =
+        new ObjectMapper()
+            .disable(com.fasterxml.jackson.core.JsonParser.Feature.ALLOW_NON_NUMERIC_NUMBERS)
+            .readTree(ev.body());
+    assertThat(e.get("warning").asText()).contains("données simulées").contains("effet réel");
+    assertThat(e.get("method").asText()).contains("différence de différences");
+    var outcomes = new java.util.ArrayList<String>();
+    e.get("outcomes").forEach(o -> outcomes.add(o.get("indicator").asText()));
+    assertThat(outcomes)
+        .contains("enseignants-formes", "familles-touchees-pour-100-eleves")
+        .doesNotContain("murs-pedagogiques");
     problem("/api/v1/programmes/..%2F", 404);
   }
 

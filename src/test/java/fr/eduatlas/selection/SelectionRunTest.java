@@ -463,6 +463,17 @@ class SelectionRunTest {
   }
 
   @Test
+  void aProgrammeIsAPerimeter() throws Exception {
+    // Of the fixture's départements only the Aisne (02) is a TNE territory.
+    var s = run("{\"count\": 1, \"eligibility\": {\"perimeter\": [\"programme:tne\"]}}");
+    assertThat(codes(s.selected())).containsExactly("02001");
+    assertThat(s.summary().eligible()).isEqualTo(1);
+    assertThatThrownBy(() -> run("{\"eligibility\": {\"perimeter\": [\"programme:cnr\"]}}"))
+        .isInstanceOf(InvalidCriteriaException.class)
+        .hasMessageContaining("programme inconnu");
+  }
+
+  @Test
   void perimetersOfEpciAndCommunesAndTheListByEpci() throws Exception {
     var f = factsWithEpci();
     var epci =
