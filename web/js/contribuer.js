@@ -474,7 +474,11 @@ function ownCommunes(k) {
     || (c.level === 'epci' && e.epci === c.code));
 }
 
+let campaignRender = 0;
+
 async function campaign(id) {
+  // Renders can overlap (the list's first one and a choice): only the latest one is shown.
+  const render = ++campaignRender;
   const k = await api(`/api/v1/campaigns/${encodeURIComponent(id)}`);
   const out = $('campaign');
   const head = el('div', {},
@@ -491,6 +495,7 @@ async function campaign(id) {
   if (!owner && !mine.length) {
     parts.push(el('p', { class: 'aide', text: `Le pôle ${state.hub.name} ne porte pas cette campagne et aucune de ses communes n'est dans la liste.` }));
   }
+  if (render !== campaignRender) return;
   out.replaceChildren(...parts);
 }
 

@@ -73,9 +73,16 @@ final class WebRoutes {
         });
     app.get("/", this::index);
     app.get("/index.html", this::index);
-    // The about / help / sources page and the accessibility statement.
+    // The about / help / sources page, the accessibility statement, the programmes' page.
     for (var page :
-        Map.of("/a-propos", "a-propos.html", "/accessibilite", "accessibilite.html").entrySet()) {
+        Map.of(
+                "/a-propos",
+                "a-propos.html",
+                "/accessibilite",
+                "accessibilite.html",
+                "/programmes",
+                "programme.html")
+            .entrySet()) {
       byte[] html = page(page.getValue());
       app.get(
           page.getKey(),

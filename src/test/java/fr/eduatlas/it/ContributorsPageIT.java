@@ -54,7 +54,10 @@ class ContributorsPageIT {
   }
 
   static WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(60));
+    // A view re-rendered while it is read leaves stale elements: look again.
+    var w = new WebDriverWait(driver, Duration.ofSeconds(60));
+    w.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+    return w;
   }
 
   static Object js(String script, Object... args) {
@@ -314,6 +317,38 @@ class ContributorsPageIT {
     assertThat(driver.findElements(By.cssSelector("main table"))).isNotEmpty();
     noAxeViolations("format");
     assertThat(List.of(driver.getPageSource())).noneMatch(s -> s.contains("<script>"));
+  }
+
+  @Test
+  void theProgrammePageShowsCalendarTargetsLeversAndTheEvaluation() {
+    driver.get(env.base() + "/programmes?id=tne");
+    waiting().until(d -> js("return document.body.dataset.ready || null") != null);
+    assertThat(js("return document.body.dataset.ready")).isEqualTo("true");
+    assertThat(driver.findElement(By.id("programme-title")).getText())
+        .isEqualTo("Territoires numériques éducatifs (TNE)");
+    // The phases on a timeline, the second wave's first school year after its deployment.
+    assertThat(driver.findElements(By.cssSelector("svg.timeline rect"))).hasSize(6);
+    assertThat(driver.findElement(By.id("territories")).getText())
+        .contains("première année scolaire 2022-2023")
+        .contains("Aisne (02)");
+    assertThat(driver.findElement(By.cssSelector("#territories a")).getAttribute("href"))
+        .contains("#sel=departement:");
+    // A chart per lever's indicator, each with its values as a table.
+    assertThat(driver.findElements(By.cssSelector(".lever"))).hasSize(4);
+    assertThat(driver.findElements(By.cssSelector("figure.lever-chart svg path"))).isNotEmpty();
+    // Targets with their progress and sources; the evaluation says it is on simulated data.
+    var walls =
+        driver.findElement(By.cssSelector(".target[data-target='classes-socle-equipement']"));
+    assertThat(walls.findElements(By.tagName("progress"))).hasSize(1);
+    assertThat(walls.getText().replaceAll("[\u202f\u00a0]", " "))
+        .contains("2 700")
+        .contains("DRANE de Versailles");
+    assertThat(driver.findElement(By.id("evaluation-warning")).getText())
+        .contains("données simulées");
+    assertThat(driver.findElements(By.cssSelector("#evaluation-table tbody tr")))
+        .hasSizeGreaterThanOrEqualTo(3);
+    assertThat(driver.findElement(By.id("sources")).getText()).contains("Banque des Territoires");
+    noAxeViolations("programme TNE");
   }
 
   @Test
