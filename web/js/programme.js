@@ -11,6 +11,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 const GROUPS = [
   { key: 'programme', label: 'Départements du programme', colour: '#000091', dash: '' },
   { key: 'others', label: 'Autres départements', colour: '#b34000', dash: '6 3' },
+  { key: 'comparable', label: 'Départements comparables (appariés)', colour: '#18753c', dash: '10 2 2 2' },
   { key: 'france', label: 'France', colour: '#3a3a3a', dash: '2 3' },
 ];
 
@@ -121,7 +122,7 @@ function chart(series) {
   const x = (y) => 40 + ((y - years[0]) / Math.max(1, years[years.length - 1] - years[0])) * (w - 60);
   const y = (v) => h - 25 - ((v - lo) / (hi - lo)) * (h - 40);
   const s = svg('svg', { viewBox: `0 0 ${w} ${h}`, class: 'chart', role: 'img',
-    'aria-label': `${series.label} (${series.unit}) : départements du programme, autres départements et France, par année scolaire` });
+    'aria-label': `${series.label} (${series.unit}) : départements du programme, comparables, autres départements et France, par année scolaire` });
   s.append(svg('line', { x1: 40, x2: w - 20, y1: y(lo), y2: y(lo), stroke: '#999' }));
   for (const yr of years) {
     const t = svg('text', { x: x(yr), y: h - 8, 'font-size': 10, 'text-anchor': 'middle' });
@@ -152,7 +153,7 @@ function chart(series) {
 
 function levers(monitoring) {
   const legend = el('p', { class: 'aide' }, 'Légende : ', ...GROUPS.flatMap((g, i) => [i ? ' · ' : '',
-    `${g.label} (${g.key === 'programme' ? 'trait plein' : g.key === 'others' ? 'tirets longs' : 'pointillés'})`]));
+    `${g.label} (${{ programme: 'trait plein', others: 'tirets longs', comparable: 'tirets et points', france: 'pointillés' }[g.key]})`]));
   $('levers').replaceChildren(legend, ...monitoring.levers.map((l) => el('div', { class: 'lever', 'data-lever': l.id },
     el('h3', { text: l.label }), ...l.indicators.map(chart))));
 }

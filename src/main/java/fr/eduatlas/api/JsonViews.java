@@ -435,7 +435,9 @@ final class JsonViews {
         "valeur d'un groupe de départements : somme des numérateurs sur somme des dénominateurs"
             + " des départements publiés (valeurs secrètes écartées), comme toute valeur du"
             + " catalogue ; « programme » : les départements du programme, « others » : les autres"
-            + " départements, « france » : la France ; une cible se mesure sur les départements de"
+            + " départements, « france » : la France, « comparable » : les départements que"
+            + " l'évaluation apparie à ceux du programme (indicateurs évalués) ; une cible se"
+            + " mesure sur les départements de"
             + " sa vague, à la dernière période publiée");
     n.put("href", "/api/v1/programmes/" + m.programme() + "/suivi");
     return n;

@@ -178,7 +178,12 @@ final class OpenApi {
                       "string",
                       "indicateur dont chaque territoire porte la valeur, la classe et le drapeau simulé"),
                   Param.query(
-                      "year", "string", "période de l'indicateur (la plus récente par défaut)"))),
+                      "year", "string", "période de l'indicateur (la plus récente par défaut)"),
+                  Param.query(
+                      "programme",
+                      "string",
+                      "identifiant d'un programme (tne) : ses territoires seulement (couches de"
+                          + " territoires)"))),
           new Op("/ogc", "Page d'accueil OGC API Features", "application/json", List.of(f())),
           new Op(
               "/ogc/api",

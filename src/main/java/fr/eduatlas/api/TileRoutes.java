@@ -36,7 +36,8 @@ final class TileRoutes {
 
   void register(RoutesConfig app) {
     reads.get(app, "/tiles/{file}", Set.of(), this::tileJson);
-    reads.get(app, "/tiles/{layer}/{z}/{x}/{file}", Set.of("indicator", "year"), this::tile);
+    reads.get(
+        app, "/tiles/{layer}/{z}/{x}/{file}", Set.of("indicator", "year", "programme"), this::tile);
   }
 
   private static Tiles.Layer layer(String id) {
@@ -110,9 +111,21 @@ final class TileRoutes {
     } else if (ctx.queryParam("year") != null) {
       throw ApiException.badRequest("paramètre 'year' : sans objet sans 'indicator'");
     }
-    byte[] bytes = vals == null ? Tiles.prerendered(c, layer, z, x, y) : null;
+    // A programme's perimeter: its territories only (those sharing a commune with one of its
+    // départements), as within=programme: on the values.
+    String programme = ctx.queryParam("programme");
+    java.util.Set<String> only = null;
+    if (programme != null) {
+      if (layer.level() == null) {
+        throw ApiException.badRequest(
+            "paramètre 'programme' : la couche des établissements ne se filtre pas par programme"
+                + " (voir /api/v1/schools?programme=)");
+      }
+      only = observatory.programmeTerritories(c, programme, layer.level());
+    }
+    byte[] bytes = vals == null && only == null ? Tiles.prerendered(c, layer, z, x, y) : null;
     if (bytes == null) {
-      bytes = tiles(r.dataVersion()).tile(c, layer, z, x, y, vals);
+      bytes = tiles(r.dataVersion()).tile(c, layer, z, x, y, vals, only);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");

@@ -128,8 +128,16 @@ final class V1Routes {
                   t.path("indicator").isTextual() ? t.path("indicator").asText() : null
                 });
           }
+          // The comparable départements of each evaluated indicator: the evaluation's matches.
+          var comparable = new java.util.HashMap<String, java.util.Set<String>>();
+          for (var o : observatory.evaluation(r.connection(), id, levers, MATCHES).outcomes()) {
+            var set = new java.util.TreeSet<String>();
+            o.result().matches().values().forEach(set::addAll);
+            comparable.put(o.indicator(), set);
+          }
           return json(
-              views.monitoring(observatory.monitoring(r.connection(), id, levers, targets)));
+              views.monitoring(
+                  observatory.monitoring(r.connection(), id, levers, targets, comparable)));
         });
     reads.get(
         app,

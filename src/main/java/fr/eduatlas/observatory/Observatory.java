@@ -592,6 +592,32 @@ public final class Observatory {
     return new IndicatorValues(i, level, period, within, france, rows);
   }
 
+  /**
+   * The territories of a level in a programme's perimeter: those sharing a commune with one of its
+   * départements (as {@code within=programme:…}).
+   *
+   * @throws QueryException (not found) for an unknown programme
+   */
+  public java.util.Set<String> programmeTerritories(Connection c, String id, String level)
+      throws SQLException {
+    String deps = programmeDepartements(id);
+    var out = new java.util.HashSet<String>();
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "SELECT DISTINCT a.code FROM territory_commune a JOIN territory_commune b USING"
+                + " (commune_code) WHERE a.level = ? AND b.level = 'departement' AND"
+                + " list_contains(string_split(?, ','), b.code)")) {
+      ps.setString(1, level);
+      ps.setString(2, deps);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          out.add(rs.getString(1));
+        }
+      }
+    }
+    return out;
+  }
+
   /** A programme's name, or a 404 naming the known ones. */
   private static String programmeName(String id) {
     String name = id == null ? null : Programmes.name(id);
@@ -1140,6 +1166,20 @@ public final class Observatory {
    */
   public ProgrammeMonitoring monitoring(
       Connection c, String id, List<String[]> levers, List<Object[]> targets) throws SQLException {
+    return monitoring(c, id, levers, targets, Map.of());
+  }
+
+  /**
+   * The same with, per indicator, the comparable départements (the evaluation's matches) as a
+   * fourth group.
+   */
+  public ProgrammeMonitoring monitoring(
+      Connection c,
+      String id,
+      List<String[]> levers,
+      List<Object[]> targets,
+      Map<String, java.util.Set<String>> comparable)
+      throws SQLException {
     programme(c, id); // 404 for an unknown programme
     var members = new java.util.TreeSet<>(Programmes.members(id).keySet());
     var out = new ArrayList<ProgrammeMonitoring.Lever>();
@@ -1149,9 +1189,22 @@ public final class Observatory {
         Catalog.Indicator i = indicator(l[k]);
         var points = new ArrayList<ProgrammeMonitoring.Point>();
         var byPeriod = groups(c, i, members);
+        var matched = comparable.getOrDefault(i.id(), java.util.Set.of());
+        var byPeriodMatched =
+            matched.isEmpty() ? null : groups(c, i, new java.util.TreeSet<>(matched));
         for (var e : byPeriod.entrySet()) {
           var g = e.getValue();
-          points.add(new ProgrammeMonitoring.Point(e.getKey(), g[0], g[1], g[2]));
+          var m = byPeriodMatched == null ? null : byPeriodMatched.get(e.getKey());
+          points.add(
+              new ProgrammeMonitoring.Point(
+                  e.getKey(),
+                  g[0],
+                  g[1],
+                  g[2],
+                  m == null
+                      ? new ProgrammeMonitoring.Aggregate(
+                          null, null, null, null, null, null, false, null, 0)
+                      : m[0]));
         }
         series.add(
             new ProgrammeMonitoring.Series(i.id(), i.label(), i.unit(), i.isCount(), points));

@@ -16,8 +16,16 @@ public record ProgrammeMonitoring(String programme, List<Lever> levers, List<Pro
   public record Series(
       String indicator, String label, String unit, boolean count, List<Point> points) {}
 
-  /** One period: the three groups' aggregates. */
-  public record Point(String period, Aggregate programme, Aggregate others, Aggregate france) {}
+  /**
+   * One period: the groups' aggregates; {@code comparable}: the départements the evaluation matches
+   * to the programme's for this indicator (empty for a count, which is not evaluated).
+   */
+  public record Point(
+      String period,
+      Aggregate programme,
+      Aggregate others,
+      Aggregate france,
+      Aggregate comparable) {}
 
   /**
    * A group's aggregate: the value (sum of numerators over sum of denominators, times the scale;

@@ -107,7 +107,23 @@ public final class Tiles {
    */
   public byte[] tile(Connection c, Layer layer, int z, int x, int y, Values values)
       throws SQLException {
+    return tile(c, layer, z, x, y, values, null);
+  }
+
+  /**
+   * The tile's bytes with only the territories of {@code only} (a programme's perimeter), or every
+   * one when null; an empty array when no feature touches it.
+   */
+  public byte[] tile(
+      Connection c, Layer layer, int z, int x, int y, Values values, java.util.Set<String> only)
+      throws SQLException {
     List<Geometry> features = features(c, layer, z, x, y, values);
+    if (only != null) {
+      features.removeIf(
+          g ->
+              !(g.getUserData() instanceof Map<?, ?> m)
+                  || !only.contains(String.valueOf(m.get("code"))));
+    }
     if (features.isEmpty()) {
       return new byte[0];
     }

@@ -102,6 +102,25 @@ class TilesApiTest {
   }
 
   @Test
+  void aProgrammeKeepsItsTerritoriesOnly() throws Exception {
+    // The tile of metropolitan France at zoom 2: the Aisne (TNE) and the Ain (not).
+    int[] t = tileOf(2.5, 46.5, 2);
+    String path = "/tiles/departements/2/" + t[0] + "/" + t[1] + ".mvt";
+    var all = decode(get(path).body()).getLayer("departements").getGeometries();
+    var r = get(path + "?programme=tne&indicator=couverture-fibre");
+    assertThat(r.statusCode()).isEqualTo(200);
+    var tne = decode(r.body()).getLayer("departements").getGeometries();
+    var codes = new java.util.HashSet<String>();
+    for (var g : tne) {
+      codes.add(String.valueOf(((Map<?, ?>) g.getUserData()).get("code")));
+    }
+    assertThat(codes).contains("02").allMatch(fr.eduatlas.territory.Programmes::isTne);
+    assertThat(tne.size()).isLessThan(all.size());
+    assertThat(get(path + "?programme=cnr").statusCode()).isEqualTo(404);
+    assertThat(get("/tiles/schools/12/2074/1410.mvt?programme=tne").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void schoolsArePointsWithTheirBandwidthClass() throws Exception {
     int[] t = tileOf(3.6233, 49.5641, 12);
     var r = get("/tiles/schools/12/" + t[0] + "/" + t[1] + ".mvt");

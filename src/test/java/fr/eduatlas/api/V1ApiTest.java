@@ -517,6 +517,9 @@ class V1ApiTest {
       }
     }
     assertThat(checked).as("points checked").isGreaterThan(5);
+    // (The comparable group's figures are checked on the real data, EvaluationRealIT.)
+    // A count is not evaluated: no comparable group.
+    assertThat(m.at("/levers/0/indicators/0/points/0/comparable/value").isNull()).isTrue();
     // Targets: the pilots' walls against their 2,700 classes; a target no indicator measures
     // says so.
     JsonNode walls = null;

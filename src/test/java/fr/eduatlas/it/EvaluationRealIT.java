@@ -119,6 +119,52 @@ class EvaluationRealIT {
   }
 
   @Test
+  void theComparableDepartementsOfTheMonitoringAreTheEvaluationsMatches() throws Exception {
+    var o =
+        withEffect.outcomes().stream()
+            .filter(x -> x.indicator().equals("enseignants-formes"))
+            .findFirst()
+            .orElseThrow();
+    var matched = new java.util.TreeSet<String>();
+    o.result().matches().values().forEach(matched::addAll);
+    assertThat(matched).hasSizeGreaterThan(10).noneMatch(Programmes::isTne);
+    var catalog =
+        Catalog.load(
+            SourceManifest.bundled().entries().stream()
+                .map(fr.eduatlas.source.SourceEntry::id)
+                .collect(java.util.stream.Collectors.toSet()));
+    try (var q = WarehouseQuery.open(RealWarehouse.get())) {
+      var m =
+          new Observatory(catalog)
+              .monitoring(
+                  q.connection(),
+                  "tne",
+                  List.<String[]>of(new String[] {"formation", "Formation", "enseignants-formes"}),
+                  List.of(),
+                  Map.of("enseignants-formes", matched));
+      var points = m.levers().get(0).indicators().get(0).points();
+      assertThat(points).hasSize(7);
+      for (var p : points) {
+        String where =
+            " FROM indicator_value WHERE indicator_id = 'enseignants-formes' AND level ="
+                + " 'departement' AND status <> 'secret' AND numerator IS NOT NULL AND period = '"
+                + p.period()
+                + "' AND code IN ("
+                + String.join(", ", matched.stream().map(d -> "'" + d + "'").toList())
+                + ")";
+        double expected =
+            Double.parseDouble(
+                q.string(
+                    "SELECT CAST(sum(numerator) / sum(denominator) * 100 AS VARCHAR)" + where));
+        assertThat(p.comparable().value())
+            .as(p.period())
+            .isCloseTo(expected, org.assertj.core.data.Offset.offset(1e-9));
+        assertThat(p.comparable().territories()).isEqualTo(matched.size());
+      }
+    }
+  }
+
+  @Test
   void theEstimatorFindsTheInjectedEffectAndNoneWithout() {
     assertThat(withEffect.simulated()).isTrue();
     int injected = 0;
