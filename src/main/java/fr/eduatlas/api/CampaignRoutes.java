@@ -127,6 +127,16 @@ final class CampaignRoutes {
             () -> new ApiException(404, "Ressource introuvable", "aucune campagne « " + id + " »"));
   }
 
+  /** The candidature's id from the path, its shape checked before any lookup. */
+  private static String candidatureId(Context ctx) {
+    String id = ctx.pathParam("candidature");
+    if (!ID.matcher(id).matches()) {
+      throw new ApiException(
+          404, "Ressource introuvable", "aucune candidature « " + Params.shown(id) + " »");
+    }
+    return id;
+  }
+
   /** The campaign as anyone may see it: shortlist, state, laureates and their follow-up. */
   private void view(Context ctx) throws Exception {
     Campaign k = campaign(ctx);
@@ -409,11 +419,7 @@ final class CampaignRoutes {
 
   private void attachment(Context ctx, Principal p, String address) throws Exception {
     Campaign k = campaign(ctx);
-    String id = ctx.pathParam("candidature");
-    if (!ID.matcher(id).matches()) {
-      throw new ApiException(
-          404, "Ressource introuvable", "aucune candidature « " + Params.shown(id) + " »");
-    }
+    String id = candidatureId(ctx);
     var att = campaigns().attachment(p, k.id(), id, address);
     ctx.contentType(att.type());
     ctx.header(
@@ -426,11 +432,7 @@ final class CampaignRoutes {
 
   private void decide(Context ctx, Principal p, String address) throws Exception {
     Campaign k = campaign(ctx);
-    String id = ctx.pathParam("candidature");
-    if (!ID.matcher(id).matches()) {
-      throw new ApiException(
-          404, "Ressource introuvable", "aucune candidature « " + Params.shown(id) + " »");
-    }
+    String id = candidatureId(ctx);
     JsonNode b = body(ctx, 64 * 1024);
     var x = campaigns().decide(p, k.id(), id, text(b, "decision"), text(b, "comment"), address);
     json(ctx, 200, candidature(k, x));

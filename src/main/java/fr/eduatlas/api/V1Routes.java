@@ -98,10 +98,7 @@ final class V1Routes {
         Set.of(),
         r -> {
           String id = r.path("id");
-          if (!id.matches("[a-z][a-z0-9-]{1,30}")) {
-            throw new ApiException(
-                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
-          }
+          programmeDefinition(id);
           return json(views.programme(observatory.programme(r.connection(), id)));
         });
     reads.get(
@@ -110,11 +107,7 @@ final class V1Routes {
         Set.of(),
         r -> {
           String id = r.path("id");
-          var def = id.matches("[a-z][a-z0-9-]{1,30}") ? Programmes.definition(id) : null;
-          if (def == null) {
-            throw new ApiException(
-                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
-          }
+          var def = programmeDefinition(id);
           var levers = levers(def);
           var targets = new java.util.ArrayList<Object[]>();
           for (var t : def.path("targets")) {
@@ -145,11 +138,7 @@ final class V1Routes {
         Set.of(),
         r -> {
           String id = r.path("id");
-          var def = id.matches("[a-z][a-z0-9-]{1,30}") ? Programmes.definition(id) : null;
-          if (def == null) {
-            throw new ApiException(
-                404, "Programme introuvable", "programme inconnu « " + Params.shown(id) + " »");
-          }
+          var def = programmeDefinition(id);
           return json(
               views.evaluation(observatory.evaluation(r.connection(), id, levers(def), MATCHES)));
         });
@@ -429,6 +418,21 @@ final class V1Routes {
         return new Body(views.bytes(out), JSON, headers);
       }
     }
+  }
+
+  /** A programme's definition, its id's shape checked first; a 404 otherwise. */
+  private static com.fasterxml.jackson.databind.JsonNode programmeDefinition(String id) {
+    var def = id.matches("[a-z][a-z0-9-]{1,30}") ? Programmes.definition(id) : null;
+    if (def == null) {
+      throw new ApiException(
+          404,
+          "Programme introuvable",
+          "programme inconnu « "
+              + Params.shown(id)
+              + " » ; programmes : "
+              + String.join(", ", Programmes.ids()));
+    }
+    return def;
   }
 
   /** Départements matched to each treated one in a programme's evaluation. */
