@@ -51,12 +51,12 @@ function sourceLink(p, id) {
 function timeline(p) {
   const from = 2020;
   const to = 2026;
-  const w = 720;
+  const w = 740;
   const rowH = 26;
   const rows = p.waves.flatMap((wave) => wave.phases.map((ph) => ({ wave, ph })));
   const x = (d) => {
     const [y, m] = String(d).split('-').map(Number);
-    return 150 + ((y + ((m || 1) - 1) / 12 - from) / (to - from)) * (w - 160);
+    return 150 + ((y + ((m || 1) - 1) / 12 - from) / (to - from)) * (w - 180);
   };
   const s = svg('svg', { viewBox: `0 0 ${w} ${rows.length * rowH + 30}`, role: 'img', class: 'timeline',
     'aria-label': 'Calendrier des vagues et de leurs phases' });
@@ -112,7 +112,9 @@ function targets(p, monitoring) {
 
 function chart(series) {
   const pts = series.points;
-  const vals = pts.flatMap((p) => GROUPS.map((g) => p[g.key].value)).filter((v) => v !== null && v !== undefined);
+  // A total is not compared between groups of different sizes: the programme's alone.
+  const groups = series.count ? GROUPS.filter((g) => g.key === 'programme') : GROUPS;
+  const vals = pts.flatMap((p) => groups.map((g) => p[g.key].value)).filter((v) => v !== null && v !== undefined);
   if (!vals.length) return el('p', { class: 'aide', text: 'Aucune valeur publiée.' });
   const w = 360;
   const h = 180;
@@ -134,20 +136,20 @@ function chart(series) {
     t.textContent = num.format(v);
     s.append(t);
   }
-  for (const g of GROUPS) {
+  for (const g of groups) {
     const d = pts.filter((p) => p[g.key].value !== null && p[g.key].value !== undefined)
       .map((p, i) => `${i ? 'L' : 'M'}${x(Number(p.period)).toFixed(1)},${y(p[g.key].value).toFixed(1)}`).join(' ');
     if (d) s.append(svg('path', { d, fill: 'none', stroke: g.colour, 'stroke-width': 2, 'stroke-dasharray': g.dash }));
   }
   const table = el('table', {},
     el('caption', { text: `${series.label} (${series.unit})` }),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Année scolaire' }), ...GROUPS.map((g) => el('th', { scope: 'col', text: g.label })), el('th', { scope: 'col', text: 'Couverture (programme)' }))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col', text: 'Année scolaire' }), ...groups.map((g) => el('th', { scope: 'col', text: g.label })), el('th', { scope: 'col', text: 'Couverture (programme)' }))),
     el('tbody', {}, ...pts.map((p) => el('tr', {},
       el('td', { text: schoolYear(p.period) }),
-      ...GROUPS.map((g) => el('td', { text: p[g.key].value === null ? '—' : `${num.format(p[g.key].value)}${p[g.key].simulated ? ' (simulé)' : ''}` })),
+      ...groups.map((g) => el('td', { text: p[g.key].value === null ? '—' : `${num.format(p[g.key].value)}${p[g.key].simulated ? ' (simulé)' : ''}` })),
       el('td', { text: p.programme.coverage === null ? '—' : pct.format(p.programme.coverage) })))));
   return el('figure', { class: 'lever-chart', 'data-indicator': series.indicator },
-    el('figcaption', { text: `${series.label} (${series.unit})` }), s,
+    el('figcaption', { text: `${series.label} (${series.unit})${series.count ? ' — total des départements du programme' : ''}` }), s,
     el('details', {}, el('summary', { text: 'Les valeurs' }), table));
 }
 
