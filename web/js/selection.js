@@ -31,7 +31,7 @@ export function setupSelection(ctx) {
   let current = null;
   /** The perimeter chosen in the form: territories of any level, {level, code, name}. */
   let perimeter = [];
-  const LEVEL_LABELS = { region: 'région', academie: 'académie', departement: 'département', epci: 'EPCI', commune: 'commune' };
+  const LEVEL_LABELS = { region: 'région', academie: 'académie', departement: 'département', epci: 'EPCI', commune: 'commune', programme: 'programme' };
 
   function renderPerimeter() {
     const list = $('ami-perimeter-list');
@@ -93,7 +93,12 @@ export function setupSelection(ctx) {
       el('input', { id: 'ami-perimeter-q', type: 'search', autocomplete: 'off', spellcheck: 'false',
         oninput: () => { clearTimeout(timer); timer = setTimeout(() => searchPerimeter().catch((e) => ctx.status(e.message)), 200); },
         onkeydown: (e) => { if (e.key === 'Enter') e.preventDefault(); } }),
-      el('ul', { id: 'ami-perimeter-results', class: 'perimeter-results', 'aria-live': 'polite' }));
+      el('ul', { id: 'ami-perimeter-results', class: 'perimeter-results', 'aria-live': 'polite' }),
+      el('button', { type: 'button', id: 'ami-perimeter-tne', class: 'link', text: 'Ajouter les territoires numériques éducatifs (programme TNE)',
+        onclick: () => {
+          if (!perimeter.some((x) => x.level === 'programme' && x.code === 'tne')) perimeter.push({ level: 'programme', code: 'tne', name: 'Territoires numériques éducatifs' });
+          renderPerimeter();
+        } }));
     form.replaceChildren(
       perimeterBox,
       el('label', { for: 'ami-count', text: 'Nombre de communes à retenir' }),

@@ -115,17 +115,18 @@ final class TileRoutes {
     // départements), as within=programme: on the values.
     String programme = ctx.queryParam("programme");
     java.util.Set<String> only = null;
+    String perimeter = null;
     if (programme != null) {
       if (layer.level() == null) {
-        throw ApiException.badRequest(
-            "paramètre 'programme' : la couche des établissements ne se filtre pas par programme"
-                + " (voir /api/v1/schools?programme=)");
+        // Schools: those of the programme's communes, before they are grouped.
+        perimeter = Observatory.programmePerimeter(programme);
+      } else {
+        only = observatory.programmeTerritories(c, programme, layer.level());
       }
-      only = observatory.programmeTerritories(c, programme, layer.level());
     }
-    byte[] bytes = vals == null && only == null ? Tiles.prerendered(c, layer, z, x, y) : null;
+    byte[] bytes = vals == null && programme == null ? Tiles.prerendered(c, layer, z, x, y) : null;
     if (bytes == null) {
-      bytes = tiles(r.dataVersion()).tile(c, layer, z, x, y, vals, only);
+      bytes = tiles(r.dataVersion()).tile(c, layer, z, x, y, vals, only, perimeter);
     }
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("Cache-Control", id == null ? "public, max-age=86400" : "public, max-age=300");

@@ -567,8 +567,8 @@ public final class Observatory {
                 + " pupils_covered, pupils_total, schools_real, note FROM"
                 + " indicator_value_by_indicator WHERE indicator_id = ? AND level = ? AND period"
                 + " = ? AND code IN (SELECT DISTINCT a.code FROM territory_commune a JOIN"
-                + " territory_commune b USING (commune_code) WHERE a.level = ? AND b.level ="
-                + " 'departement' AND list_contains(string_split(?, ','), b.code)) AND ? IS NOT"
+                + " territory_commune b USING (commune_code) WHERE a.level = ? AND"
+                + " list_contains(string_split(?, ','), b.level || ':' || b.code)) AND ? IS NOT"
                 + " NULL ORDER BY code"
             : valuesSql(within);
     var rows = new ArrayList<IndicatorValues.Row>();
@@ -579,9 +579,7 @@ public final class Observatory {
       ps.setString(4, within == null ? null : level);
       ps.setString(
           5,
-          within == null
-              ? null
-              : programme ? programmeDepartements(within.code()) : within.level());
+          within == null ? null : programme ? programmePerimeter(within.code()) : within.level());
       ps.setString(6, within == null ? null : within.code());
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -600,13 +598,13 @@ public final class Observatory {
    */
   public java.util.Set<String> programmeTerritories(Connection c, String id, String level)
       throws SQLException {
-    String deps = programmeDepartements(id);
+    String deps = programmePerimeter(id);
     var out = new java.util.HashSet<String>();
     try (PreparedStatement ps =
         c.prepareStatement(
             "SELECT DISTINCT a.code FROM territory_commune a JOIN territory_commune b USING"
-                + " (commune_code) WHERE a.level = ? AND b.level = 'departement' AND"
-                + " list_contains(string_split(?, ','), b.code)")) {
+                + " (commune_code) WHERE a.level = ? AND"
+                + " list_contains(string_split(?, ','), b.level || ':' || b.code)")) {
       ps.setString(1, level);
       ps.setString(2, deps);
       try (ResultSet rs = ps.executeQuery()) {
@@ -629,10 +627,15 @@ public final class Observatory {
     return name;
   }
 
-  /** A programme's départements, comma-separated (bound as one value). */
-  private static String programmeDepartements(String id) {
+  /**
+   * A programme's perimeter as "level:code" keys, comma-separated (bound as one value): its
+   * départements and the territories of other levels its waves name.
+   *
+   * @throws QueryException (not found) for an unknown programme
+   */
+  public static String programmePerimeter(String id) {
     programmeName(id);
-    return String.join(",", Programmes.members(id).keySet());
+    return String.join(",", Programmes.perimeter(id));
   }
 
   private static String valuesSql(Territory within) {
@@ -721,9 +724,11 @@ public final class Observatory {
     if (q.territories() != null) {
       for (var e : new TreeMap<>(q.territories()).entrySet()) {
         if (e.getKey().equals("programme")) {
-          // A programme's schools: those of its départements.
-          where.add("list_contains(string_split(?, ','), s.departement_code)");
-          args.add(programmeDepartements(e.getValue()));
+          // A programme's schools: those of the communes of its perimeter.
+          where.add(
+              "s.commune_code IN (SELECT commune_code FROM territory_commune WHERE"
+                  + " list_contains(string_split(?, ','), level || ':' || code))");
+          args.add(programmePerimeter(e.getValue()));
           continue;
         }
         territory(c, e.getKey(), e.getValue());

@@ -49,12 +49,21 @@ final class Eligibility {
     return code != null && perimeter.getOrDefault(level, List.of()).contains(code);
   }
 
-  /** Whether the département is in one of the perimeter's programmes. */
-  private static boolean inProgramme(Map<String, List<String>> perimeter, String departement) {
+  /** Whether the commune lies in one of the perimeter's programmes (any of its territories). */
+  private static boolean inProgramme(Map<String, List<String>> perimeter, CommuneNeeds x) {
     for (String id : perimeter.getOrDefault("programme", List.of())) {
-      if (departement != null
-          && fr.eduatlas.territory.Programmes.members(id).containsKey(departement)) {
-        return true;
+      var keys = fr.eduatlas.territory.Programmes.perimeter(id);
+      for (String k :
+          new String[] {
+            "commune:" + x.code(),
+            "epci:" + x.epciCode(),
+            "departement:" + x.departementCode(),
+            "academie:" + x.academieCode(),
+            "region:" + x.regionCode()
+          }) {
+        if (keys.contains(k)) {
+          return true;
+        }
       }
     }
     return false;
@@ -71,7 +80,7 @@ final class Eligibility {
             || in(perimeter, "departement", x.departementCode())
             || in(perimeter, "epci", x.epciCode())
             || in(perimeter, "commune", x.code())
-            || inProgramme(perimeter, x.departementCode()))) {
+            || inProgramme(perimeter, x))) {
       return new String[] {"perimetre", "hors du périmètre " + String.join(", ", e.perimeter())};
     }
     if (x.densityLevel() == null) {

@@ -81,6 +81,27 @@ public final class Programmes {
     return java.util.Collections.unmodifiableMap(out);
   }
 
+  /** The levels a wave's {@code territories} may name. */
+  public static final Set<String> LEVELS =
+      Set.of("commune", "epci", "departement", "academie", "region");
+
+  /**
+   * A programme's perimeter as "level:code" keys: its waves' départements and the territories of
+   * any level they name (a programme of communes, of EPCI…), sorted; empty for an unknown id.
+   */
+  public static List<String> perimeter(String id) {
+    var out = new java.util.TreeSet<String>();
+    JsonNode p = definition(id);
+    if (p != null) {
+      for (JsonNode w : p.path("waves")) {
+        w.path("departements").forEach(d -> out.add("departement:" + d.asText()));
+        w.path("territories")
+            .forEach(t -> out.add(t.path("level").asText() + ":" + t.path("code").asText()));
+      }
+    }
+    return List.copyOf(out);
+  }
+
   /** A département's wave in a programme, or null. */
   public static String wave(String id, String departement) {
     JsonNode p = definition(id);
@@ -133,6 +154,15 @@ public final class Programmes {
         for (JsonNode d : w.path("departements")) {
           if (!isDepartement(d.asText()) || !seen.add(d.asText())) {
             errors.add(at + ": département '" + d.asText() + "' malformed or in two waves");
+          }
+        }
+        for (JsonNode t : w.path("territories")) {
+          String level = t.path("level").asText();
+          String code = t.path("code").asText();
+          if (!LEVELS.contains(level) || !code.matches("[0-9A-Za-z]{1,9}")) {
+            errors.add(at + ": territory '" + level + ":" + code + "' malformed");
+          } else if (!seen.add(level + ":" + code)) {
+            errors.add(at + ": territory '" + level + ":" + code + "' in two waves");
           }
         }
         YearMonth deployed = null;

@@ -117,7 +117,27 @@ public final class Tiles {
   public byte[] tile(
       Connection c, Layer layer, int z, int x, int y, Values values, java.util.Set<String> only)
       throws SQLException {
-    List<Geometry> features = features(c, layer, z, x, y, values);
+    return tile(c, layer, z, x, y, values, only, null);
+  }
+
+  /**
+   * The same, the schools' layer restricted to the communes of {@code perimeter} ("level:code"
+   * keys, comma-separated; null: every school) before the schools are grouped.
+   */
+  public byte[] tile(
+      Connection c,
+      Layer layer,
+      int z,
+      int x,
+      int y,
+      Values values,
+      java.util.Set<String> only,
+      String perimeter)
+      throws SQLException {
+    List<Geometry> features =
+        layer.level() == null && perimeter != null
+            ? schools(c, z, envelope(z, x, y), padded(z, x, y), perimeter)
+            : features(c, layer, z, x, y, values);
     if (only != null) {
       features.removeIf(
           g ->
@@ -156,7 +176,7 @@ public final class Tiles {
     Envelope clip = new Envelope(tile);
     clip.expandBy(pad);
     return layer.level() == null
-        ? schools(c, z, tile, clip)
+        ? schools(c, z, tile, clip, null)
         : polygons(c, layer, z, tile, clip, values);
   }
 
@@ -400,14 +420,28 @@ public final class Tiles {
     return k;
   }
 
-  private List<Geometry> schools(Connection c, int z, Envelope tile, Envelope clip)
-      throws SQLException {
+  /** The tile's envelope with its buffer. */
+  private static Envelope padded(int z, int x, int y) {
+    Envelope tile = envelope(z, x, y);
+    Envelope clip = new Envelope(tile);
+    clip.expandBy(tile.getWidth() * BUFFER / EXTENT);
+    return clip;
+  }
+
+  private List<Geometry> schools(
+      Connection c, int z, Envelope tile, Envelope clip, String perimeter) throws SQLException {
     var out = new ArrayList<Geometry>();
     // Below zoom 12, one school per 32-pixel cell: the worst connected (the lowest bandwidth class;
     // unmeasured last), then the one with the most pupils: a group shows what officers look for.
     double cell = z >= 12 ? 0 : tile.getWidth() / 256 * 32;
     String sql =
-        "WITH b AS (SELECT * FROM school_point WHERE mx BETWEEN ? AND ? AND my BETWEEN ? AND ?) "
+        "WITH b AS (SELECT * FROM school_point WHERE mx BETWEEN ? AND ? AND my BETWEEN ? AND ?"
+            + (perimeter == null
+                ? ""
+                : " AND uai IN (SELECT s.uai FROM school s JOIN territory_commune t ON"
+                    + " t.commune_code = s.commune_code WHERE list_contains(string_split(?, ','),"
+                    + " t.level || ':' || t.code))")
+            + ") "
             + (cell == 0
                 ? "SELECT *, 1 AS n FROM b ORDER BY uai"
                 : "SELECT * EXCLUDE (rk) FROM (SELECT *, count(*) OVER w AS n, row_number() OVER"
@@ -419,9 +453,13 @@ public final class Tiles {
       ps.setDouble(2, clip.getMaxX());
       ps.setDouble(3, clip.getMinY());
       ps.setDouble(4, clip.getMaxY());
+      int k = 5;
+      if (perimeter != null) {
+        ps.setString(k++, perimeter);
+      }
       if (cell > 0) {
-        ps.setDouble(5, cell);
-        ps.setDouble(6, cell);
+        ps.setDouble(k++, cell);
+        ps.setDouble(k, cell);
       }
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {

@@ -117,7 +117,17 @@ class TilesApiTest {
     assertThat(codes).contains("02").allMatch(fr.eduatlas.territory.Programmes::isTne);
     assertThat(tne.size()).isLessThan(all.size());
     assertThat(get(path + "?programme=cnr").statusCode()).isEqualTo(404);
-    assertThat(get("/tiles/schools/12/2074/1410.mvt?programme=tne").statusCode()).isEqualTo(400);
+    // Schools: Laon's (TNE) all kept; the Ain's (not TNE) none.
+    int[] laon = tileOf(3.6233, 49.5641, 12);
+    String laonPath = "/tiles/schools/12/" + laon[0] + "/" + laon[1] + ".mvt";
+    var laonAll = decode(get(laonPath).body()).getLayer("schools").getGeometries();
+    var laonTne =
+        decode(get(laonPath + "?programme=tne").body()).getLayer("schools").getGeometries();
+    assertThat(laonTne).isNotEmpty().hasSameSizeAs(laonAll);
+    int[] ain = tileOf(5.6536, 45.7262, 8);
+    String ainPath = "/tiles/schools/8/" + ain[0] + "/" + ain[1] + ".mvt";
+    assertThat(get(ainPath).statusCode()).isEqualTo(200);
+    assertThat(get(ainPath + "?programme=tne").statusCode()).isEqualTo(204);
   }
 
   @Test

@@ -57,6 +57,27 @@ class ProgrammesTest {
     var date = shipped();
     ((ObjectNode) date.at("/programmes/0/waves/1/phases/1")).put("start", "avril 2021");
     assertThat(Programmes.check(date)).singleElement().asString().contains("malformed date");
+    // A programme of territories of any level fits the model; an unknown level does not.
+    var communes = shipped();
+    var wave =
+        ((com.fasterxml.jackson.databind.node.ArrayNode) communes.at("/programmes/0/waves"))
+            .addObject()
+            .put("id", "laureats")
+            .put("label", "Lauréats d'un appel")
+            .put("firstSchoolYear", 2027);
+    wave.putArray("territories").addObject().put("level", "commune").put("code", "02408");
+    wave.putArray("phases")
+        .addObject()
+        .put("id", "deploiement")
+        .put("label", "Raccordement")
+        .put("start", "2026-09")
+        .put("source", "issue-20");
+    assertThat(Programmes.check(communes)).isEmpty();
+    ((ObjectNode) wave.get("territories").get(0)).put("level", "ecole");
+    assertThat(Programmes.check(communes)).singleElement().asString().contains("'ecole:02408'");
+    assertThat(Programmes.perimeter("tne"))
+        .contains("departement:02", "departement:971")
+        .hasSize(12);
     var twice = shipped();
     ((com.fasterxml.jackson.databind.node.ArrayNode) twice.at("/programmes/0/waves/1/departements"))
         .add("02");
