@@ -497,6 +497,7 @@ async function campaign(id) {
   }
   if (render !== campaignRender) return;
   out.replaceChildren(...parts);
+  out.dataset.campaign = k.id;
 }
 
 async function juryPanel(k) {
