@@ -107,30 +107,15 @@ final class V1Routes {
         Set.of(),
         r -> {
           String id = r.path("id");
-          var def = programmeDefinition(id);
-          var levers = levers(def);
-          var targets = new java.util.ArrayList<Object[]>();
-          for (var t : def.path("targets")) {
-            targets.add(
-                new Object[] {
-                  t.path("id").asText(),
-                  t.path("label").asText(),
-                  t.path("wave").isNull() ? null : t.path("wave").asText(),
-                  t.path("value").isNumber() ? t.path("value").asDouble() : null,
-                  t.path("unit").asText(),
-                  t.path("indicator").isTextual() ? t.path("indicator").asText() : null
-                });
-          }
+          programmeDefinition(id);
           // The comparable départements of each evaluated indicator: the evaluation's matches.
           var comparable = new java.util.HashMap<String, java.util.Set<String>>();
-          for (var o : observatory.evaluation(r.connection(), id, levers, MATCHES).outcomes()) {
+          for (var o : observatory.evaluation(r.connection(), id, MATCHES).outcomes()) {
             var set = new java.util.TreeSet<String>();
             o.result().matches().values().forEach(set::addAll);
             comparable.put(o.indicator(), set);
           }
-          return json(
-              views.monitoring(
-                  observatory.monitoring(r.connection(), id, levers, targets, comparable)));
+          return json(views.monitoring(observatory.monitoring(r.connection(), id, comparable)));
         });
     reads.get(
         app,
@@ -138,9 +123,8 @@ final class V1Routes {
         Set.of(),
         r -> {
           String id = r.path("id");
-          var def = programmeDefinition(id);
-          return json(
-              views.evaluation(observatory.evaluation(r.connection(), id, levers(def), MATCHES)));
+          programmeDefinition(id);
+          return json(views.evaluation(observatory.evaluation(r.connection(), id, MATCHES)));
         });
     // Registered by ApiServer and WebRoutes, declared here for the OpenAPI document.
     reads.declare("/api/health", Set.of());
@@ -437,17 +421,4 @@ final class V1Routes {
 
   /** Départements matched to each treated one in a programme's evaluation. */
   static final int MATCHES = 3;
-
-  /** A programme's levers as {id, label, indicator ids…}. */
-  private static java.util.List<String[]> levers(com.fasterxml.jackson.databind.JsonNode def) {
-    var levers = new java.util.ArrayList<String[]>();
-    for (var l : def.path("levers")) {
-      var row = new java.util.ArrayList<String>();
-      row.add(l.path("id").asText());
-      row.add(l.path("label").asText());
-      l.path("indicators").forEach(x -> row.add(x.asText()));
-      levers.add(row.toArray(String[]::new));
-    }
-    return levers;
-  }
 }

@@ -1164,34 +1164,18 @@ public final class Observatory {
 
   /**
    * A programme's monitoring (its levers' indicators for its départements, the others and France;
-   * its targets' progress), from the départements' values in the warehouse.
-   *
-   * @param levers each lever: {id, label, indicator ids}
-   * @param targets each target: {id, label, wave, value, unit, indicator}
+   * its targets' progress), from the départements' values in the warehouse; {@code comparable}: per
+   * indicator, the départements shown as a fourth group (the evaluation's matches).
    */
   public ProgrammeMonitoring monitoring(
-      Connection c, String id, List<String[]> levers, List<Object[]> targets) throws SQLException {
-    return monitoring(c, id, levers, targets, Map.of());
-  }
-
-  /**
-   * The same with, per indicator, the comparable départements (the evaluation's matches) as a
-   * fourth group.
-   */
-  public ProgrammeMonitoring monitoring(
-      Connection c,
-      String id,
-      List<String[]> levers,
-      List<Object[]> targets,
-      Map<String, java.util.Set<String>> comparable)
-      throws SQLException {
+      Connection c, String id, Map<String, java.util.Set<String>> comparable) throws SQLException {
     programme(c, id); // 404 for an unknown programme
     var members = new java.util.TreeSet<>(Programmes.members(id).keySet());
     var out = new ArrayList<ProgrammeMonitoring.Lever>();
-    for (String[] l : levers) {
+    for (Programmes.Lever l : Programmes.levers(id)) {
       var series = new ArrayList<ProgrammeMonitoring.Series>();
-      for (int k = 2; k < l.length; k++) {
-        Catalog.Indicator i = indicator(l[k]);
+      for (String indicatorId : l.indicators()) {
+        Catalog.Indicator i = indicator(indicatorId);
         var points = new ArrayList<ProgrammeMonitoring.Point>();
         var byPeriod = groups(c, i, members);
         var matched = comparable.getOrDefault(i.id(), java.util.Set.of());
@@ -1214,21 +1198,21 @@ public final class Observatory {
         series.add(
             new ProgrammeMonitoring.Series(i.id(), i.label(), i.unit(), i.isCount(), points));
       }
-      out.add(new ProgrammeMonitoring.Lever(l[0], l[1], series));
+      out.add(new ProgrammeMonitoring.Lever(l.id(), l.label(), series));
     }
     var progress = new ArrayList<ProgrammeMonitoring.Progress>();
-    for (Object[] t : targets) {
-      String indicatorId = (String) t[5];
-      String wave = (String) t[2];
-      Double target = (Double) t[3];
+    for (Programmes.Target t : Programmes.targets(id)) {
+      String indicatorId = t.indicator();
+      String wave = t.wave();
+      Double target = t.value();
       if (indicatorId == null) {
         progress.add(
             new ProgrammeMonitoring.Progress(
-                (String) t[0],
-                (String) t[1],
+                t.id(),
+                t.label(),
                 wave,
                 target,
-                (String) t[4],
+                t.unit(),
                 null,
                 null,
                 null,
@@ -1256,11 +1240,11 @@ public final class Observatory {
       Double reached = last == null ? null : last.value();
       progress.add(
           new ProgrammeMonitoring.Progress(
-              (String) t[0],
-              (String) t[1],
+              t.id(),
+              t.label(),
               wave,
               target,
-              (String) t[4],
+              t.unit(),
               i.id(),
               period,
               reached,
@@ -1355,11 +1339,8 @@ public final class Observatory {
   /**
    * A programme's evaluation: for each lever's outcome (ratios only: a count grows with the
    * département), the difference-in-differences estimate against matched départements.
-   *
-   * @param levers each lever: {id, label, indicator ids}
    */
-  public ProgrammeEvaluation evaluation(Connection c, String id, List<String[]> levers, int k)
-      throws SQLException {
+  public ProgrammeEvaluation evaluation(Connection c, String id, int k) throws SQLException {
     programme(c, id);
     int base = baseline(id);
     var members = Programmes.members(id);
@@ -1371,9 +1352,9 @@ public final class Observatory {
     }
     var outcomes = new ArrayList<ProgrammeEvaluation.Outcome>();
     boolean simulated = false;
-    for (String[] l : levers) {
-      for (int j = 2; j < l.length; j++) {
-        Catalog.Indicator i = indicator(l[j]);
+    for (Programmes.Lever l : Programmes.levers(id)) {
+      for (String indicatorId : l.indicators()) {
+        Catalog.Indicator i = indicator(indicatorId);
         if (i.isCount() || i.median()) {
           continue;
         }
@@ -1429,7 +1410,7 @@ public final class Observatory {
         var r =
             Evaluation.estimate(
                 new Evaluation.Panel(values, first, new TreeMap<>(covariates), k, 20261206L));
-        outcomes.add(new ProgrammeEvaluation.Outcome(l[0], i.id(), i.label(), i.unit(), base, r));
+        outcomes.add(new ProgrammeEvaluation.Outcome(l.id(), i.id(), i.label(), i.unit(), base, r));
       }
     }
     return new ProgrammeEvaluation(id, base, MATCHING, k, simulated, outcomes);

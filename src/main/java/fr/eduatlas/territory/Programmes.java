@@ -81,6 +81,49 @@ public final class Programmes {
     return java.util.Collections.unmodifiableMap(out);
   }
 
+  /** A lever of a programme and the indicators (catalog ids) that measure it. */
+  public record Lever(String id, String label, List<String> indicators) {}
+
+  /**
+   * A published target: its wave (null: the whole programme), value (null: not quantified), unit
+   * and the indicator that measures it (null: none).
+   */
+  public record Target(
+      String id, String label, String wave, Double value, String unit, String indicator) {}
+
+  /** A programme's levers, in the file's order; empty for an unknown id. */
+  public static List<Lever> levers(String id) {
+    var out = new ArrayList<Lever>();
+    JsonNode p = definition(id);
+    if (p != null) {
+      for (JsonNode l : p.path("levers")) {
+        var ids = new ArrayList<String>();
+        l.path("indicators").forEach(x -> ids.add(x.asText()));
+        out.add(new Lever(l.path("id").asText(), l.path("label").asText(), List.copyOf(ids)));
+      }
+    }
+    return out;
+  }
+
+  /** A programme's published targets, in the file's order; empty for an unknown id. */
+  public static List<Target> targets(String id) {
+    var out = new ArrayList<Target>();
+    JsonNode p = definition(id);
+    if (p != null) {
+      for (JsonNode t : p.path("targets")) {
+        out.add(
+            new Target(
+                t.path("id").asText(),
+                t.path("label").asText(),
+                t.path("wave").isTextual() ? t.path("wave").asText() : null,
+                t.path("value").isNumber() ? t.path("value").asDouble() : null,
+                t.path("unit").asText(),
+                t.path("indicator").isTextual() ? t.path("indicator").asText() : null));
+      }
+    }
+    return out;
+  }
+
   /** The levels a wave's {@code territories} may name. */
   public static final Set<String> LEVELS =
       Set.of("commune", "epci", "departement", "academie", "region");

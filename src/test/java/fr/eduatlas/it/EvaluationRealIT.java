@@ -63,16 +63,8 @@ class EvaluationRealIT {
             SourceManifest.bundled().entries().stream()
                 .map(fr.eduatlas.source.SourceEntry::id)
                 .collect(java.util.stream.Collectors.toSet()));
-    var def = Programmes.definition("tne");
-    var levers = new java.util.ArrayList<String[]>();
-    for (var l : def.path("levers")) {
-      var row =
-          new java.util.ArrayList<String>(List.of(l.path("id").asText(), l.path("label").asText()));
-      l.path("indicators").forEach(x -> row.add(x.asText()));
-      levers.add(row.toArray(String[]::new));
-    }
     try (var q = WarehouseQuery.open(warehouse)) {
-      var e = new Observatory(catalog).evaluation(q.connection(), "tne", levers, 3);
+      var e = new Observatory(catalog).evaluation(q.connection(), "tne", 3);
       for (var o : e.outcomes()) {
         var v = new TreeMap<String, Map<Integer, Double>>();
         try (var ps =
@@ -136,13 +128,14 @@ class EvaluationRealIT {
     try (var q = WarehouseQuery.open(RealWarehouse.get())) {
       var m =
           new Observatory(catalog)
-              .monitoring(
-                  q.connection(),
-                  "tne",
-                  List.<String[]>of(new String[] {"formation", "Formation", "enseignants-formes"}),
-                  List.of(),
-                  Map.of("enseignants-formes", matched));
-      var points = m.levers().get(0).indicators().get(0).points();
+              .monitoring(q.connection(), "tne", Map.of("enseignants-formes", matched));
+      var points =
+          m.levers().stream()
+              .flatMap(l -> l.indicators().stream())
+              .filter(x -> x.indicator().equals("enseignants-formes"))
+              .findFirst()
+              .orElseThrow()
+              .points();
       assertThat(points).hasSize(7);
       for (var p : points) {
         String where =
