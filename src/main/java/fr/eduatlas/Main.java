@@ -1,15 +1,18 @@
 package fr.eduatlas;
 
 import fr.eduatlas.cli.ExportCommand;
+import fr.eduatlas.cli.FetchCommand;
 import fr.eduatlas.cli.HubCommand;
 import fr.eduatlas.cli.IngestCommand;
 import fr.eduatlas.cli.SelectCommand;
 import fr.eduatlas.cli.ServeCommand;
 import fr.eduatlas.cli.SimulateCommand;
+import fr.eduatlas.config.DataDirectory;
 import fr.eduatlas.ingest.Ingest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -24,6 +27,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     subcommands = {
+      FetchCommand.class,
       IngestCommand.class,
       ServeCommand.class,
       SimulateCommand.class,
@@ -35,7 +39,8 @@ import picocli.CommandLine.Option;
       "EduAtlas : observatoire ouvert du numérique éducatif dans les territoires.",
       "",
       "Sans commande : construit l'entrepôt à partir des données ouvertes s'il n'existe pas"
-          + " encore, puis le sert sur http://HOST:PORT/."
+          + " encore (en les téléchargeant d'abord, vérifiées, quand aucun répertoire de données"
+          + " n'est présent), puis le sert sur http://HOST:PORT/."
     },
     footer = {"", "Voir « eduatlas COMMANDE --help » pour chaque commande."})
 public final class Main implements Callable<Integer> {
@@ -78,9 +83,18 @@ public final class Main implements Callable<Integer> {
   public Integer call() {
     if (!Files.exists(warehouse)) {
       System.err.println("Aucun entrepôt à " + warehouse + " : ingestion des données.");
+      Path dataDir = data;
+      if (!hasDataDirectory()) {
+        // A fresh machine: no data beside the checkout. Fetch it, checked, and ingest that.
+        dataDir = DataDirectory.fetchTarget(data);
+        int rc = FetchCommand.run(dataDir, null, Set.of(), System.err);
+        if (rc != 0) {
+          return rc;
+        }
+      }
       int rc =
           IngestCommand.run(
-              data,
+              dataDir,
               warehouse,
               null,
               false,
@@ -91,6 +105,18 @@ public final class Main implements Callable<Integer> {
       }
     }
     return ServeCommand.run(warehouse, host, port, data);
+  }
+
+  /** Whether a data directory resolves, other than a download still to be completed. */
+  private boolean hasDataDirectory() {
+    try {
+      Path dir = DataDirectory.resolve(data);
+      Path fetched = Path.of("").toAbsolutePath().resolve(DataDirectory.FETCHED).normalize();
+      // var/data is written by fetch: a run interrupted half-way must be resumed, not ingested.
+      return !dir.equals(fetched) || Files.isRegularFile(dir.resolve(FetchCommand.COMPLETE));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** The version from the jar's manifest, or "dev" when run from classes. */

@@ -1,6 +1,7 @@
 package fr.eduatlas.source;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -19,6 +20,9 @@ import java.util.regex.Pattern;
  * @param path expected location, relative to the data directory
  * @param reader the key of the reader in {@link SourceReaders}
  * @param format notes on the format as read (separator, encoding, quirks)
+ * @param minRows the fewest rows a complete file of this source holds, or null
+ * @param files the files of this source with their download address and pinned size and SHA-256
+ *     ({@code eduatlas fetch}); empty for entries built by tests
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
 public record SourceEntry(
@@ -32,7 +36,8 @@ public record SourceEntry(
     String path,
     String reader,
     String format,
-    Long minRows) {
+    Long minRows,
+    List<SourceFile> files) {
 
   private static final Pattern ID = Pattern.compile("[a-z][a-z0-9-]{1,80}");
 
@@ -66,6 +71,29 @@ public record SourceEntry(
       throw new IllegalArgumentException(
           "source '" + id + "': path '" + path + "' must be relative to the data directory");
     }
+    files = files == null ? List.of() : List.copyOf(files);
+    for (SourceFile f : files) {
+      if (!f.path().equals(path) && !f.path().startsWith(path + "/")) {
+        throw new IllegalArgumentException(
+            "source '" + id + "': file '" + f.path() + "' is not at or below '" + path + "'");
+      }
+    }
+  }
+
+  /** An entry with no pinned files. */
+  public SourceEntry(
+      String id,
+      String title,
+      String publisher,
+      String page,
+      String licence,
+      String vintage,
+      Integer year,
+      String path,
+      String reader,
+      String format,
+      Long minRows) {
+    this(id, title, publisher, page, licence, vintage, year, path, reader, format, minRows, null);
   }
 
   /** An entry with no row-count expectation. */
@@ -80,7 +108,7 @@ public record SourceEntry(
       String path,
       String reader,
       String format) {
-    this(id, title, publisher, page, licence, vintage, year, path, reader, format, null);
+    this(id, title, publisher, page, licence, vintage, year, path, reader, format, null, null);
   }
 
   /** The prefix of this source's staging tables in the warehouse. */

@@ -35,4 +35,19 @@ class DataDirectoryTest {
     assertThatThrownBy(() -> DataDirectory.resolve(null, Map.of(), work))
         .hasMessageContaining("--data");
   }
+
+  @Test
+  void fetchedDataIsTheLastResortAndTheFetchTargetNeverTheSharedCopy() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("b/project"));
+    assertThat(DataDirectory.fetchTarget(null, Map.of(), work)).isEqualTo(work.resolve("var/data"));
+    Path fetched = Files.createDirectories(work.resolve("var/data"));
+    assertThat(DataDirectory.resolve(null, Map.of(), work)).isEqualTo(fetched);
+    Path shared = Files.createDirectories(tmp.resolve("b/shared/data"));
+    assertThat(DataDirectory.resolve(null, Map.of(), work)).isEqualTo(shared);
+    assertThat(DataDirectory.fetchTarget(null, Map.of(), work)).isEqualTo(fetched);
+    assertThat(DataDirectory.fetchTarget(null, Map.of(DataDirectory.ENV, "/x"), work))
+        .isEqualTo(Path.of("/x"));
+    assertThat(DataDirectory.fetchTarget(Path.of("d"), Map.of(), work))
+        .isEqualTo(work.resolve("d"));
+  }
 }
