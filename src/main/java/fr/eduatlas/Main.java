@@ -4,6 +4,7 @@ import fr.eduatlas.cli.ExportCommand;
 import fr.eduatlas.cli.FetchCommand;
 import fr.eduatlas.cli.HubCommand;
 import fr.eduatlas.cli.IngestCommand;
+import fr.eduatlas.cli.ReleaseCommand;
 import fr.eduatlas.cli.SelectCommand;
 import fr.eduatlas.cli.ServeCommand;
 import fr.eduatlas.cli.SimulateCommand;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Option;
       ServeCommand.class,
       SimulateCommand.class,
       ExportCommand.class,
+      ReleaseCommand.class,
       SelectCommand.class,
       HubCommand.class
     },

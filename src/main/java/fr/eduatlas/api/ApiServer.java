@@ -92,11 +92,11 @@ public final class ApiServer implements AutoCloseable {
             SourceManifest.bundled().entries().stream()
                 .map(SourceEntry::id)
                 .collect(java.util.stream.Collectors.toSet()));
-    // Selections are kept beside the warehouse (var/selections/ for var/eduatlas.duckdb).
+    // Selections are kept in the server's state directory (var/selections/ beside
+    // var/eduatlas.duckdb; a replica's own state directory, never inside a release).
     var selections =
         new fr.eduatlas.selection.SelectionService(
-            new fr.eduatlas.selection.SelectionStore(
-                warehouse.file().toAbsolutePath().resolveSibling("selections")));
+            new fr.eduatlas.selection.SelectionStore(warehouse.stateDir().resolve("selections")));
     var reads = new Reads(warehouse);
     var observatory = new Observatory(catalog);
     var tiles = new TileRoutes(reads, observatory);

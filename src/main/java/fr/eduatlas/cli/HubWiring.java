@@ -19,6 +19,19 @@ import java.nio.file.Path;
 final class HubWiring {
   private HubWiring() {}
 
+  /**
+   * The hubs of a replica serving releases: the shared store, no rebuild (a publication is
+   * recorded; the release machine builds and publishes the next release).
+   */
+  static HubService replica(ServedWarehouse served, String storeUrl) {
+    HubStore store =
+        HubStore.open(
+            storeUrl != null
+                ? storeUrl
+                : HubStore.defaultUrl(served.stateDir().resolve("eduatlas.duckdb")));
+    return new HubService(store, served, null);
+  }
+
   static HubService start(
       ServedWarehouse served, Path warehouse, String storeUrl, Path data, Path simulated) {
     HubStore store = HubStore.open(storeUrl != null ? storeUrl : HubStore.defaultUrl(warehouse));

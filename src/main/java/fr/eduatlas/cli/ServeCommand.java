@@ -3,6 +3,7 @@ package fr.eduatlas.cli;
 import fr.eduatlas.api.ApiServer;
 import fr.eduatlas.api.ServerOptions;
 import fr.eduatlas.api.WebConfig;
+import fr.eduatlas.warehouse.Releases;
 import fr.eduatlas.warehouse.ServedWarehouse;
 import fr.eduatlas.warehouse.WarehouseException;
 import java.nio.file.Path;
@@ -30,6 +31,29 @@ public final class ServeCommand implements Callable<Integer> {
       defaultValue = "var/eduatlas.duckdb",
       description = "Entrepôt DuckDB à servir (défaut : ${DEFAULT-VALUE}).")
   Path warehouse;
+
+  @Option(
+      names = "--release-dir",
+      paramLabel = "DIR",
+      description = {
+        "Sert la plus récente des versions complètes (eduatlas release) de ce répertoire et",
+        "passe à une plus récente dès qu'elle est publiée et vérifiée, sans interruption :",
+        "plusieurs serveurs sans état derrière un répartiteur servent ainsi les mêmes données.",
+        "Les pôles utilisent alors --hub-store (PostgreSQL partagé) sans reconstruction locale."
+      })
+  Path releaseDir;
+
+  @Option(
+      names = "--state-dir",
+      paramLabel = "DIR",
+      defaultValue = "var",
+      description =
+          "Avec --release-dir : état modifiable de ce serveur (sélections ; défaut :"
+              + " ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  /** How often a replica looks for a newer release. */
+  static final long RELEASE_CHECK_MILLIS = 2000;
 
   @Option(
       names = "--host",
@@ -169,7 +193,49 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 2;
     }
+    if (releaseDir != null) {
+      return runReleases(
+          releaseDir,
+          stateDir,
+          host,
+          port,
+          web,
+          new Hubs(hubStore, data, simulated, oidc),
+          options);
+    }
     return run(warehouse, host, port, web, new Hubs(hubStore, data, simulated, oidc), options);
+  }
+
+  /** Serves the newest complete release of {@code releaseDir}, switching to newer ones. */
+  public static int runReleases(
+      Path releaseDir,
+      Path stateDir,
+      String host,
+      int port,
+      WebConfig web,
+      Hubs hubs,
+      ServerOptions options) {
+    ServedWarehouse served;
+    try {
+      java.nio.file.Files.createDirectories(stateDir);
+      served =
+          ServedWarehouse.ofReleases(
+              new Releases.Scanner(releaseDir), stateDir, RELEASE_CHECK_MILLIS);
+    } catch (WarehouseException | java.io.IOException e) {
+      System.err.println("Erreur : " + e.getMessage());
+      return 1;
+    }
+    return serve(
+        served,
+        () ->
+            HubWiring.replica(served, hubs.storeUrl())
+                .withOidc(
+                    hubs.oidc() == null ? null : new fr.eduatlas.hub.OidcProvider(hubs.oidc())),
+        host,
+        port,
+        web,
+        options,
+        "la version " + served.file().getParent().getFileName() + " de " + releaseDir);
   }
 
   /** Serves with the map settings of the environment (the default command). */
@@ -212,16 +278,30 @@ public final class ServeCommand implements Callable<Integer> {
       System.err.println("Erreur : " + e.getMessage());
       return 1;
     }
+    return serve(
+        served,
+        () ->
+            HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated())
+                .withOidc(
+                    hubs.oidc() == null ? null : new fr.eduatlas.hub.OidcProvider(hubs.oidc())),
+        host,
+        port,
+        web,
+        options,
+        warehouse.toAbsolutePath().toString());
+  }
+
+  private static int serve(
+      ServedWarehouse served,
+      java.util.function.Supplier<fr.eduatlas.hub.HubService> hubs,
+      String host,
+      int port,
+      WebConfig web,
+      ServerOptions options,
+      String what) {
     // The hub store opens (migrations checked, pool started) while the server starts: the hub
     // routes wait for it, the map and the API do not.
-    var hubService =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () ->
-                HubWiring.start(served, warehouse, hubs.storeUrl(), hubs.data(), hubs.simulated())
-                    .withOidc(
-                        hubs.oidc() == null
-                            ? null
-                            : new fr.eduatlas.hub.OidcProvider(hubs.oidc())));
+    var hubService = java.util.concurrent.CompletableFuture.supplyAsync(hubs);
     ApiServer server = ApiServer.startWithPendingHubs(served, host, port, web, hubService, options);
     try {
       hubService.join();
@@ -231,14 +311,7 @@ public final class ServeCommand implements Callable<Integer> {
       server.close();
       return 1;
     }
-    System.err.println(
-        "EduAtlas sert "
-            + warehouse.toAbsolutePath()
-            + " sur http://"
-            + host
-            + ":"
-            + server.port()
-            + "/");
+    System.err.println("EduAtlas sert " + what + " sur http://" + host + ":" + server.port() + "/");
     var stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -35,6 +35,10 @@ public final class PmTiles {
     var tiles = new Tiles();
     int from = Math.max(minZoom, layer.minZoom());
     List<int[]> pyramid = Tiles.pyramid(warehouse, from, maxZoom);
+    if (pyramid.isEmpty()) {
+      throw new IllegalArgumentException(
+          "layer " + layer.id() + " has no tile from zoom " + from + " to " + maxZoom);
+    }
     double[] box = bounds(pyramid);
     long n = 0;
     try (var w = new PmTilesWriter(target)) {

@@ -8,7 +8,11 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.duckdb.DuckDBConnection;
 
 /**
@@ -18,13 +22,51 @@ import org.duckdb.DuckDBConnection;
  * flight during a swap finish on the data they began with.
  */
 public final class ServedWarehouse implements AutoCloseable {
-  private final Path file;
+  private final Supplier<Path> locator;
+  private final Path stateDir;
   private final long checkIntervalNanos;
   private volatile Opened current;
   private volatile long lastCheck;
+  private volatile ScheduledExecutorService watcher;
 
   public ServedWarehouse(Path file, long checkIntervalMillis) {
-    this.file = file.toAbsolutePath();
+    this(constant(file.toAbsolutePath()), file.toAbsolutePath().getParent(), checkIntervalMillis);
+  }
+
+  private static Supplier<Path> constant(Path file) {
+    return () -> file;
+  }
+
+  /**
+   * Serves the newest complete release of a directory (replicas): a background thread looks for a
+   * newer one every {@code checkIntervalMillis} and switches to it once it is verified, requests in
+   * flight finishing on the release they began with. Writable state (selections, the embedded hub
+   * store) goes to {@code stateDir}, never into a release.
+   */
+  public static ServedWarehouse ofReleases(
+      Releases.Scanner releases, Path stateDir, long checkIntervalMillis) {
+    Supplier<Path> newest =
+        () -> releases.newest().map(d -> d.resolve(Releases.WAREHOUSE)).orElse(null);
+    if (newest.get() == null) {
+      throw new WarehouseException("no complete release in " + releases.dir());
+    }
+    var served = new ServedWarehouse(newest, stateDir.toAbsolutePath(), Long.MAX_VALUE);
+    var exec =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "eduatlas-releases");
+              t.setDaemon(true);
+              return t;
+            });
+    exec.scheduleWithFixedDelay(
+        served::refresh, checkIntervalMillis, checkIntervalMillis, TimeUnit.MILLISECONDS);
+    served.watcher = exec;
+    return served;
+  }
+
+  private ServedWarehouse(Supplier<Path> locator, Path stateDir, long checkIntervalMillis) {
+    this.locator = locator;
+    this.stateDir = stateDir;
     if (checkIntervalMillis < 0) {
       throw new IllegalArgumentException("negative check interval: " + checkIntervalMillis);
     }
@@ -33,15 +75,27 @@ public final class ServedWarehouse implements AutoCloseable {
         checkIntervalMillis > Long.MAX_VALUE / 1_000_000L
             ? Long.MAX_VALUE
             : checkIntervalMillis * 1_000_000L;
-    if (!Files.isRegularFile(this.file)) {
-      throw new WarehouseException("no warehouse at " + this.file + " (run the ingest first)");
+    Path file = locator.get();
+    if (!Files.isRegularFile(file)) {
+      throw new WarehouseException("no warehouse at " + file + " (run the ingest first)");
     }
-    this.current = open();
+    this.current = open(file);
     this.lastCheck = System.nanoTime();
   }
 
+  /** The file served now. */
   public Path file() {
-    return file;
+    return current.file;
+  }
+
+  /** Where the server keeps its writable state (beside the warehouse, or the replica's own). */
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  /** The data version served now. */
+  public String dataVersion() {
+    return current.dataVersion;
   }
 
   /** A connection to the current file, for one request; close the lease when done. */
@@ -79,15 +133,19 @@ public final class ServedWarehouse implements AutoCloseable {
   }
 
   private void swapIfChanged() {
-    Object key = fileKey();
-    if (key != null && !key.equals(current.key)) {
+    Path file = locator.get();
+    if (file == null) {
+      return;
+    }
+    Object key = fileKey(file);
+    if (key != null && (!key.equals(current.key) || !file.equals(current.file))) {
       Opened old = current;
-      current = open();
+      current = open(file);
       old.retire();
     }
   }
 
-  private Object fileKey() {
+  private static Object fileKey(Path file) {
     try {
       return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
     } catch (IOException e) {
@@ -95,9 +153,9 @@ public final class ServedWarehouse implements AutoCloseable {
     }
   }
 
-  private Opened open() {
+  private static Opened open(Path file) {
     try {
-      Object key = fileKey();
+      Object key = fileKey(file);
       var props = new Properties();
       props.setProperty("duckdb.read_only", "true");
       // The driver otherwise hands back the instance it already has for this path, which is the
@@ -111,7 +169,7 @@ public final class ServedWarehouse implements AutoCloseable {
       } catch (SQLException e) {
         version = null;
       }
-      return new Opened(conn, key, version);
+      return new Opened(file, conn, key, version);
     } catch (SQLException e) {
       throw new WarehouseException("cannot open the warehouse " + file + " read-only", e);
     }
@@ -119,18 +177,23 @@ public final class ServedWarehouse implements AutoCloseable {
 
   @Override
   public void close() {
+    if (watcher != null) {
+      watcher.shutdownNow();
+    }
     current.retire();
   }
 
   /** An open file, reference-counted: closed when retired and no lease holds it. */
   private static final class Opened {
+    final Path file;
     final DuckDBConnection conn;
     final Object key;
     final String dataVersion;
     // Leases held, plus one while this is the current file; -1 once closed.
     final AtomicInteger refs = new AtomicInteger(1);
 
-    Opened(DuckDBConnection conn, Object key, String dataVersion) {
+    Opened(Path file, DuckDBConnection conn, Object key, String dataVersion) {
+      this.file = file;
       this.conn = conn;
       this.key = key;
       this.dataVersion = dataVersion;
