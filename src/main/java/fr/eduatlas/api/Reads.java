@@ -53,7 +53,7 @@ final class Reads {
 
   private final ServedWarehouse warehouse;
   private final Map<String, Set<String>> declared = new LinkedHashMap<>();
-  private final Map<String, Body> cache = new LinkedHashMap<>(1024, 0.75f, true);
+  private final Map<String, Cached> cache = new LinkedHashMap<>(1024, 0.75f, true);
   private long cachedBytes;
   private final HeavyWork heavy = new HeavyWork();
 
@@ -105,29 +105,48 @@ final class Reads {
             CRC32 crc = new CRC32();
             crc.update(key.getBytes(StandardCharsets.UTF_8));
             String etag = "\"" + version + "-" + Long.toHexString(crc.getValue()) + "\"";
-            if (etag.equals(ctx.header("If-None-Match"))) {
-              cacheHeaders(ctx, etag, version);
+            // The gzip representation has its own ETag (same content, other bytes).
+            String gzipEtag = etag.substring(0, etag.length() - 1) + "-gz\"";
+            String inm = ctx.header("If-None-Match");
+            if (etag.equals(inm) || gzipEtag.equals(inm)) {
+              cacheHeaders(ctx, inm, version);
               ctx.status(304);
               return;
             }
-            Body b;
+            Cached entry;
             synchronized (cache) {
-              b = cache.get(key);
+              entry = cache.get(key);
             }
-            if (b == null) {
+            Body b;
+            if (entry == null) {
               b = h.handle(new Read(ctx, lease.connection(), version));
               String q = ctx.queryString();
               if (b.bytes().length <= CACHE_MAX_BYTES
                   && (q == null || q.length() <= CACHE_MAX_QUERY)) {
-                put(key, b);
+                entry = put(key, b);
               }
+            } else {
+              b = entry.body;
             }
             // Set once the body exists: an error (thrown above) is never cached.
-            cacheHeaders(ctx, etag, version);
             b.headers().forEach(ctx::header);
             ctx.status(b.status());
-            if (b.status() != 204) {
-              ctx.contentType(b.type());
+            if (b.status() == 204) {
+              cacheHeaders(ctx, etag, version);
+              return;
+            }
+            ctx.contentType(b.type());
+            ctx.header("Vary", "Accept-Encoding");
+            if (entry != null
+                && worthCompressing(b)
+                && acceptsGzip(ctx.header("Accept-Encoding"))) {
+              // Compressed once per cached answer, not per request (the all-communes GeoJSON
+              // took 2 s of gzip on every request).
+              cacheHeaders(ctx, gzipEtag, version);
+              ctx.header("Content-Encoding", "gzip");
+              ctx.result(gzip(key, entry));
+            } else {
+              cacheHeaders(ctx, etag, version);
               ctx.result(b.bytes());
             }
           }
@@ -137,27 +156,114 @@ final class Reads {
     app.head(path, handler);
   }
 
-  private void put(String key, Body b) {
-    synchronized (cache) {
-      Body old = cache.put(key, b);
-      cachedBytes += weight(key, b) - (old == null ? 0 : weight(key, old));
-      // Least recently used out first, until under the bound.
-      var it = cache.entrySet().iterator();
-      while (cachedBytes > CACHE_BYTES && it.hasNext()) {
-        var e = it.next();
-        cachedBytes -= weight(e.getKey(), e.getValue());
-        it.remove();
-      }
+  /** A cached answer and, once a client asked for it, its gzip bytes. */
+  private static final class Cached {
+    final Body body;
+    volatile byte[] gzip;
+
+    Cached(Body body) {
+      this.body = body;
     }
   }
 
-  /** What a cache entry holds in memory: its body, its key (UTF-16) and the rest. */
-  private static long weight(String key, Body b) {
+  private Cached put(String key, Body b) {
+    var entry = new Cached(b);
+    synchronized (cache) {
+      Cached old = cache.put(key, entry);
+      cachedBytes += weight(key, entry) - (old == null ? 0 : weight(key, old));
+      evict();
+    }
+    return entry;
+  }
+
+  /** Least recently used out first, until under the bound. */
+  private void evict() {
+    var it = cache.entrySet().iterator();
+    while (cachedBytes > CACHE_BYTES && it.hasNext()) {
+      var e = it.next();
+      cachedBytes -= weight(e.getKey(), e.getValue());
+      it.remove();
+    }
+  }
+
+  private byte[] gzip(String key, Cached entry) throws java.io.IOException {
+    byte[] gz = entry.gzip;
+    if (gz != null) {
+      return gz;
+    }
+    var out = new java.io.ByteArrayOutputStream(entry.body.bytes().length / 4 + 64);
+    try (var z = new java.util.zip.GZIPOutputStream(out, 1 << 16)) {
+      z.write(entry.body.bytes());
+    }
+    gz = out.toByteArray();
+    synchronized (cache) {
+      if (entry.gzip == null) {
+        entry.gzip = gz;
+        if (cache.get(key) == entry) {
+          cachedBytes += gz.length;
+          evict();
+        }
+      }
+      return entry.gzip;
+    }
+  }
+
+  /** Bodies worth compressing: text and vector tiles of more than a packet. */
+  private static boolean worthCompressing(Body b) {
+    String t = b.type() == null ? "" : b.type();
+    return b.bytes().length >= 1024
+        && (t.contains("json")
+            || t.startsWith("text/")
+            || t.contains("csv")
+            || t.contains("vector-tile"));
+  }
+
+  /**
+   * Whether {@code Accept-Encoding} accepts gzip (RFC 9110 §12.5.3): named, or by {@code *}, with a
+   * non-zero weight; an explicit {@code gzip;q=0} refuses it.
+   */
+  static boolean acceptsGzip(String header) {
+    if (header == null) {
+      return false;
+    }
+    Boolean gzip = null;
+    boolean star = false;
+    for (String part : header.split(",")) {
+      String[] p = part.split(";");
+      String name = p[0].strip().toLowerCase(java.util.Locale.ROOT);
+      double q = 1;
+      for (int i = 1; i < p.length; i++) {
+        String param = p[i].strip().toLowerCase(java.util.Locale.ROOT);
+        if (param.startsWith("q=")) {
+          try {
+            q = Double.parseDouble(param.substring(2));
+          } catch (NumberFormatException e) {
+            q = 0;
+          }
+        }
+      }
+      if (name.equals("gzip") || name.equals("x-gzip")) {
+        gzip = q > 0;
+      } else if (name.equals("*")) {
+        star = q > 0;
+      }
+    }
+    return gzip != null ? gzip : star;
+  }
+
+  /** What a cache entry holds in memory: its body, its gzip bytes, its key (UTF-16), the rest. */
+  private static long weight(String key, Cached c) {
+    Body b = c.body;
     long headers = 0;
     for (var h : b.headers().entrySet()) {
       headers += 2L * (h.getKey().length() + h.getValue().length());
     }
-    return b.bytes().length + 2L * key.length() + headers + ENTRY_OVERHEAD;
+    byte[] gz = c.gzip;
+    return b.bytes().length
+        + (gz == null ? 0 : gz.length)
+        + 2L * key.length()
+        + headers
+        + ENTRY_OVERHEAD;
   }
 
   /** The cache's current weight, for tests. */

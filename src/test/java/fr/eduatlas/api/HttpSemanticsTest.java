@@ -79,4 +79,64 @@ class HttpSemanticsTest {
     // A path that does not exist stays a 404.
     assertThat(send("GET", "/api/v1/nothing-here").statusCode()).isEqualTo(404);
   }
+
+  static HttpResponse<byte[]> get(String path, String... headers) throws Exception {
+    var b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path));
+    for (int i = 0; i < headers.length; i += 2) {
+      b.header(headers[i], headers[i + 1]);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  @Test
+  void aCachedAnswerIsServedGzipCompressedOnceWithItsOwnEtag() throws Exception {
+    for (String path :
+        new String[] {
+          "/api/v1/indicators/population/values?level=commune&format=geojson",
+          "/api/v1/indicators",
+          "/tiles/communes/8/130/87.mvt",
+          "/api/v1/indicators/population/values?level=commune&format=csv"
+        }) {
+      var plain = get(path);
+      assertThat(plain.statusCode()).as(path).isEqualTo(200);
+      assertThat(plain.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+      if (plain.body().length < 1024) {
+        // Less than a packet: not worth compressing, sent as is.
+        var small = get(path, "Accept-Encoding", "gzip");
+        assertThat(small.headers().firstValue("Content-Encoding")).as(path).isEmpty();
+        assertThat(small.body()).isEqualTo(plain.body());
+        continue;
+      }
+      for (int round = 0; round < 2; round++) {
+        var gz = get(path, "Accept-Encoding", "br;q=1, gzip;q=0.8");
+        assertThat(gz.headers().firstValue("Content-Encoding")).as(path).hasValue("gzip");
+        assertThat(gz.headers().firstValue("Vary").orElse("")).contains("Accept-Encoding");
+        byte[] inflated =
+            new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))
+                .readAllBytes();
+        assertThat(inflated).as(path).isEqualTo(plain.body());
+        String etag = gz.headers().firstValue("ETag").orElseThrow();
+        assertThat(etag).isNotEqualTo(plain.headers().firstValue("ETag").orElseThrow());
+        assertThat(get(path, "Accept-Encoding", "gzip", "If-None-Match", etag).statusCode())
+            .isEqualTo(304);
+      }
+      // gzip refused by weight: the identity bytes.
+      var refused = get(path, "Accept-Encoding", "*;q=1, gzip;q=0");
+      assertThat(refused.headers().firstValue("Content-Encoding")).isEmpty();
+      assertThat(refused.body()).isEqualTo(plain.body());
+    }
+  }
+
+  @Test
+  void acceptEncodingIsReadWithItsWeights() {
+    assertThat(Reads.acceptsGzip("gzip, deflate, br")).isTrue();
+    assertThat(Reads.acceptsGzip("GZIP;q=0.5")).isTrue();
+    assertThat(Reads.acceptsGzip("*")).isTrue();
+    assertThat(Reads.acceptsGzip("gzip;q=0")).isFalse();
+    assertThat(Reads.acceptsGzip("*, gzip;q=0")).isFalse();
+    assertThat(Reads.acceptsGzip("br, identity")).isFalse();
+    assertThat(Reads.acceptsGzip("gzip;q=abc")).isFalse();
+    assertThat(Reads.acceptsGzip(null)).isFalse();
+    assertThat(Reads.acceptsGzip("")).isFalse();
+  }
 }
