@@ -112,7 +112,14 @@ public final class ApiServer implements AutoCloseable {
               cfg.http.prefer405over404 = true;
               // Jetty's own errors (unparsable requests, URI or headers too long) as problems.
               var errors = new ProblemErrorHandler();
-              cfg.jetty.modifyServer(server -> server.setErrorHandler(errors));
+              cfg.jetty.modifyServer(
+                  server -> {
+                    server.setErrorHandler(errors);
+                    // Cached tiles are answered in front of the framework (TileFastPath).
+                    var fastPath = new TileFastPath(reads, web.contentSecurityPolicy());
+                    fastPath.setHandler(server.getHandler());
+                    server.setHandler(fastPath);
+                  });
               routes(cfg.routes, hubs, web, guard, reads, observatory, tiles, selections, options);
             });
     app.start(host, port);

@@ -123,30 +123,31 @@ final class Reads {
               String q = ctx.queryString();
               if (b.bytes().length <= CACHE_MAX_BYTES
                   && (q == null || q.length() <= CACHE_MAX_QUERY)) {
-                entry = put(key, b);
+                entry = put(key, b, version, q == null || q.isEmpty() ? ctx.path() : null, etag);
               }
             } else {
               b = entry.body;
             }
-            // Set once the body exists: an error (thrown above) is never cached.
-            b.headers().forEach(ctx::header);
+            // Set once the body exists: an error (thrown above) is never cached. The body's own
+            // headers come last: they may override Cache-Control.
             ctx.status(b.status());
             if (b.status() == 204) {
               cacheHeaders(ctx, etag, version);
+              b.headers().forEach(ctx::header);
               return;
             }
             ctx.contentType(b.type());
             ctx.header("Vary", "Accept-Encoding");
-            if (entry != null
-                && worthCompressing(b)
-                && acceptsGzip(ctx.header("Accept-Encoding"))) {
+            boolean gzip =
+                entry != null && worthCompressing(b) && acceptsGzip(ctx.header("Accept-Encoding"));
+            cacheHeaders(ctx, gzip ? gzipEtag : etag, version);
+            b.headers().forEach(ctx::header);
+            if (gzip) {
               // Compressed once per cached answer, not per request (the all-communes GeoJSON
               // took 2 s of gzip on every request).
-              cacheHeaders(ctx, gzipEtag, version);
               ctx.header("Content-Encoding", "gzip");
               ctx.result(gzip(key, entry));
             } else {
-              cacheHeaders(ctx, etag, version);
               ctx.result(b.bytes());
             }
           }
@@ -156,21 +157,68 @@ final class Reads {
     app.head(path, handler);
   }
 
-  /** A cached answer and, once a client asked for it, its gzip bytes. */
-  private static final class Cached {
+  /**
+   * A cached answer, its key, version and ETag, and, once a client asked for it, its gzip bytes.
+   */
+  static final class Cached {
+    final String key;
     final Body body;
+    final String version;
+    final String etag;
+    final String gzipEtag;
+    final String fastPath;
     volatile byte[] gzip;
 
-    Cached(Body body) {
+    /** What {@link TileFastPath} prepared once for this answer (its header fields). */
+    volatile Object prepared;
+
+    Cached(String key, Body body, String version, String etag, String fastPath) {
+      this.key = key;
+      this.fastPath = fastPath;
       this.body = body;
+      this.version = version;
+      this.etag = etag;
+      this.gzipEtag = etag.substring(0, etag.length() - 1) + "-gz\"";
     }
   }
 
-  private Cached put(String key, Body b) {
-    var entry = new Cached(b);
+  /** Prefix of the query-free reads that {@link TileFastPath} answers before the web framework. */
+  static final String FAST_PREFIX = "/tiles/";
+
+  /** The query-free tile answers of the current data version, by path, for {@link TileFastPath}. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Cached> fast =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private String fastVersion;
+
+  /**
+   * The cached query-free answer of {@code path} if it is a tile of the data version served now,
+   * else null (the request then goes through the framework, which fills the cache).
+   */
+  Cached fast(String path) {
+    warehouse.checkForSwap();
+    Cached c = fast.get(path);
+    return c != null && c.version != null && c.version.equals(warehouse.dataVersion()) ? c : null;
+  }
+
+  private Cached put(String key, Body b, String version, String queryFreePath, String etag) {
+    boolean fastable =
+        queryFreePath != null
+            && queryFreePath.startsWith(FAST_PREFIX)
+            && b.status() == 200
+            && version != null;
+    var entry = new Cached(key, b, version, etag, fastable ? queryFreePath : null);
     synchronized (cache) {
       Cached old = cache.put(key, entry);
       cachedBytes += weight(key, entry) - (old == null ? 0 : weight(key, old));
+      if (fastable) {
+        if (!version.equals(fastVersion)) {
+          // A new data version: the previous version's answers leave the fast path at once.
+          fast.clear();
+          fastVersion = version;
+        }
+        fast.put(queryFreePath, entry);
+      }
       evict();
     }
     return entry;
@@ -183,7 +231,14 @@ final class Reads {
       var e = it.next();
       cachedBytes -= weight(e.getKey(), e.getValue());
       it.remove();
+      if (e.getValue().fastPath != null) {
+        fast.remove(e.getValue().fastPath, e.getValue());
+      }
     }
+  }
+
+  byte[] gzip(Cached entry) throws java.io.IOException {
+    return gzip(entry.key, entry);
   }
 
   private byte[] gzip(String key, Cached entry) throws java.io.IOException {
@@ -209,7 +264,7 @@ final class Reads {
   }
 
   /** Bodies worth compressing: text and vector tiles of more than a packet. */
-  private static boolean worthCompressing(Body b) {
+  static boolean worthCompressing(Body b) {
     String t = b.type() == null ? "" : b.type();
     return b.bytes().length >= 1024
         && (t.contains("json")

@@ -18,7 +18,7 @@ final class RequestGuard {
 
   private static final Pattern BAD_ESCAPE = Pattern.compile("%(?![0-9A-Fa-f]{2})");
   private static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
-  private static final String EXPOSED =
+  static final String EXPOSED =
       "ETag, X-Data-Version, X-Simulated-Data, X-Limit-Capped, Location, Content-Disposition";
 
   private final ServerOptions options;

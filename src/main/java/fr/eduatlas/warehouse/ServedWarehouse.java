@@ -109,6 +109,14 @@ public final class ServedWarehouse implements AutoCloseable {
     }
   }
 
+  /**
+   * Looks for a swapped file if the check interval has passed, as a lease does: for answers served
+   * from memory without a lease.
+   */
+  public void checkForSwap() {
+    refreshIfSwapped();
+  }
+
   private void refreshIfSwapped() {
     long now = System.nanoTime();
     if (now - lastCheck < checkIntervalNanos) {
