@@ -88,6 +88,17 @@ final class GeoJsonViews {
 
   /** An indicator's values with their outlines, the indicator described in {@code indicator}. */
   static ObjectNode values(JsonViews views, IndicatorValues v) {
+    return values(views, v, null);
+  }
+
+  /**
+   * The values as features; their geometry from {@code outlines} (GeoJSON text by code) when given,
+   * else from each row's outline.
+   */
+  static ObjectNode values(
+      JsonViews views,
+      IndicatorValues v,
+      java.util.Map<String, com.fasterxml.jackson.databind.util.RawValue> outlines) {
     ObjectNode fc = NODES.objectNode();
     fc.put("type", "FeatureCollection");
     ObjectNode meta = fc.putObject("indicator");
@@ -99,7 +110,13 @@ final class GeoJsonViews {
       ObjectNode f = features.addObject();
       f.put("type", "Feature");
       f.put("id", r.code());
-      f.set("geometry", JsonViews.geometry(r.outline(), 5));
+      if (outlines == null) {
+        f.set("geometry", JsonViews.geometry(r.outline(), 5));
+      } else if (outlines.get(r.code()) != null) {
+        f.putRawValue("geometry", outlines.get(r.code()));
+      } else {
+        f.putNull("geometry");
+      }
       f.set("properties", JsonViews.valueProperties(v, r));
     }
     return fc;

@@ -247,7 +247,18 @@ final class Reads {
       return gz;
     }
     var out = new java.io.ByteArrayOutputStream(entry.body.bytes().length / 4 + 64);
-    try (var z = new java.util.zip.GZIPOutputStream(out, 1 << 16)) {
+    // The fastest level for bodies of megabytes (the all-communes GeoJSON: 0.6 s instead of 2 s,
+    // for a fifth more bytes); the default one for the rest.
+    int level =
+        entry.body.bytes().length > (1 << 20)
+            ? java.util.zip.Deflater.BEST_SPEED
+            : java.util.zip.Deflater.DEFAULT_COMPRESSION;
+    try (var z =
+        new java.util.zip.GZIPOutputStream(out, 1 << 16) {
+          {
+            def.setLevel(level);
+          }
+        }) {
       z.write(entry.body.bytes());
     }
     gz = out.toByteArray();

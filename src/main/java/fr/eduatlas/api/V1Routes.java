@@ -1,6 +1,7 @@
 package fr.eduatlas.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.RawValue;
 import fr.eduatlas.observatory.IndicatorValues;
 import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
@@ -32,6 +33,8 @@ final class V1Routes {
   private final Reads reads;
   private final Observatory observatory;
   private final JsonViews views;
+
+  private final OutlineJson outlineJson = new OutlineJson();
 
   V1Routes(Reads reads, Observatory observatory) {
     this.reads = reads;
@@ -218,10 +221,25 @@ final class V1Routes {
       return values(v, format, csv);
     }
     int z = zoom == null ? defaultZoom(v.level()) : zoom;
-    java.util.concurrent.Callable<Body> build =
-        () -> values(observatory.withOutlines(r.connection(), v, z), format, csv);
-    // Thousands of outlines (every commune or EPCI): seconds of CPU, one such at a time.
-    return v.rows().size() > HEAVY_FEATURES ? reads.heavy(build) : build.call();
+    var shared = outlineJson.peek(r.dataVersion(), v.level(), z);
+    if (shared != null) {
+      return geojson(v, shared);
+    }
+    if (v.rows().size() <= HEAVY_FEATURES) {
+      // A few territories (a département's communes): their outlines only.
+      return values(observatory.withOutlines(r.connection(), v, z), format, csv);
+    }
+    // Thousands of outlines (every commune or EPCI): the level's outlines are written once as
+    // GeoJSON text, for this indicator and the next; seconds of CPU, one such at a time.
+    return reads.heavy(
+        () ->
+            geojson(
+                v,
+                outlineJson.get(
+                    r.dataVersion(),
+                    v.level(),
+                    z,
+                    () -> observatory.outlines(r.connection(), v.level(), z, null))));
   }
 
   private Body values(IndicatorValues v, String format, CsvWriter.Options o) throws Exception {
@@ -286,6 +304,14 @@ final class V1Routes {
         return new Body(views.values(v), JSON, headers);
       }
     }
+  }
+
+  private Body geojson(IndicatorValues v, Map<String, RawValue> outlines) throws Exception {
+    Map<String, String> headers = new LinkedHashMap<>();
+    if (v.indicator().fromContributions()) {
+      headers.put("X-Simulated-Data", v.anySimulated() ? "true" : "false");
+    }
+    return new Body(views.bytes(GeoJsonViews.values(views, v, outlines)), GEOJSON, headers);
   }
 
   private static int defaultZoom(String level) {

@@ -680,38 +680,52 @@ public final class Observatory {
   /** The same values with each territory's outline at {@code zoom}'s band. */
   public IndicatorValues withOutlines(Connection c, IndicatorValues v, int zoom)
       throws SQLException {
-    // One set query for every row's outline (a query per row cost 100 s for all communes).
-    var outlines = new java.util.HashMap<String, Geometry>(v.rows().size() * 2);
-    if (!v.rows().isEmpty()) {
-      var codes = new StringBuilder();
-      for (IndicatorValues.Row r : v.rows()) {
-        codes.append(codes.isEmpty() ? "" : ",").append(r.code());
-      }
-      int band = v.level().equals("commune") ? Math.max(zoom, ZoomBand.COMMUNE_MIN_ZOOM) : zoom;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT code, ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE level = ? AND"
-                  + " ? BETWEEN min_zoom AND max_zoom AND code IN (SELECT unnest(string_split(?,"
-                  + " ',')))")) {
-        ps.setString(1, v.level());
-        ps.setInt(2, band);
-        // Codes come from the warehouse's own rows (validated codes, no comma).
-        ps.setString(3, codes.toString());
-        var reader = new WKBReader(gf);
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            outlines.put(rs.getString(1), fromWebMercator(reader.read(rs.getBytes(2))));
-          }
-        } catch (ParseException e) {
-          throw new SQLException("unreadable geometry at level " + v.level(), e);
-        }
-      }
+    var codes = new ArrayList<String>(v.rows().size());
+    for (IndicatorValues.Row r : v.rows()) {
+      codes.add(r.code());
     }
+    Map<String, Geometry> outlines = outlines(c, v.level(), zoom, codes);
     var rows = new ArrayList<IndicatorValues.Row>(v.rows().size());
     for (IndicatorValues.Row r : v.rows()) {
       rows.add(new IndicatorValues.Row(r.code(), r.name(), r.value(), outlines.get(r.code())));
     }
     return new IndicatorValues(v.indicator(), v.level(), v.period(), v.within(), v.france(), rows);
+  }
+
+  /**
+   * The outlines of a level simplified for {@code zoom} (WGS84), by code: of {@code codes}, or of
+   * every territory of the level when {@code codes} is null. One set query (a query per territory
+   * cost 100 s for all communes).
+   */
+  public Map<String, Geometry> outlines(
+      Connection c, String level, int zoom, java.util.Collection<String> codes)
+      throws SQLException {
+    var outlines = new java.util.HashMap<String, Geometry>();
+    if (codes != null && codes.isEmpty()) {
+      return outlines;
+    }
+    int band = level.equals("commune") ? Math.max(zoom, ZoomBand.COMMUNE_MIN_ZOOM) : zoom;
+    String sql =
+        "SELECT code, ST_AsWKB(geom_3857) FROM territory_geometry_zoom WHERE level = ? AND ?"
+            + " BETWEEN min_zoom AND max_zoom"
+            + (codes == null ? "" : " AND code IN (SELECT unnest(string_split(?, ',')))");
+    try (PreparedStatement ps = c.prepareStatement(sql)) {
+      ps.setString(1, level);
+      ps.setInt(2, band);
+      if (codes != null) {
+        // Codes come from the warehouse's own rows (validated codes, no comma).
+        ps.setString(3, String.join(",", codes));
+      }
+      var reader = new WKBReader(gf);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          outlines.put(rs.getString(1), fromWebMercator(reader.read(rs.getBytes(2))));
+        }
+      } catch (ParseException e) {
+        throw new SQLException("unreadable geometry at level " + level, e);
+      }
+    }
+    return outlines;
   }
 
   private static long orZero(Object o) {

@@ -547,4 +547,46 @@ class FiguresRealIT {
         .noneMatch(c -> c.get("code").asText().startsWith("978"))
         .noneMatch(c -> c.get("code").asText().startsWith("977"));
   }
+
+  @Test
+  void theAllCommunesGeoJsonSharesItsOutlinesWithEveryIndicatorAndMatchesADepartementsOwn()
+      throws Exception {
+    // Every commune (and every EPCI) of France through the outlines written once per level and
+    // zoom; a département's communes through their own outlines: the same geometry, feature for
+    // feature, for two indicators in a row, overseas included.
+    for (String level : List.of("commune", "epci")) {
+      java.util.Map<String, JsonNode> first = null;
+      for (String indicator : List.of("couverture-fibre", "population")) {
+        var r =
+            get("/api/v1/indicators/" + indicator + "/values?level=" + level + "&format=geojson");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode fc = JSON.readTree(r.body());
+        var byCode = new java.util.HashMap<String, JsonNode>();
+        assertThat(fc.get("indicator").get("id").asText()).isEqualTo(indicator);
+        for (JsonNode f : fc.get("features")) {
+          byCode.put(f.get("id").asText(), f.get("geometry"));
+        }
+        assertThat(byCode.size()).isGreaterThan(level.equals("commune") ? 34_000 : 1_200);
+        if (first != null) {
+          assertThat(byCode).isEqualTo(first);
+        }
+        first = byCode;
+      }
+      if (level.equals("commune")) {
+        for (String dep : List.of("02", "2A", "974", "976")) {
+          JsonNode own =
+              JSON.readTree(
+                  get("/api/v1/indicators/population/values?level=commune&format=geojson&within=departement:"
+                          + dep)
+                      .body());
+          assertThat(own.get("features")).as(dep).isNotEmpty();
+          for (JsonNode f : own.get("features")) {
+            assertThat(f.get("geometry"))
+                .as(dep + " " + f.get("id"))
+                .isEqualTo(first.get(f.get("id").asText()));
+          }
+        }
+      }
+    }
+  }
 }
