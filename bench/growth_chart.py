@@ -19,7 +19,7 @@ series = [
     ("peak RSS (MB)", "#2e7d32", [int(rows[x]["peak_rss_kib"]) * 1024 / 1e6 for x in xs]),
 ]
 W, H, L, R, T, B = 720, 440, 70, 210, 30, 60
-lo_x, hi_x = math.floor(math.log10(min(xs))), math.ceil(math.log10(max(xs)) + 1e-9)
+lo_x, hi_x = math.floor(math.log10(min(xs)) + 0.01), math.ceil(math.log10(max(xs)) - 0.01)
 ys = [v for _, _, vs in series for v in vs]
 lo_y, hi_y = math.floor(math.log10(min(ys))), math.ceil(math.log10(max(ys)) + 1e-9)
 if hi_x == lo_x:

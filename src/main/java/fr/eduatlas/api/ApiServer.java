@@ -92,11 +92,12 @@ public final class ApiServer implements AutoCloseable {
             SourceManifest.bundled().entries().stream()
                 .map(SourceEntry::id)
                 .collect(java.util.stream.Collectors.toSet()));
-    // Selections are kept in the server's state directory (var/selections/ beside
-    // var/eduatlas.duckdb; a replica's own state directory, never inside a release).
+    // Selections are kept in the shared hub store when it is PostgreSQL (replicas), else in the
+    // server's state directory (var/selections/ beside var/eduatlas.duckdb; never in a release).
     var selections =
         new fr.eduatlas.selection.SelectionService(
-            new fr.eduatlas.selection.SelectionStore(warehouse.stateDir().resolve("selections")));
+            new fr.eduatlas.selection.SelectionStore(
+                new SelectionBackend(hubs, warehouse.stateDir().resolve("selections"))));
     var reads = new Reads(warehouse);
     var observatory = new Observatory(catalog);
     var tiles = new TileRoutes(reads, observatory);

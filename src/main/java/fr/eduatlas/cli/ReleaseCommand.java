@@ -55,6 +55,10 @@ public final class ReleaseCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     try {
       Releases.Written w = Releases.write(warehouse, out, maxZoom, System.err);
+      if (!w.created()) {
+        System.out.println(w.dir());
+        return 0;
+      }
       long bytes = w.files().stream().mapToLong(Releases.FileEntry::bytes).sum();
       System.err.printf(
           Locale.FRANCE,

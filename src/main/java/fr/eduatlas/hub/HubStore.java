@@ -1176,6 +1176,100 @@ public final class HubStore implements AutoCloseable {
     return rs.wasNull() ? null : Instant.ofEpochMilli(v);
   }
 
+  // ---- stored selections (shared by replicas) ---------------------------------------------------
+
+  /** Stores a selection's JSON unless one with its id is stored already. */
+  public void putSelection(String id, String json) {
+    long now = System.currentTimeMillis();
+    tx(
+        c ->
+            update(
+                c,
+                "INSERT INTO stored_selection (id, body, bytes, created_at, read_at, kept) VALUES"
+                    + " (?, ?, ?, ?, ?, 0) ON CONFLICT (id) DO NOTHING",
+                id,
+                json,
+                (long) json.getBytes(StandardCharsets.UTF_8).length,
+                now,
+                now));
+  }
+
+  /** A stored selection's JSON, its read time set to now; empty if absent. */
+  public Optional<String> readSelection(String id) {
+    return tx(
+        c -> {
+          if (update(
+                  c,
+                  "UPDATE stored_selection SET read_at = ? WHERE id = ?",
+                  System.currentTimeMillis(),
+                  id)
+              == 0) {
+            return Optional.<String>empty();
+          }
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT body FROM stored_selection WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(rs.getString(1)) : Optional.<String>empty();
+            }
+          }
+        });
+  }
+
+  /** Marks a stored selection as kept (never pruned); false if absent. */
+  public boolean keepSelection(String id) {
+    return tx(c -> update(c, "UPDATE stored_selection SET kept = 1 WHERE id = ?", id) > 0);
+  }
+
+  public boolean selectionKept(String id) {
+    return tx(
+        c -> {
+          try (PreparedStatement ps =
+              c.prepareStatement("SELECT kept FROM stored_selection WHERE id = ?")) {
+            ps.setString(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() && rs.getInt(1) == 1;
+            }
+          }
+        });
+  }
+
+  /**
+   * Removes the selections not kept that were last read before {@code oldestRead}, then the least
+   * recently read until at most {@code maxBytes} remain.
+   */
+  public void pruneSelections(long maxBytes, long oldestRead) {
+    tx(
+        c -> {
+          update(c, "DELETE FROM stored_selection WHERE kept = 0 AND read_at < ?", oldestRead);
+          long total;
+          try (PreparedStatement ps =
+                  c.prepareStatement("SELECT coalesce(sum(bytes), 0) FROM stored_selection");
+              ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            total = rs.getLong(1);
+          }
+          if (total <= maxBytes) {
+            return null;
+          }
+          var doomed = new ArrayList<String>();
+          try (PreparedStatement ps =
+              c.prepareStatement(
+                  "SELECT id, bytes FROM stored_selection WHERE kept = 0 ORDER BY read_at, id")) {
+            try (ResultSet rs = ps.executeQuery()) {
+              while (total > maxBytes && rs.next()) {
+                doomed.add(rs.getString(1));
+                total -= rs.getLong(2);
+              }
+            }
+          }
+          for (String id : doomed) {
+            update(c, "DELETE FROM stored_selection WHERE id = ?", id);
+          }
+          return null;
+        });
+  }
+
   @Override
   public void close() {
     pool.close();

@@ -60,8 +60,11 @@ public final class Releases {
 
   private Releases() {}
 
-  /** A written release: where, its version, and its files. */
-  public record Written(Path dir, String version, List<FileEntry> files) {}
+  /**
+   * A written release: where, its version, and its files; {@code created} false when the newest
+   * release already held the warehouse's data version (nothing written).
+   */
+  public record Written(Path dir, String version, List<FileEntry> files, boolean created) {}
 
   /** One file of a release. */
   public record FileEntry(String path, long bytes, String sha256) {}
@@ -91,6 +94,13 @@ public final class Releases {
       String dataVersion = meta.getOrDefault("data_version", "");
       if (!dataVersion.matches("[0-9a-f]{1,64}")) {
         throw new WarehouseException("the warehouse has no data version: not a complete ingest");
+      }
+      Optional<Path> newest = new Scanner(releasesDir).newest();
+      if (newest.isPresent() && newest.get().getFileName().toString().endsWith("-" + dataVersion)) {
+        // Nothing new to publish (a release run after every rebuild, or by cron): the newest
+        // release already holds this data version.
+        log.println("la version la plus récente contient déjà ces données : " + newest.get());
+        return new Written(newest.get(), newest.get().getFileName().toString(), List.of(), false);
       }
       Instant now = Instant.now();
       String version = STAMP.format(now) + "-" + dataVersion;
@@ -142,7 +152,7 @@ public final class Releases {
         writeManifest(staging.resolve(MANIFEST), version, now, meta, maxZoom, tiles, files);
         Files.move(staging, dir, StandardCopyOption.ATOMIC_MOVE);
         done = true;
-        return new Written(dir, version, List.copyOf(files));
+        return new Written(dir, version, List.copyOf(files), true);
       } finally {
         if (!done) {
           deleteTree(staging);
@@ -219,8 +229,8 @@ public final class Releases {
    */
   public static final class Scanner {
     private final Path dir;
-    // Per release and manifest time: a release copied in non-atomically is looked at again once
-    // its manifest changes; a complete one is checksummed once.
+    // Per release and state of its files (each one's size and time): a release copied in file by
+    // file is looked at again as files arrive; one whose files do not change is checked once.
     private final Map<String, Boolean> verified = new ConcurrentHashMap<>();
 
     public Scanner(Path dir) {
@@ -246,10 +256,8 @@ public final class Releases {
         return Optional.empty();
       }
       for (Path p : names) {
-        String key;
-        try {
-          key = p + "|" + Files.getLastModifiedTime(p.resolve(MANIFEST)).toMillis();
-        } catch (IOException e) {
+        String key = state(p);
+        if (key == null) {
           continue;
         }
         if (verified.computeIfAbsent(key, k -> complete(p))) {
@@ -257,6 +265,27 @@ public final class Releases {
         }
       }
       return Optional.empty();
+    }
+
+    /** The sizes and times of a release's files, or null without a manifest. */
+    private static String state(Path release) {
+      if (!Files.isRegularFile(release.resolve(MANIFEST))) {
+        return null;
+      }
+      var key = new StringBuilder(release.toString());
+      try (Stream<Path> files = Files.walk(release)) {
+        for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+          key.append('|')
+              .append(f.getFileName())
+              .append(':')
+              .append(Files.size(f))
+              .append(':')
+              .append(Files.getLastModifiedTime(f).toMillis());
+        }
+      } catch (IOException e) {
+        return null;
+      }
+      return key.toString();
     }
 
     static boolean complete(Path release) {

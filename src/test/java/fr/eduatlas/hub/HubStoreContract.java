@@ -226,4 +226,35 @@ abstract class HubStoreContract {
     assertThat(e.entry().address()).isEqualTo("10.0.0.1");
     assertThat(e.at()).isNotNull();
   }
+
+  @Test
+  void storedSelectionsAreSharedKeptAndPrunedLeastRecentlyReadFirst() throws Exception {
+    String a = "a".repeat(20);
+    String b = "b".repeat(20);
+    String c = "c".repeat(20);
+    String json = "{\"id\":\"x\",\"communes\":[\"é\"]}";
+    store().putSelection(a, json);
+    store().putSelection(a, "{\"other\":true}"); // same id, same result: the first stays
+    assertThat(store().readSelection(a)).hasValue(json);
+    assertThat(store().readSelection("0".repeat(20))).isEmpty();
+    assertThat(store().keepSelection("0".repeat(20))).isFalse();
+    store().putSelection(b, json);
+    Thread.sleep(5);
+    store().putSelection(c, json);
+    Thread.sleep(5);
+    store().readSelection(b); // b read last: c is now the least recently read, then a
+    assertThat(store().keepSelection(a)).isTrue();
+    assertThat(store().selectionKept(a)).isTrue();
+    assertThat(store().selectionKept(b)).isFalse();
+    long one = json.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    // Room for two: c goes (least recently read, not kept); a is kept whatever its age.
+    store().pruneSelections(2 * one, 0);
+    assertThat(store().readSelection(c)).isEmpty();
+    assertThat(store().readSelection(a)).hasValue(json);
+    assertThat(store().readSelection(b)).hasValue(json);
+    // Past the age: every selection not kept goes.
+    store().pruneSelections(Long.MAX_VALUE, System.currentTimeMillis() + 1);
+    assertThat(store().readSelection(b)).isEmpty();
+    assertThat(store().readSelection(a)).hasValue(json);
+  }
 }

@@ -210,6 +210,30 @@ class ReplicasIT {
         assertThat(hubs.body()).contains("aisne");
       }
 
+      // A selection computed through the balancer is found through each replica: stored in the
+      // shared store, not in the state directory of the replica that computed it.
+      var created =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + lb + "/api/v1/selections"))
+                  .header("Content-Type", "application/json")
+                  .POST(
+                      HttpRequest.BodyPublishers.ofString(
+                          "{\"count\": 2, \"eligibility\": {\"maxPopulation\": null,"
+                              + " \"densityLevels\": [1, 2, 3, 4, 5, 6, 7], \"schoolTypes\":"
+                              + " [\"ecole\", \"college\", \"lycee\"]}, \"sensitivity\":"
+                              + " {\"runs\": 20}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      String selection = JSON.readTree(created.body()).path("id").asText();
+      for (int port : new int[] {p1, p2}) {
+        var s = get(port, "/api/v1/selections/" + selection, null);
+        assertThat(s.statusCode()).as(s.body()).isEqualTo(200);
+      }
+      for (String name : List.of("replica-1", "replica-2")) {
+        assertThat(tmp.resolve(name).resolve("selections")).doesNotExist();
+      }
+
       // A load through the balancer while the next release is published.
       List<String> paths =
           List.of(

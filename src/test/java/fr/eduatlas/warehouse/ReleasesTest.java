@@ -81,6 +81,14 @@ class ReleasesTest {
         .isNotEmpty();
     assertThat(Releases.sha256(w.dir().resolve("eduatlas.duckdb"))).isEqualTo(Releases.sha256(wh));
     assertThat(Releases.Scanner.complete(w.dir())).isTrue();
+    assertThat(w.created()).isTrue();
+    // The same data again (a release after every rebuild, or by cron): nothing new is written.
+    Releases.Written again = Releases.write(wh, out, 9, QUIET);
+    assertThat(again.created()).isFalse();
+    assertThat(again.dir()).isEqualTo(w.dir());
+    try (var left = Files.list(out)) {
+      assertThat(left).hasSize(1);
+    }
 
     try (Connection c = readOnly(wh)) {
       // Each archive holds exactly the tiles the server renders, tile for tile.
@@ -197,10 +205,25 @@ class ReleasesTest {
       Thread.sleep(300);
       assertThat(servedVersion(served)).isEqualTo(versionA);
 
-      // Published (moved into place whole): served after the next check.
-      Files.move(b.dir(), releases.resolve(b.version()));
       Files.delete(half.resolve(Releases.WAREHOUSE));
       Files.delete(half);
+      // Copied file by file (rsync to a replica's disk), its manifest first: not served while a
+      // file is missing, served once the last one has arrived.
+      Path copying = Files.createDirectories(releases.resolve(b.version()));
+      Files.copy(b.dir().resolve(Releases.MANIFEST), copying.resolve(Releases.MANIFEST));
+      try (var files = Files.walk(b.dir())) {
+        for (Path p : files.toList()) {
+          Path t = copying.resolve(b.dir().relativize(p).toString());
+          if (Files.isDirectory(p)) {
+            Files.createDirectories(t);
+          } else if (!p.getFileName().toString().equals(Releases.WAREHOUSE) && !Files.exists(t)) {
+            Files.copy(p, t);
+          }
+        }
+      }
+      Thread.sleep(300);
+      assertThat(servedVersion(served)).isEqualTo(versionA);
+      Files.copy(b.dir().resolve(Releases.WAREHOUSE), copying.resolve(Releases.WAREHOUSE));
       awaitVersion(served, versionB);
       // The request that began on release A finishes on it.
       try (ResultSet rs =
