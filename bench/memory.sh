@@ -48,7 +48,7 @@ for z in range(8, 13):
     random.shuffle(cells)
     tiles += [f"/tiles/communes/{z}/{x}/{y}.mvt" for x, y in cells[:300]]
 open(f"{work}/tiles.txt", "w").write("\n".join(tiles) + "\n")
-ratios = [i["id"] for i in get("/api/v1/indicators")["indicators"] if i.get("unit") == "%"]
+ratios = [i["id"] for i in get("/api/v1/indicators") if i.get("unit") == "%"]
 open(f"{work}/ratios.txt", "w").write("\n".join(ratios) + "\n")
 PY
   wrk_cycle "$work/profiles.txt" "$work/profiles.lua"
