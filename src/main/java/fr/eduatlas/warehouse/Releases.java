@@ -95,6 +95,7 @@ public final class Releases {
       if (!dataVersion.matches("[0-9a-f]{1,64}")) {
         throw new WarehouseException("the warehouse has no data version: not a complete ingest");
       }
+      removeAbandoned(releasesDir, log);
       Optional<Path> newest = new Scanner(releasesDir).newest();
       if (newest.isPresent() && newest.get().getFileName().toString().endsWith("-" + dataVersion)) {
         // Nothing new to publish (a release run after every rebuild, or by cron): the newest
@@ -156,6 +157,23 @@ public final class Releases {
       } finally {
         if (!done) {
           deleteTree(staging);
+        }
+      }
+    }
+  }
+
+  /**
+   * Removes the hidden directories of releases whose writer was killed (untouched for six hours:
+   * one being written now is younger).
+   */
+  private static void removeAbandoned(Path releasesDir, PrintStream log) throws IOException {
+    long before = System.currentTimeMillis() - 6 * 3600_000L;
+    try (Stream<Path> s = Files.list(releasesDir)) {
+      for (Path p : s.toList()) {
+        if (p.getFileName().toString().startsWith(".partial-")
+            && Files.getLastModifiedTime(p).toMillis() < before) {
+          log.println("version abandonnée supprimée : " + p.getFileName());
+          deleteTree(p);
         }
       }
     }

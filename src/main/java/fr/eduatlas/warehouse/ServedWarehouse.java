@@ -58,8 +58,20 @@ public final class ServedWarehouse implements AutoCloseable {
               t.setDaemon(true);
               return t;
             });
+    // An exception would cancel the schedule: a release that cannot be opened is reported and
+    // looked at again at the next check, the current one served meanwhile.
     exec.scheduleWithFixedDelay(
-        served::refresh, checkIntervalMillis, checkIntervalMillis, TimeUnit.MILLISECONDS);
+        () -> {
+          try {
+            served.refresh();
+          } catch (RuntimeException e) {
+            System.err.println(
+                "version non ouverte dans " + releases.dir() + " : " + e.getMessage());
+          }
+        },
+        checkIntervalMillis,
+        checkIntervalMillis,
+        TimeUnit.MILLISECONDS);
     served.watcher = exec;
     return served;
   }

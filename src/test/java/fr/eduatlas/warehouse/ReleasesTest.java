@@ -53,8 +53,18 @@ class ReleasesTest {
   void aReleaseHoldsTheWarehouseTilesAndGeoParquetEachChecksummed() throws Exception {
     Path wh = Fixtures.miniWarehouse(Files.createDirectories(tmp.resolve("a")), 2024);
     Path out = tmp.resolve("releases");
+    // A release whose writer was killed a day ago, and one being written now.
+    Path abandoned = Files.createDirectories(out.resolve(".partial-20261206T000000000Z-ab"));
+    Files.writeString(abandoned.resolve("eduatlas.duckdb"), "half");
+    Files.setLastModifiedTime(
+        abandoned,
+        java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() - 86_400_000L));
+    Path writing = Files.createDirectories(out.resolve(".partial-20261207T000000000Z-cd"));
 
     Releases.Written w = Releases.write(wh, out, 9, QUIET);
+    assertThat(abandoned).doesNotExist();
+    assertThat(writing).exists();
+    Files.delete(writing);
 
     assertThat(w.dir().getFileName().toString()).matches(Releases.NAME.pattern());
     try (var left = Files.list(out)) {
