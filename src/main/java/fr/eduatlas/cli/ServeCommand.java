@@ -216,11 +216,20 @@ public final class ServeCommand implements Callable<Integer> {
       Hubs hubs,
       ServerOptions options) {
     ServedWarehouse served;
+    // One scanner: the release it verifies here is not checksummed again when served.
+    var releases = new Releases.Scanner(releaseDir);
+    if (releases.newest().isEmpty()) {
+      System.err.println(
+          "Erreur : aucune version complète dans "
+              + releaseDir.toAbsolutePath()
+              + " (publiez-en une avec « eduatlas release --out "
+              + releaseDir
+              + " »)");
+      return 1;
+    }
     try {
       java.nio.file.Files.createDirectories(stateDir);
-      served =
-          ServedWarehouse.ofReleases(
-              new Releases.Scanner(releaseDir), stateDir, RELEASE_CHECK_MILLIS);
+      served = ServedWarehouse.ofReleases(releases, stateDir, RELEASE_CHECK_MILLIS);
     } catch (WarehouseException | java.io.IOException e) {
       System.err.println("Erreur : " + e.getMessage());
       return 1;
