@@ -91,6 +91,13 @@ public final class Main implements Callable<Integer> {
         dataDir = DataDirectory.fetchTarget(data);
         int rc = FetchCommand.run(dataDir, null, Set.of(), System.err);
         if (rc != 0) {
+          System.err.println(
+              "Sans accès aux éditeurs, indiquez des données déjà présentes : --data DIR, la"
+                  + " variable "
+                  + DataDirectory.ENV
+                  + " ou "
+                  + DataDirectory.DEFAULT
+                  + " (voir le README).");
           return rc;
         }
       }

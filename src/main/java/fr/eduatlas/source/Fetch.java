@@ -223,7 +223,7 @@ public final class Fetch {
         Thread.currentThread().interrupt();
         throw new FetchFailure("interrompu");
       } catch (IOException x) {
-        lastError = "connexion à " + uri.getHost() + " impossible : " + x.getMessage();
+        lastError = "connexion à " + uri.getHost() + " impossible : " + reason(x);
         continue;
       }
       int status = resp.statusCode();
@@ -282,11 +282,16 @@ public final class Fetch {
         }
         return;
       } catch (IOException x) {
-        lastError = "transfert interrompu : " + x.getMessage();
+        lastError = "transfert interrompu : " + reason(x);
       }
     }
     throw new FetchFailure(
         lastError + " (après " + ATTEMPTS + " tentatives ; relancez pour reprendre)");
+  }
+
+  /** An exception's message, or its kind when it has none (a refused connection has none). */
+  private static String reason(Exception x) {
+    return x.getMessage() != null ? x.getMessage() : x.getClass().getSimpleName();
   }
 
   private static java.util.Optional<Long> contentRangeTotal(HttpResponse<?> resp) {
