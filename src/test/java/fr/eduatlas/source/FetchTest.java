@@ -199,8 +199,8 @@ class FetchTest {
     assertThat(requests).contains("/dir/one.json null");
     long resumedAt =
         requests.stream()
-            .filter(r -> r.startsWith("/dir/one.json bytes="))
-            .map(r -> Long.parseLong(r.replaceAll(".*bytes=(\\d+)-", "$1")))
+            .filter(q -> q.startsWith("/dir/one.json bytes="))
+            .map(q -> Long.parseLong(q.replaceAll(".*bytes=(\\d+)-", "$1")))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no range request: " + requests));
     assertThat(resumedAt).isPositive().isLessThanOrEqualTo(1_000_000);
