@@ -224,4 +224,38 @@ class ObservatoryTest {
     assertThat(obs.indicator("debit-mesure-moyen").median()).isFalse();
     assertThat(obs.indicator("debit-mesure-median").median()).isTrue();
   }
+
+  @Test
+  void theBulkProfilesOfEveryLevelAreTheSingleProfiles() throws Exception {
+    // Every level, every territory: the static release writes these instead of asking one by one.
+    int seen = 0;
+    for (Level l : Level.values()) {
+      var bulk = new java.util.ArrayList<TerritoryProfile>();
+      obs.profiles(c, l.id(), bulk::add);
+      var codes = new java.util.ArrayList<String>();
+      try (var st =
+          c.prepareStatement("SELECT code FROM territory WHERE level = ? ORDER BY code")) {
+        st.setString(1, l.id());
+        try (var rs = st.executeQuery()) {
+          while (rs.next()) {
+            codes.add(rs.getString(1));
+          }
+        }
+      }
+      if (l.id().equals("france")) {
+        codes = new java.util.ArrayList<>(java.util.List.of("FR"));
+      }
+      assertThat(bulk)
+          .extracting(p -> p.territory().code())
+          .as(l.id())
+          .containsExactlyElementsOf(codes);
+      for (TerritoryProfile p : bulk) {
+        assertThat(p)
+            .as(l.id() + " " + p.territory().code())
+            .isEqualTo(obs.profile(c, l.id(), p.territory().code(), false, null));
+        seen++;
+      }
+    }
+    assertThat(seen).isGreaterThan(10);
+  }
 }
