@@ -1,7 +1,8 @@
 // The about page's list of sources, from the indicators' catalogue (each source once).
+import { getJson } from './source.js';
+
 const list = document.getElementById('sources');
-fetch('/api/v1/indicators', { headers: { Accept: 'application/json' } })
-  .then((r) => r.json())
+getJson('/api/v1/indicators')
   .then((catalog) => {
     const seen = new Map();
     for (const i of catalog) {

@@ -4,6 +4,7 @@
 /* global L */
 import { MvtLayer } from './mvt.js';
 import { setupSelection } from './selection.js';
+import { STATIC, getJson, download as fetchDownload, tileLoader, maxNativeZoom, valuesCsvFile } from './source.js';
 
 const LEVELS = {
   region: { layer: 'regions', minZoom: 0, label: 'Région', plural: 'Régions' },
@@ -92,19 +93,6 @@ function el(tag, attrs = {}, ...children) {
   return e;
 }
 
-async function getJson(url) {
-  const r = await fetch(url, { headers: { Accept: 'application/json' } });
-  if (!r.ok) {
-    let detail = `HTTP ${r.status}`;
-    try {
-      detail = (await r.json()).detail || detail;
-    } catch (e) {
-      /* not a problem document */
-    }
-    throw new Error(detail);
-  }
-  return r.json();
-}
 
 function status(text) {
   $('status').textContent = text || '';
@@ -247,9 +235,9 @@ function updateParentOutlines(level) {
   if (!layer) return;
   parentLayer = new MvtLayer({
     layerName: layer,
-    url: (c) => `/tiles/${layer}/${c.z}/${c.x}/${c.y}.mvt`,
+    load: tileLoader(layer, config),
     style: () => ({ stroke: '#303030', weight: 1.6 }),
-    maxNativeZoom: 14,
+    maxNativeZoom: maxNativeZoom(layer, config, 14),
     zIndex: 4,
   });
   parentLayer.addTo(map);
@@ -536,10 +524,10 @@ async function refresh() {
       if (territoryLayer) map.removeLayer(territoryLayer);
       territoryLayer = new MvtLayer({
         layerName: LEVELS[level].layer,
-        url: (c) => `/tiles/${LEVELS[level].layer}/${c.z}/${c.x}/${c.y}.mvt`,
+        load: tileLoader(LEVELS[level].layer, config),
         style: territoryStyle,
         minZoom: LEVELS[level].minZoom,
-        maxNativeZoom: 14,
+        maxNativeZoom: maxNativeZoom(LEVELS[level].layer, config, 14),
         zIndex: 2,
         onDrawn: () => setTimeout(markPainted, 0),
       });
@@ -567,10 +555,10 @@ function updateSchools() {
   if (want && !schoolLayer) {
     schoolLayer = new MvtLayer({
       layerName: 'schools',
-      url: (c) => `/tiles/schools/${c.z}/${c.x}/${c.y}.mvt`,
+      load: tileLoader('schools', config),
       style: schoolStyle,
       minZoom: SCHOOL_MIN_ZOOM,
-      maxNativeZoom: 16,
+      maxNativeZoom: maxNativeZoom('schools', config, 16),
       zIndex: 3,
     });
     delete document.body.dataset.schools;
@@ -605,16 +593,26 @@ function updatePrintMeta() {
 
 function updateDownloads() {
   const ind = indicator();
-  const within = exportWithin();
+  // A static release holds each indicator's values for all France, as CSV; the outlines are its
+  // GeoParquet (no GeoJSON of values without a server).
+  const within = STATIC ? null : exportWithin();
   const w = within ? `&within=${within.level}:${encodeURIComponent(within.code)}` : '';
   const base = `/api/v1/indicators/${encodeURIComponent(ind.id)}/values?level=${shownLevel}&year=${encodeURIComponent(state.period)}${w}`;
   const stem = `${ind.id}-${shownLevel}${within ? `-${within.level}-${within.code}` : ''}-${state.period}`;
   const what = `${LEVELS[shownLevel].plural.toLowerCase()}, ${within ? selectedName || `${within.level} ${within.code}` : 'France entière'}`;
   const csv = $('download-csv');
-  csv.href = `${base}&format=csv&sep=%3B&decimal=%2C`;
+  csv.href = STATIC ? valuesCsvFile(ind.id, shownLevel, state.period) : `${base}&format=csv&sep=%3B&decimal=%2C`;
   csv.setAttribute('download', `${stem}.csv`);
   csv.textContent = `Télécharger : ${what} (CSV)`;
   const gj = $('download-geojson');
+  if (STATIC) {
+    gj.href = 'data/territories.parquet';
+    gj.setAttribute('download', 'territories.parquet');
+    gj.textContent = 'Télécharger : contours de tous les territoires (GeoParquet)';
+    gj.title = 'Version statique : les valeurs se joignent aux contours par le code du territoire.';
+    csv.title = selectedName ? 'Version statique : le fichier contient tous les territoires du niveau, en France entière.' : '';
+    return;
+  }
   gj.href = `${base}&format=geojson&zoom=${Math.min(12, Math.round(map.getZoom()))}`;
   gj.setAttribute('download', `${stem}.geojson`);
   gj.textContent = `Télécharger : ${what} (GeoJSON)`;
@@ -629,23 +627,15 @@ async function download(ev) {
   const name = a.getAttribute('download');
   status(`Téléchargement de ${name}…`);
   try {
-    const r = await fetch(a.href);
-    if (!r.ok) throw new Error(`HTTP ${r.status}`);
-    const reader = r.body.getReader();
-    const parts = [];
-    let got = 0;
     let last = 0;
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      got += value.length;
+    const { bytes: parts, type } = await fetchDownload(a.getAttribute('href'), (got) => {
       if (performance.now() - last > 250) {
         last = performance.now();
         status(`Téléchargement de ${name} : ${fmt.format(got / 1e6)} Mo reçus…`);
       }
-    }
-    const url = URL.createObjectURL(new Blob(parts, { type: r.headers.get('Content-Type') || 'application/octet-stream' }));
+    });
+    const got = parts.reduce((n, b) => n + b.length, 0);
+    const url = URL.createObjectURL(new Blob(parts, { type }));
     const link = el('a', { href: url, download: name });
     document.body.append(link);
     link.click();
@@ -750,6 +740,9 @@ async function openSchool(uai, latlng) {
       `${schoolKind(s.type, s.sector)} — ${escapeHtml(s.communeName)}`,
       `élèves : ${s.pupils ?? 'inconnu'}${s.ips ? ` · IPS : ${fmt.format(s.ips)}` : ''}`,
     ];
+    if (!last && s.bandwidthClassLabel) {
+      lines.push(`classe de débit ${escapeHtml(String(s.bandwidthYear ?? ''))} : ${escapeHtml(s.bandwidthClassLabel)}${s.simulated ? ' <span class="simulated">données simulées</span>' : ''}`);
+    }
     if (last) {
       lines.push(`${last.annee} : ${escapeHtml(last.technologie)}, souscrit ${num(last.debit_descendant_souscrit)} Mbit/s, mesuré ${num(last.debit_descendant_mesure)} Mbit/s${last.simule ? ' <span class="simulated">données simulées</span>' : ''}`);
     }
@@ -1063,7 +1056,8 @@ async function openSchoolSheet(uai) {
         ['Tablettes', (r) => num0(r.tablettes)], ['Écrans interactifs', (r) => num0(r.ecrans_interactifs)], ['Prêtés', (r) => num0(r.equipements_pretes)]], s.equipment));
     }
     if (s.simulated) parts.push(el('p', { class: 'meta' }, el('span', { class: 'simulated', text: 'données simulées' }), ` ${(s.simulatedNote || '').replace(/^données simulées\s*:\s*/, '')}`));
-    parts.push(el('p', { class: 'meta' }, el('a', { href: s.href, text: 'Données de la fiche (JSON)' })));
+    if (s.staticSheet) parts.push(el('p', { class: 'meta', text: 'Version statique de la carte : les séries annuelles de l\'établissement (connectivité, tests de débit, équipement) sont dans la version avec serveur et dans l\'entrepôt DuckDB de la publication.' }));
+    else parts.push(el('p', { class: 'meta' }, el('a', { href: s.href, text: 'Données de la fiche (JSON)' })));
     body.replaceChildren(...parts);
     $('panel').setAttribute('aria-labelledby', 'panel-title');
     document.body.dataset.schoolSheet = s.uai;
@@ -1080,6 +1074,7 @@ async function openPanel(level, code, fit = false) {
   try {
     const p = await getJson(`/api/v1/territories/${level}/${encodeURIComponent(code)}${fit ? '?geometry=true&zoom=8' : ''}`);
     if (fit && p.geometry) fitClear(L.geoJSON(p.geometry).getBounds());
+    else if (fit && p.bbox) fitClear(L.latLngBounds([p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]));
     renderPanel(p);
   } catch (e) {
     body.replaceChildren(el('p', { text: `Fiche indisponible : ${e.message}` }));
@@ -1130,18 +1125,20 @@ function renderPanel(p) {
   chartProfile = p;
   body.replaceChildren(crumbs, title, sub, tools, chart, table, actors, schools);
   territoryChart(p, chart).catch(() => {});
-  if (p.level !== 'france') {
+  if (p.level !== 'france' && !STATIC) {
     getJson(`/api/v1/territories/${p.level}/${encodeURIComponent(p.code)}/annuaire`).then((d) => renderActors(actors, d)).catch(() => {});
   }
   $('panel').setAttribute('aria-labelledby', 'panel-title');
-  if (p.level !== 'france' && p.schools && p.schools.count) {
+  if (STATIC && p.schools && p.schools.count && !['commune', 'departement'].includes(p.level)) {
+    schools.append(el('p', { class: 'meta', text: 'Liste des établissements de ce territoire : ' }, el('a', { href: 'data/schools.parquet', text: 'tous les établissements (GeoParquet)' })));
+  } else if (p.level !== 'france' && p.schools && p.schools.count) {
     getJson(`/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&limit=50`).then((s) => {
       const ul = el('ul', { class: 'schools' });
       for (const x of s.schools) {
         ul.append(el('li', {}, el('a', { href: '#', text: `${x.name} (${schoolKind(x.type, x.sector)})`, onclick: (ev) => { ev.preventDefault(); map.setView([x.lat, x.lon], 14); openSchool(x.uai, L.latLng(x.lat, x.lon)); } })));
       }
       schools.append(ul);
-      if (s.numberMatched > s.numberReturned) schools.append(el('p', { class: 'meta', text: `${s.numberReturned} sur ${s.numberMatched} ; liste complète : ` }, el('a', { href: `/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&format=csv&limit=1000`, text: 'CSV' })));
+      if (s.numberMatched > s.numberReturned) schools.append(el('p', { class: 'meta', text: `${s.numberReturned} sur ${s.numberMatched} ; liste complète : ` }, STATIC ? el('a', { href: 'data/schools.parquet', text: 'GeoParquet' }) : el('a', { href: `/api/v1/schools?${p.level}=${encodeURIComponent(p.code)}&format=csv&limit=1000`, text: 'CSV' })));
     }).catch(() => {});
   }
 }
@@ -1446,7 +1443,9 @@ async function main() {
   else map.fitBounds(VIEWS.metropole);
   setupControls();
   setupSearch();
-  selectionPanel = setupSelection({
+  // A static release has no server to compute or keep selections, nor hubs or the programme's
+  // page: their entries are hidden (app.css, [data-server-only]).
+  selectionPanel = STATIC ? { open() {}, hide() {} } : setupSelection({
     map, el, getJson, status,
     onChange: (id) => { state.ami = id; writeHash(); },
   });
@@ -1479,7 +1478,7 @@ function normalizeState() {
   if (!LEVELS[state.level] || state.level === 'france') state.level = 'auto';
   if (!['auto', 'seuils', 'quantiles', 'intervalles'].includes(state.method)) state.method = 'auto';
   if (!PALETTES[state.palette]) state.palette = 'viridis';
-  if (state.ami && !/^[0-9a-f]{20}$/.test(state.ami)) state.ami = null;
+  if (STATIC || (state.ami && !/^[0-9a-f]{20}$/.test(state.ami))) state.ami = null;
 }
 
 /** The panel of the territory the permalink selects, or none. */

@@ -56,7 +56,7 @@ function insideRings(rings, x, y) {
 export const MvtLayer = L.GridLayer.extend({
   options: {
     layerName: null, // the MVT layer to draw
-    url: null, // function (coords) -> tile URL
+    load: null, // function (coords) -> Promise of the tile's bytes, or null where there is none
     style: null, // function (properties) -> {fill, stroke, weight, radius, opacity} or null to skip
     onDrawn: null, // function () after a tile is drawn
   },
@@ -76,16 +76,7 @@ export const MvtLayer = L.GridLayer.extend({
     canvas.style.height = `${size.y}px`;
     canvas.setAttribute('aria-hidden', 'true');
     const key = this._tileCoordsToKey(coords);
-    fetch(this.options.url(coords))
-      .then((r) => {
-        if (r.status === 204) {
-          return null;
-        }
-        if (!r.ok) {
-          throw new Error(`tuile ${key} : HTTP ${r.status}`);
-        }
-        return r.arrayBuffer();
-      })
+    this.options.load(coords)
       .then((buffer) => {
         const features = buffer ? decode(buffer, this.options.layerName) : [];
         this._tiles_.set(key, { canvas, features, coords });

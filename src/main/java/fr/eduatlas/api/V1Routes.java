@@ -174,8 +174,14 @@ final class V1Routes {
             r.path("level"),
             bbox == null ? null : Bbox.parse(bbox, false),
             Params.limit(r.ctx(), 500, 2000));
+    return json(labels(r.path("level"), labels));
+  }
+
+  /** The orientation layer's names as JSON: the route's and a static release's. */
+  static com.fasterxml.jackson.databind.node.ObjectNode labels(
+      String level, List<Observatory.Label> labels) {
     var out = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
-    out.put("level", r.path("level"));
+    out.put("level", level);
     var list = out.putArray("labels");
     for (var l : labels) {
       list.addObject()
@@ -185,7 +191,7 @@ final class V1Routes {
           .put("lat", Math.round(l.lat() * 1e5) / 1e5)
           .put("weight", l.weight());
     }
-    return json(out);
+    return out;
   }
 
   private Body indicators(Reads.Read r) throws Exception {
@@ -243,6 +249,14 @@ final class V1Routes {
   }
 
   private Body values(IndicatorValues v, String format, CsvWriter.Options o) throws Exception {
+    return values(views, v, format, o);
+  }
+
+  /**
+   * Values as JSON, CSV or GeoJSON (with the rows' outlines): the route's and a static release's.
+   */
+  static Body values(JsonViews views, IndicatorValues v, String format, CsvWriter.Options o)
+      throws Exception {
     var i = v.indicator();
     Map<String, String> headers = new LinkedHashMap<>();
     if (i.fromContributions()) {

@@ -60,6 +60,84 @@ final class WebRoutes {
     return html.getBytes(StandardCharsets.UTF_8);
   }
 
+  /** The page's own files a static site carries (under web/ on the classpath). */
+  static final List<String> STATIC_PAGE_FILES =
+      List.of(
+          "app.css",
+          "contribuer.css",
+          "favicon.svg",
+          "js/app.js",
+          "js/mvt.js",
+          "js/selection.js",
+          "js/source.js",
+          "js/a-propos.js",
+          "vendor/countries-50m.json",
+          "vendor/topojson-client.min.js",
+          "vendor/pmtiles.js");
+
+  /** The pages a static site carries, with the file name each is written under. */
+  static final Map<String, String> STATIC_PAGES =
+      Map.of(
+          "index.html", "index.html",
+          "a-propos.html", "a-propos.html",
+          "accessibilite.html", "accessibilite.html");
+
+  /**
+   * The map's files for a static site (relative path → bytes): its pages, marked static and with
+   * relative links (a release may be served under any path), its scripts and styles, and the
+   * WebJars' files it loads.
+   */
+  Map<String, byte[]> staticFiles() {
+    var out = new java.util.TreeMap<String, byte[]>();
+    for (var p : STATIC_PAGES.entrySet()) {
+      out.put(p.getValue(), forStatic(new String(page(p.getKey()), StandardCharsets.UTF_8)));
+    }
+    for (String f : STATIC_PAGE_FILES) {
+      byte[] b = bytes("/web/" + f);
+      if (b.length == 0) {
+        throw new IllegalStateException("ressource absente du classpath : /web/" + f);
+      }
+      out.put(f, b);
+    }
+    out.put("vendor/vector-tile.js", vectorTile);
+    String leaflet = "webjars/leaflet/" + versions.get("leaflet") + "/dist/";
+    for (String f :
+        List.of(
+            "leaflet.js",
+            "leaflet.css",
+            "images/layers.png",
+            "images/layers-2x.png",
+            "images/marker-icon.png",
+            "images/marker-icon-2x.png",
+            "images/marker-shadow.png")) {
+      out.put(leaflet + f, bytes("/META-INF/resources/" + leaflet + f));
+    }
+    String pbf = "webjars/pbf/" + versions.get("pbf") + "/dist/pbf.js";
+    out.put(pbf, bytes("/META-INF/resources/" + pbf));
+    out.values().removeIf(b -> b.length == 0);
+    return out;
+  }
+
+  /**
+   * A page for a static site: {@code data-mode="static"} on its root element, the PMTiles reader
+   * loaded, its links relative, the pages' links to their files.
+   */
+  static byte[] forStatic(String html) {
+    String out =
+        html.replace("<html lang=\"fr\">", "<html lang=\"fr\" data-mode=\"static\">")
+            .replace("href=\"/\"", "href=\"index.html\"")
+            .replace("href=\"/a-propos\"", "href=\"a-propos.html\"")
+            .replace("href=\"/accessibilite\"", "href=\"accessibilite.html\"")
+            .replace("href=\"/", "href=\"")
+            .replace("src=\"/", "src=\"");
+    out =
+        out.replace(
+            "<script type=\"module\" src=\"js/app.js\">",
+            "<script src=\"vendor/pmtiles.js\" defer></script>\n"
+                + "  <script type=\"module\" src=\"js/app.js\">");
+    return out.getBytes(StandardCharsets.UTF_8);
+  }
+
   String contentSecurityPolicy() {
     return csp;
   }

@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
       "GeoParquet des territoires et des établissements, les valeurs des indicateurs en Parquet",
       "et release.json (taille et empreinte SHA-256 de chaque fichier). Écrite sous un nom",
       "caché puis renommée d'un coup : les serveurs (serve --release-dir) ne voient jamais",
-      "une version à moitié écrite."
+      "une version à moitié écrite. La version porte aussi la carte en site statique",
+      "(index.html à sa racine) : tout serveur web ou CDN la sert sans JVM."
     })
 public final class ReleaseCommand implements Callable<Integer> {
   @Option(
@@ -42,6 +43,26 @@ public final class ReleaseCommand implements Callable<Integer> {
       description = "Dernier niveau de zoom des tuiles (défaut : ${DEFAULT-VALUE}, 14 au plus).")
   int maxZoom;
 
+  /** The map as a static site in the release (api.StaticSite), with what it wrote on the log. */
+  public static final Releases.Extra STATIC_SITE =
+      (c, dir, version, zoom, log) -> {
+        long t1 = System.nanoTime();
+        var site = fr.eduatlas.api.StaticSite.write(c, dir, version, zoom, log);
+        log.printf(
+            Locale.FRANCE,
+            "site statique écrit : %,d fichiers, %,.1f Mo (%.1f s)%n",
+            site.files(),
+            site.bytes() / 1e6,
+            (System.nanoTime() - t1) / 1e9);
+      };
+
+  @Option(
+      names = "--no-static-site",
+      description =
+          "Sans le site statique (la carte servie par un simple serveur web, sans JVM) : pour"
+              + " des répliques seulement.")
+  boolean noStaticSite;
+
   @Override
   public Integer call() {
     if (maxZoom < 0 || maxZoom > 14) {
@@ -54,7 +75,8 @@ public final class ReleaseCommand implements Callable<Integer> {
     }
     long t0 = System.nanoTime();
     try {
-      Releases.Written w = Releases.write(warehouse, out, maxZoom, System.err);
+      Releases.Written w =
+          Releases.write(warehouse, out, maxZoom, System.err, noStaticSite ? null : STATIC_SITE);
       if (!w.created()) {
         System.out.println(w.dir());
         return 0;

@@ -516,6 +516,44 @@ public final class Observatory {
     }
   }
 
+  /** Every territory's bounding box in WGS84: "level/code" → {west, south, east, north}. */
+  public Map<String, double[]> envelopes(Connection c) throws SQLException {
+    var out = new HashMap<String, double[]>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT level, code, xmin, ymin, xmax, ymax FROM territory_geometry");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        out.put(
+            rs.getString(1) + "/" + rs.getString(2),
+            new double[] {rs.getDouble(3), rs.getDouble(4), rs.getDouble(5), rs.getDouble(6)});
+      }
+    }
+    return out;
+  }
+
+  /** Every territory with its parent, coarsest level first, then by code. */
+  public List<SearchHit> territories(Connection c) throws SQLException {
+    var out = new ArrayList<SearchHit>();
+    try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT t.level, t.code, t.name, t.parent_level, t.parent_code, p.name FROM"
+                    + " territory t LEFT JOIN territory p ON p.level = t.parent_level AND p.code"
+                    + " = t.parent_code ORDER BY list_position(['france', 'region', 'academie',"
+                    + " 'departement', 'epci', 'commune'], t.level), t.code");
+        ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
+        var p =
+            rs.getString(4) == null
+                ? null
+                : new Territory(rs.getString(4), rs.getString(5), rs.getString(6));
+        out.add(new SearchHit(t, p));
+      }
+    }
+    return out;
+  }
+
   /** One value from columns period, value, status, simulated and the five coverage counts. */
   private static Value value(ResultSet rs, int first) throws SQLException {
     String period = rs.getString(first);

@@ -73,6 +73,26 @@ public final class Releases {
    */
   public static Written write(Path warehouse, Path releasesDir, int maxZoom, PrintStream log)
       throws IOException, SQLException {
+    return write(warehouse, releasesDir, maxZoom, log, null);
+  }
+
+  /**
+   * More files of a release, written into its directory before the manifest lists them (the map as
+   * a static site: {@code api.StaticSite}, which this package does not depend on).
+   */
+  @FunctionalInterface
+  public interface Extra {
+    void write(Connection warehouse, Path release, String version, int maxZoom, PrintStream log)
+        throws IOException, SQLException;
+  }
+
+  /**
+   * Writes a release of {@code warehouse} into {@code releasesDir}, with {@code extra}'s files when
+   * not null.
+   */
+  public static Written write(
+      Path warehouse, Path releasesDir, int maxZoom, PrintStream log, Extra extra)
+      throws IOException, SQLException {
     if (!Files.isRegularFile(warehouse)) {
       throw new WarehouseException("no warehouse at " + warehouse.toAbsolutePath());
     }
@@ -139,6 +159,9 @@ public final class Releases {
         Files.createDirectories(staging.resolve("data"));
         parquet(c, staging.resolve("data"));
         log.println("GeoParquet et Parquet écrits");
+        if (extra != null) {
+          extra.write(c, staging, version, maxZoom, log);
+        }
         var files = new ArrayList<FileEntry>();
         try (Stream<Path> all = Files.walk(staging)) {
           for (Path f : all.filter(Files::isRegularFile).sorted().toList()) {

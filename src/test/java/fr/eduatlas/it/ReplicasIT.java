@@ -3,8 +3,8 @@ package fr.eduatlas.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import fr.eduatlas.testing.Apt;
 import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.testing.Nginx;
 import fr.eduatlas.testing.Postgres;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -91,62 +91,19 @@ class ReplicasIT {
   }
 
   Process nginx(int port, int... upstreams) throws Exception {
-    Path nginx = Path.of("/usr/sbin/nginx");
-    if (!Files.isExecutable(nginx)) {
-      Apt.install(List.of("nginx"));
-    }
-    Path dir = Files.createDirectories(tmp.resolve("nginx"));
-    for (String d : List.of("logs", "cb", "px", "fc", "uw", "sc")) {
-      Files.createDirectories(dir.resolve(d));
-    }
     var servers = new StringBuilder();
     for (int u : upstreams) {
       servers.append("    server 127.0.0.1:").append(u).append(" max_fails=0;\n");
     }
-    boolean root = "root".equals(System.getProperty("user.name"));
-    Files.writeString(
-        dir.resolve("nginx.conf"),
-        (root ? "user root;\n" : "")
-            + "worker_processes 1;\ndaemon off;\npid "
-            + dir.resolve("nginx.pid")
-            + ";\nerror_log "
-            + dir.resolve("logs/error.log")
-            + ";\nevents { worker_connections 512; }\nhttp {\n  access_log off;\n"
-            + "  client_body_temp_path "
-            + dir.resolve("cb")
-            + ";\n  proxy_temp_path "
-            + dir.resolve("px")
-            + ";\n  fastcgi_temp_path "
-            + dir.resolve("fc")
-            + ";\n  uwsgi_temp_path "
-            + dir.resolve("uw")
-            + ";\n  scgi_temp_path "
-            + dir.resolve("sc")
-            + ";\n  upstream eduatlas {\n"
-            + servers
-            + "    keepalive 16;\n  }\n  server {\n    listen 127.0.0.1:"
-            + port
-            + ";\n    location / {\n      proxy_pass http://eduatlas;\n"
-            + "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
-            + "    }\n  }\n}\n");
-    Process p =
-        new ProcessBuilder(nginx.toString(), "-p", dir.toString(), "-c", "nginx.conf")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("logs/out.log").toFile())
-            .start();
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
-    while (true) {
-      try {
-        if (get(port, "/api/health", null).statusCode() == 200) {
-          return p;
-        }
-      } catch (java.io.IOException e) {
-        // not listening yet
-      }
-      assertThat(p.isAlive()).as(Files.readString(dir.resolve("logs/out.log"))).isTrue();
-      assertThat(Instant.now()).isBefore(deadline);
-      Thread.sleep(100);
-    }
+    return Nginx.start(
+            tmp.resolve("nginx"),
+            port,
+            "  access_log off;\n  upstream eduatlas {\n" + servers + "    keepalive 16;\n  }",
+            "    location / {\n      proxy_pass http://eduatlas;\n"
+                + "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n"
+                + "    }",
+            "/api/health")
+        .process();
   }
 
   @Test
