@@ -185,16 +185,21 @@ public final class Observatory {
       ps.setInt(7, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
-          var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
-          var p =
-              rs.getString(4) == null
-                  ? null
-                  : new Territory(rs.getString(4), rs.getString(5), rs.getString(6));
-          out.add(new SearchHit(t, p));
+          out.add(hit(rs));
         }
       }
     }
     return out;
+  }
+
+  /** A territory and its parent from columns level, code, name, parent's level, code, name. */
+  private static SearchHit hit(ResultSet rs) throws SQLException {
+    var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
+    var p =
+        rs.getString(4) == null
+            ? null
+            : new Territory(rs.getString(4), rs.getString(5), rs.getString(6));
+    return new SearchHit(t, p);
   }
 
   private static void checkText(String q) {
@@ -543,12 +548,7 @@ public final class Observatory {
                     + " 'departement', 'epci', 'commune'], t.level), t.code");
         ResultSet rs = ps.executeQuery()) {
       while (rs.next()) {
-        var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
-        var p =
-            rs.getString(4) == null
-                ? null
-                : new Territory(rs.getString(4), rs.getString(5), rs.getString(6));
-        out.add(new SearchHit(t, p));
+        out.add(hit(rs));
       }
     }
     return out;

@@ -111,14 +111,19 @@ class MapPageIT {
 
   @AfterEach
   void noConsoleErrors() {
+    assertThat(consoleErrors(driver, expectedError)).as("browser console errors").isEmpty();
+  }
+
+  /** The browser console's errors since the last call, but those containing {@code expected}. */
+  static List<String> consoleErrors(ChromeDriver driver, String expected) {
     var errors = new ArrayList<String>();
     for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
       if (e.getLevel().intValue() >= Level.SEVERE.intValue()
-          && (expectedError == null || !e.getMessage().contains(expectedError))) {
+          && (expected == null || !e.getMessage().contains(expected))) {
         errors.add(e.getMessage());
       }
     }
-    assertThat(errors).as("browser console errors").isEmpty();
+    return errors;
   }
 
   private static JavascriptExecutor js() {

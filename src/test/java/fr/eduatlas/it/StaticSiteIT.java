@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,7 +30,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -125,13 +123,7 @@ class StaticSiteIT {
 
   @AfterEach
   void noConsoleErrorsAndNoMissingFile() throws Exception {
-    var errors = new ArrayList<String>();
-    for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-      if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {
-        errors.add(e.getMessage());
-      }
-    }
-    assertThat(errors).as("browser console errors").isEmpty();
+    assertThat(MapPageIT.consoleErrors(driver, null)).as("browser console errors").isEmpty();
     // nginx was asked for files of the release only: no API route, no tile URL, no 404.
     for (String line : Files.readAllLines(nginx.file("logs/access.log"))) {
       assertThat(line).as("a request to the static host").matches("(200|206|304) (GET|HEAD) .*");
