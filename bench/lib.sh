@@ -39,3 +39,17 @@ require_build() {
   [ -d target/test-classes/fr/eduatlas/bench ] ||
     { echo "missing the benchmark drivers: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 }
+
+# wait_idle PID: waits (at most two minutes) until the process uses under 5 % of a core over a
+# second: the server's background tile warm-up done, so a warm benchmark does not share the
+# cores with it.
+wait_idle() {
+  local a b
+  for _ in $(seq 120); do
+    a=$(awk '{print $14+$15}' "/proc/$1/stat")
+    sleep 1
+    b=$(awk '{print $14+$15}' "/proc/$1/stat")
+    [ $((b - a)) -lt 5 ] && return 0
+  done
+  echo "warning: process $1 still busy after two minutes" >&2
+}

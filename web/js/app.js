@@ -1442,6 +1442,12 @@ async function main() {
   if (state.view) map.setView([state.view.lat, state.view.lon], state.view.z);
   else map.fitBounds(VIEWS.metropole);
   setupControls();
+  if (STATIC) {
+    // Which publication this static map shows, and that it has no server behind it.
+    const m = /^(\d{4})(\d{2})(\d{2})T/.exec(config.release || '');
+    const day = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])).toLocaleDateString('fr-FR', { timeZone: 'UTC' }) : '';
+    document.querySelector('.links').append(el('span', { id: 'static-release', text: ` · Version statique (sans serveur)${day ? `, publication du ${day}` : ''}` }));
+  }
   setupSearch();
   // A static release has no server to compute or keep selections, nor hubs or the programme's
   // page: their entries are hidden (app.css, [data-server-only]).

@@ -1,6 +1,7 @@
 package fr.eduatlas.api;
 
 import java.nio.ByteBuffer;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpFields;
@@ -34,6 +35,52 @@ final class TileFastPath extends Handler.Wrapper {
   private static final HttpField EXPOSED =
       new PreEncodedHttpField(HttpHeader.ACCESS_CONTROL_EXPOSE_HEADERS, RequestGuard.EXPOSED);
 
+  /** One encoding of a cached answer: its ETag, every header field, and its body. */
+  record Variant(HttpField etag, HttpField[] fields, ByteBuffer body) {}
+
+  /** The header fields common to both encodings (for a 304), and the two encodings. */
+  record Prepared(HttpField[] common, Variant identity, Variant gzip) {}
+
+  /**
+   * The answer's header fields, pre-encoded, and its bodies as read-only buffers, made once per
+   * cached answer (the gzip variant's body compressed on first use by the cache, as before).
+   */
+  private Prepared prepared(Reads.Cached c) throws java.io.IOException {
+    if (c.prepared instanceof Prepared p) {
+      return p;
+    }
+    var common = new java.util.ArrayList<HttpField>(List.of(csp, NOSNIFF, REFERRER));
+    for (Map.Entry<String, String> e : c.body.headers().entrySet()) {
+      common.add(new PreEncodedHttpField(e.getKey(), e.getValue()));
+    }
+    if (!c.body.headers().containsKey("Cache-Control")) {
+      common.add(new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "public, max-age=300"));
+    }
+    common.add(new PreEncodedHttpField("X-Data-Version", c.version));
+    common.add(new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, c.body.type()));
+    common.add(VARY);
+    Variant identity = variant(common, c.etag, c.body.bytes(), false);
+    Variant gzip =
+        Reads.worthCompressing(c.body)
+            ? variant(common, c.gzipEtag, reads.gzip(c), true)
+            : identity;
+    var p = new Prepared(common.toArray(HttpField[]::new), identity, gzip);
+    c.prepared = p;
+    return p;
+  }
+
+  private static Variant variant(List<HttpField> common, String etag, byte[] body, boolean gzip) {
+    var fields = new java.util.ArrayList<>(common);
+    HttpField e = new PreEncodedHttpField(HttpHeader.ETAG, etag);
+    fields.add(e);
+    if (gzip) {
+      fields.add(GZIP);
+    }
+    fields.add(new PreEncodedHttpField(HttpHeader.CONTENT_LENGTH, String.valueOf(body.length)));
+    return new Variant(
+        e, fields.toArray(HttpField[]::new), ByteBuffer.wrap(body).asReadOnlyBuffer());
+  }
+
   TileFastPath(Reads reads, String contentSecurityPolicy) {
     this.reads = reads;
     this.csp = new PreEncodedHttpField("Content-Security-Policy", contentSecurityPolicy);
@@ -61,39 +108,28 @@ final class TileFastPath extends Handler.Wrapper {
     HttpFields req = request.getHeaders();
     boolean gzip =
         Reads.worthCompressing(c.body) && Reads.acceptsGzip(req.get(HttpHeader.ACCEPT_ENCODING));
-    String etag = gzip ? c.gzipEtag : c.etag;
+    Prepared p = prepared(c);
+    Variant v = gzip ? p.gzip() : p.identity();
     HttpFields.Mutable h = response.getHeaders();
-    h.add(csp);
-    h.add(NOSNIFF);
-    h.add(REFERRER);
     if (req.contains(HttpHeader.ORIGIN)) {
       h.add(ANY_ORIGIN);
       h.add(EXPOSED);
     }
-    for (Map.Entry<String, String> e : c.body.headers().entrySet()) {
-      h.put(e.getKey(), e.getValue());
-    }
-    if (!c.body.headers().containsKey("Cache-Control")) {
-      h.put(HttpHeader.CACHE_CONTROL, "public, max-age=300");
-    }
-    h.put(HttpHeader.ETAG, etag);
-    h.put("X-Data-Version", c.version);
     String inm = req.get(HttpHeader.IF_NONE_MATCH);
     if (inm != null && (inm.equals(c.etag) || inm.equals(c.gzipEtag))) {
-      h.put(HttpHeader.ETAG, inm);
+      for (HttpField f : p.common()) {
+        h.add(f);
+      }
+      h.add(inm.equals(c.etag) ? p.identity().etag() : p.gzip().etag());
       response.setStatus(304);
       response.write(true, null, callback);
       return true;
     }
-    byte[] bytes = gzip ? reads.gzip(c) : c.body.bytes();
-    h.put(HttpHeader.CONTENT_TYPE, c.body.type());
-    h.add(VARY);
-    if (gzip) {
-      h.add(GZIP);
+    for (HttpField f : v.fields()) {
+      h.add(f);
     }
-    h.put(HttpHeader.CONTENT_LENGTH, bytes.length);
     response.setStatus(200);
-    response.write(true, head ? null : ByteBuffer.wrap(bytes), callback);
+    response.write(true, head ? null : v.body().slice(), callback);
     return true;
   }
 }

@@ -338,6 +338,16 @@ class StaticSiteIT {
     }
     assertThat(driver.findElement(By.id("download-geojson")).getAttribute("href"))
         .endsWith("data/territories.parquet");
+    // The page says it is a static publication, and of which day.
+    String day = release.getFileName().toString();
+    assertThat(text("#static-release"))
+        .isEqualTo(
+            "· Version statique (sans serveur), publication du "
+                + day.substring(6, 8)
+                + "/"
+                + day.substring(4, 6)
+                + "/"
+                + day.substring(0, 4));
     checkLinks();
     driver.get(staticBase + "/a-propos.html");
     waiting().until(d -> "true".equals(js("return document.body.dataset.ready || null")));
