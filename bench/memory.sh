@@ -2,8 +2,9 @@
 # Memory against throughput: the server under -Xmx1g, 2g and 6g after "a morning of use".
 #
 # Usage: bench/memory.sh [WAREHOUSE]   (default: a fresh ingest of ../shared/data into a temp dir)
-# Needs wrk (apt-get install wrk). For each heap cap, starts `serve` (ParallelGC), then plays a
-# mixed use: every département, académie and région profile and 500 communes' (wrk, 20 s), the
+# Needs wrk (apt-get install wrk). For each heap cap, starts `serve` (ParallelGC; GC=... and
+# HEAPS="1g" override), then plays a mixed use: every département, académie and région profile
+# and 500 communes' (each once, then wrk 20 s), the
 # all-communes GeoJSON of every ratio indicator of the catalog (gzip), the communes layer's tiles
 # over France at zooms 8 to 12 (wrk, 20 s), school searches; then measures, on the warm server,
 # profiles and tiles throughput (wrk, 20 s each), the process's resident memory and the heap in
@@ -21,9 +22,9 @@ trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"' EXIT
 wh=$(warehouse_or_ingest "${1:-}" "$work")
 echo "# memory benchmark: $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores"
 echo "heap cap | profiles req/s (p99) | tiles req/s (p99) | RSS MiB | heap used after full GC MiB | non-2xx"
-for heap in 1g 2g 6g; do
+for heap in ${HEAPS:-1g 2g 6g}; do
   port=$(free_port)
-  java -XX:+UseParallelGC "-Xmx$heap" -jar "$jar" serve --warehouse "$wh" --port "$port" >"$work/serve-$heap.log" 2>&1 &
+  java ${GC:--XX:+UseParallelGC} "-Xmx$heap" -jar "$jar" serve --warehouse "$wh" --port "$port" >"$work/serve-$heap.log" 2>&1 &
   pid=$!
   base="http://127.0.0.1:$port"
   for _ in $(seq 120); do curl -fs "$base/api/health" >/dev/null && break; sleep 0.5; done
@@ -54,7 +55,9 @@ PY
   wrk_cycle "$work/profiles.txt" "$work/profiles.lua"
   wrk_cycle "$work/tiles.txt" "$work/tiles.lua"
   bad=0
-  # The morning: every profile, every ratio indicator's all-communes GeoJSON, the tiles, searches.
+  # The morning: every profile (each asked once, then 20 s of them), every ratio indicator's
+  # all-communes GeoJSON, the tiles, searches.
+  xargs -P 4 -I{} curl -s -o /dev/null "$base{}" <"$work/profiles.txt"
   wrk -t2 -c16 -d20s -s "$work/profiles.lua" "$base" >/dev/null
   while read -r id; do
     code=$(curl -s -o /dev/null -H "Accept-Encoding: gzip" -w '%{http_code}' "$base/api/v1/indicators/$id/values?level=commune&format=geojson")

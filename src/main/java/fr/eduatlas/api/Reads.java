@@ -83,7 +83,11 @@ final class Reads {
   private final int largeBody;
 
   private Segment segment(Body b) {
-    return b.bytes().length >= largeBody ? large : small;
+    return segment(b.bytes().length);
+  }
+
+  private Segment segment(int length) {
+    return length >= largeBody ? large : small;
   }
 
   private Cached lookup(String key) {
@@ -170,7 +174,7 @@ final class Reads {
                 entry = put(key, b, version, q == null || q.isEmpty() ? ctx.path() : null, etag);
               }
             } else {
-              b = entry.body;
+              b = entry.body; // status, type and headers; the bytes are entry.identity()
             }
             // Set once the body exists: an error (thrown above) is never cached. The body's own
             // headers come last: they may override Cache-Control.
@@ -183,7 +187,7 @@ final class Reads {
             ctx.contentType(b.type());
             ctx.header("Vary", "Accept-Encoding");
             boolean gzip =
-                entry != null && worthCompressing(b) && acceptsGzip(ctx.header("Accept-Encoding"));
+                entry != null && entry.compressible && acceptsGzip(ctx.header("Accept-Encoding"));
             cacheHeaders(ctx, gzip ? gzipEtag : etag, version);
             b.headers().forEach(ctx::header);
             if (gzip) {
@@ -192,7 +196,7 @@ final class Reads {
               ctx.header("Content-Encoding", "gzip");
               ctx.result(gzip(key, entry));
             } else {
-              ctx.result(b.bytes());
+              ctx.result(entry == null ? b.bytes() : entry.identity());
             }
           }
         };
@@ -206,25 +210,70 @@ final class Reads {
    */
   static final class Cached {
     final String key;
+
+    /** The answer's status, type and headers; its bytes are {@link #identity}'s. */
     final Body body;
+
     final String version;
     final String etag;
     final String gzipEtag;
     final String fastPath;
+
+    /** The answer's length uncompressed. */
+    final int length;
+
+    /** Whether the answer is worth sending compressed ({@link #worthCompressing}). */
+    final boolean compressible;
+
+    /** The uncompressed bytes, or null once dropped to keep the entry compressed only. */
+    volatile byte[] plain;
+
     volatile byte[] gzip;
 
     /** What {@link TileFastPath} prepared once for this answer (its header fields). */
     volatile Object prepared;
 
-    Cached(String key, Body body, String version, String etag, String fastPath) {
+    Cached(String key, Body body, String version, String etag, String fastPath, byte[] gzip) {
       this.key = key;
       this.fastPath = fastPath;
-      this.body = body;
+      this.length = body.bytes().length;
+      this.compressible = worthCompressing(body);
+      this.plain = body.bytes();
+      this.gzip = gzip;
+      this.body = new Body(new byte[0], body.type(), body.headers(), body.status());
       this.version = version;
       this.etag = etag;
       this.gzipEtag = etag.substring(0, etag.length() - 1) + "-gz\"";
     }
+
+    /** The answer's bytes uncompressed (inflated from the gzip when only that is kept). */
+    byte[] identity() throws java.io.IOException {
+      byte[] p = plain;
+      if (p != null) {
+        return p;
+      }
+      try (var in =
+          new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip), 1 << 16)) {
+        return in.readNBytes(length);
+      }
+    }
+
+    /** The answer as a body, uncompressed. */
+    Body full() throws java.io.IOException {
+      return new Body(identity(), body.type(), body.headers(), body.status());
+    }
   }
+
+  /**
+   * Answers compressed when cached, so that under memory pressure they can be kept compressed only:
+   * text of at least this size that is not a tile. When a segment is full, its least recently used
+   * entries first drop their uncompressed bytes, and only then leave: a profile (about 110 KB of
+   * JSON, 12 KB compressed) then takes a ninth of the room, so the profiles of every département,
+   * académie and région and hundreds of communes stay cached beside the tiles under a 1 GiB heap;
+   * an identity request inflates them (a fraction of a millisecond) instead of recomputing them (80
+   * ms). docs/BENCHMARKS.md, memory.
+   */
+  static final int COMPRESSED_FROM = 8192;
 
   /** Prefix of the query-free reads that {@link TileFastPath} answers before the web framework. */
   static final String FAST_PREFIX = "/tiles/";
@@ -245,13 +294,18 @@ final class Reads {
     return c != null && c.version != null && c.version.equals(warehouse.dataVersion()) ? c : null;
   }
 
-  private Cached put(String key, Body b, String version, String queryFreePath, String etag) {
+  private Cached put(String key, Body b, String version, String queryFreePath, String etag)
+      throws java.io.IOException {
     boolean fastable =
         queryFreePath != null
             && queryFreePath.startsWith(FAST_PREFIX)
             && b.status() == 200
             && version != null;
-    var entry = new Cached(key, b, version, etag, fastable ? queryFreePath : null);
+    byte[] gzip =
+        !fastable && b.status() == 200 && b.bytes().length >= COMPRESSED_FROM && worthCompressing(b)
+            ? compress(b.bytes())
+            : null;
+    var entry = new Cached(key, b, version, etag, fastable ? queryFreePath : null, gzip);
     synchronized (cache) {
       Segment seg = segment(b);
       Cached old = small.map.remove(key);
@@ -277,8 +331,24 @@ final class Reads {
     return entry;
   }
 
-  /** Least recently used out first, until the segment is under its bound. */
+  /**
+   * Until the segment is under its bound: the least recently used entries that are also kept
+   * compressed drop their uncompressed bytes first; then the least recently used leave.
+   */
   private void evict(Segment seg) {
+    if (seg.bytes <= seg.bound) {
+      return;
+    }
+    for (Cached c : seg.map.values()) {
+      if (seg.bytes <= seg.bound) {
+        return;
+      }
+      byte[] p = c.plain;
+      if (p != null && c.gzip != null && c.fastPath == null) {
+        c.plain = null;
+        seg.bytes -= p.length;
+      }
+    }
     var it = seg.map.entrySet().iterator();
     while (seg.bytes > seg.bound && it.hasNext()) {
       var e = it.next();
@@ -299,11 +369,27 @@ final class Reads {
     if (gz != null) {
       return gz;
     }
-    var out = new java.io.ByteArrayOutputStream(entry.body.bytes().length / 4 + 64);
+    gz = compress(entry.identity());
+    synchronized (cache) {
+      if (entry.gzip == null) {
+        entry.gzip = gz;
+        Segment seg = segment(entry.length);
+        if (seg.map.get(key) == entry) {
+          seg.bytes += gz.length;
+          evict(seg);
+        }
+      }
+      return entry.gzip;
+    }
+  }
+
+  /** gzip bytes of an answer, compressed once per cached answer. */
+  private static byte[] compress(byte[] body) throws java.io.IOException {
+    var out = new java.io.ByteArrayOutputStream(body.length / 4 + 64);
     // The fastest level for bodies of megabytes (the all-communes GeoJSON: 0.6 s instead of 2 s,
     // for a fifth more bytes); the default one for the rest.
     int level =
-        entry.body.bytes().length > (1 << 20)
+        body.length > (1 << 20)
             ? java.util.zip.Deflater.BEST_SPEED
             : java.util.zip.Deflater.DEFAULT_COMPRESSION;
     try (var z =
@@ -312,20 +398,9 @@ final class Reads {
             def.setLevel(level);
           }
         }) {
-      z.write(entry.body.bytes());
+      z.write(body);
     }
-    gz = out.toByteArray();
-    synchronized (cache) {
-      if (entry.gzip == null) {
-        entry.gzip = gz;
-        Segment seg = segment(entry.body);
-        if (seg.map.get(key) == entry) {
-          seg.bytes += gz.length;
-          evict(seg);
-        }
-      }
-      return entry.gzip;
-    }
+    return out.toByteArray();
   }
 
   /** Bodies worth compressing: text and vector tiles of more than a packet. */
@@ -378,8 +453,9 @@ final class Reads {
     for (var h : b.headers().entrySet()) {
       headers += 2L * (h.getKey().length() + h.getValue().length());
     }
+    byte[] p = c.plain;
     byte[] gz = c.gzip;
-    return b.bytes().length
+    return (p == null ? 0 : p.length)
         + (gz == null ? 0 : gz.length)
         + 2L * key.length()
         + headers

@@ -57,20 +57,21 @@ final class TileFastPath extends Handler.Wrapper {
       common.add(new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "public, max-age=300"));
     }
     common.add(new PreEncodedHttpField("X-Data-Version", c.version));
-    common.add(new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, c.body.type()));
     common.add(VARY);
-    Variant identity = variant(common, c.etag, c.body.bytes(), false);
+    // A 304 carries the common fields; the content's type and length go with a body.
+    HttpField type = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, c.body.type());
+    Variant identity = variant(common, type, c.etag, c.identity(), false);
     Variant gzip =
-        Reads.worthCompressing(c.body)
-            ? variant(common, c.gzipEtag, reads.gzip(c), true)
-            : identity;
+        c.compressible ? variant(common, type, c.gzipEtag, reads.gzip(c), true) : identity;
     var p = new Prepared(common.toArray(HttpField[]::new), identity, gzip);
     c.prepared = p;
     return p;
   }
 
-  private static Variant variant(List<HttpField> common, String etag, byte[] body, boolean gzip) {
+  private static Variant variant(
+      List<HttpField> common, HttpField type, String etag, byte[] body, boolean gzip) {
     var fields = new java.util.ArrayList<>(common);
+    fields.add(type);
     HttpField e = new PreEncodedHttpField(HttpHeader.ETAG, etag);
     fields.add(e);
     if (gzip) {
@@ -106,8 +107,7 @@ final class TileFastPath extends Handler.Wrapper {
       return super.handle(request, response, callback);
     }
     HttpFields req = request.getHeaders();
-    boolean gzip =
-        Reads.worthCompressing(c.body) && Reads.acceptsGzip(req.get(HttpHeader.ACCEPT_ENCODING));
+    boolean gzip = c.compressible && Reads.acceptsGzip(req.get(HttpHeader.ACCEPT_ENCODING));
     Prepared p = prepared(c);
     Variant v = gzip ? p.gzip() : p.identity();
     HttpFields.Mutable h = response.getHeaders();

@@ -88,4 +88,61 @@ class ReadsCacheTest {
       }
     }
   }
+
+  @Test
+  void underPressureTextAnswersAreKeptCompressedOnlyAndServedIdenticalEitherWay() throws Exception {
+    var calls = new AtomicInteger();
+    // A JSON answer of 120 KB that compresses well, like a territory's profile.
+    var text = new StringBuilder("[");
+    for (int i = 0; i < 4000; i++) {
+      text.append(i == 0 ? "" : ",").append("{\"id\":").append(i % 10).append(",\"v\":\"x\"}");
+    }
+    byte[] body = text.append("]").toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(body.length).isGreaterThan(Reads.COMPRESSED_FROM);
+    try (var served = new ServedWarehouse(Fixtures.miniWarehouse(tmp), 50)) {
+      // Room for 40 KB of small answers: the 120 KB answer fits only compressed.
+      var reads = new Reads(served, 40_000, 1_000_000, 1 << 20);
+      Javalin app =
+          Javalin.create(
+                  cfg ->
+                      reads.get(
+                          cfg.routes,
+                          "/p/{n}",
+                          Set.of(),
+                          r -> {
+                            calls.incrementAndGet();
+                            return new Body(body, "application/json", Map.of());
+                          }))
+              .start("127.0.0.1", 0);
+      try {
+        var http = HttpClient.newHttpClient();
+        for (int round = 0; round < 3; round++) {
+          for (int n = 0; n < 5; n++) {
+            var uri = URI.create("http://127.0.0.1:" + app.port() + "/p/" + n);
+            var plain =
+                http.send(
+                    HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(plain.body()).isEqualTo(body);
+            assertThat(plain.headers().firstValue("Content-Encoding")).isEmpty();
+            var gz =
+                http.send(
+                    HttpRequest.newBuilder(uri).header("Accept-Encoding", "gzip").build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(gz.headers().firstValue("Content-Encoding")).hasValue("gzip");
+            try (var in =
+                new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body()))) {
+              assertThat(in.readAllBytes()).isEqualTo(body);
+            }
+            assertThat(gz.headers().firstValue("ETag"))
+                .isNotEqualTo(plain.headers().firstValue("ETag"));
+          }
+        }
+        // Five answers of 120 KB in a 40 KB segment: computed once each, kept compressed.
+        assertThat(calls.get()).isEqualTo(5);
+        assertThat(reads.cachedBytes()).isLessThanOrEqualTo(40_000);
+      } finally {
+        app.stop();
+      }
+    }
+  }
 }
