@@ -10,6 +10,7 @@ import fr.eduatlas.observatory.Observatory;
 import fr.eduatlas.observatory.Page;
 import fr.eduatlas.observatory.School;
 import fr.eduatlas.observatory.SchoolQuery;
+import fr.eduatlas.observatory.SearchHit;
 import fr.eduatlas.observatory.ValuesQuery;
 import fr.eduatlas.source.SourceEntry;
 import fr.eduatlas.source.SourceManifest;
@@ -116,8 +117,9 @@ public final class StaticSite {
       site.values(c);
       site.labels(c);
       site.profiles(c);
-      site.search(c);
-      site.schools(c);
+      var territories = site.observatory.territories(c);
+      site.search(territories);
+      site.schools(c, territories);
       site.finish();
     } finally {
       site.writers.shutdownNow();
@@ -219,14 +221,10 @@ public final class StaticSite {
     var levels = new ArrayList<String>(VALUE_LEVELS);
     levels.add(0, "france");
     for (String level : levels) {
-      IOException[] failed = {null};
       observatory.profiles(
           c,
           level,
           p -> {
-            if (failed[0] != null) {
-              return;
-            }
             ObjectNode node = views.profile(p);
             for (JsonNode i : node.get("indicators")) {
               // The catalogue's fields are the page's already: the figures only.
@@ -239,29 +237,22 @@ public final class StaticSite {
                 bbox.add(Math.round(d * 1e5) / 1e5);
               }
             }
-            try {
-              json(
-                  "api/territories/" + level + "/" + segment(p.territory().code()) + ".json.gz",
-                  node);
-              n[0]++;
-            } catch (IOException e) {
-              failed[0] = e;
-            }
+            json(
+                "api/territories/" + level + "/" + segment(p.territory().code()) + ".json.gz",
+                node);
+            n[0]++;
           });
-      if (failed[0] != null) {
-        throw failed[0];
-      }
     }
     log.printf("site statique : %d fiches de territoire (%.1f s)%n", n[0], seconds(t0));
   }
 
   // ---- search ------------------------------------------------------------------------------
 
-  private void search(Connection c) throws IOException, SQLException {
+  private void search(List<SearchHit> territories) throws IOException {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("columns", "level, code, name, folded name, parent level, parent code, parent name");
     ArrayNode rows = out.putArray("territories");
-    for (var h : observatory.territories(c)) {
+    for (var h : territories) {
       var t = h.territory();
       ArrayNode r = rows.addArray();
       r.add(t.level()).add(t.code()).add(t.name()).add(Names.fold(t.name()));
@@ -275,11 +266,11 @@ public final class StaticSite {
 
   // ---- schools -----------------------------------------------------------------------------
 
-  private void schools(Connection c) throws IOException, SQLException {
+  private void schools(Connection c, List<SearchHit> territories) throws IOException, SQLException {
     long t0 = System.nanoTime();
     var byPrefix = new TreeMap<String, ObjectNode>();
     var departements = new ArrayList<String>();
-    for (var h : observatory.territories(c)) {
+    for (var h : territories) {
       if (h.territory().level().equals("departement")) {
         departements.add(h.territory().code());
       }
@@ -356,9 +347,7 @@ public final class StaticSite {
             pending.release();
           }
         });
-    synchronized (this) {
-      files++;
-    }
+    files++; // counted on the site's thread; the bytes once the writers are done
     written.add(p);
   }
 
@@ -400,9 +389,11 @@ public final class StaticSite {
   }
 
   /** A path segment from the warehouse, checked: never a separator, never "..". */
-  private static String segment(String s) {
+  private static String segment(String s) throws IOException {
     if (s == null || !SEGMENT.matcher(s).matches() || s.contains("..")) {
-      throw new IllegalStateException("segment de chemin inattendu : '" + s + "'");
+      // A code, id or period of the warehouse that cannot name a file: the release stops,
+      // saying which, and its partial directory is removed (Releases.write).
+      throw new IOException("site statique : nom de fichier impossible pour '" + s + "'");
     }
     return s;
   }

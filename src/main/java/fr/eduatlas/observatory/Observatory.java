@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -331,9 +330,9 @@ public final class Observatory {
     keys.addAll(compared);
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT indicator_id, level, code, period, value, status, simulated,"
-                + " schools_covered, schools_total, pupils_covered, pupils_total, schools_real,"
-                + " note FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
+            "SELECT indicator_id, level, code, "
+                + VALUE_COLUMNS
+                + " FROM indicator_value WHERE level = ? AND code = ? ORDER BY indicator_id,"
                 + " period")) {
       for (Territory x : keys) {
         ps.setString(1, x.level());
@@ -397,26 +396,21 @@ public final class Observatory {
    * #profile}, read in a few set queries instead of a dozen per territory (a static release writes
    * all 35,000 communes' in seconds). France's is {@link #profile}'s.
    */
-  public void profiles(
-      Connection c, String level, java.util.function.Consumer<TerritoryProfile> sink)
-      throws SQLException {
+  public <E extends Exception> void profiles(Connection c, String level, ProfileSink<E> sink)
+      throws SQLException, E {
     level(level);
     if (level.equals("france")) {
       sink.accept(profile(c, "france", "FR", false, null));
       return;
     }
     // Every territory with its parent: the breadcrumbs, and the names of compared territories.
-    var names = new java.util.HashMap<String, Territory>();
-    var parents = new java.util.HashMap<String, String>();
-    try (Statement st = c.createStatement();
-        ResultSet rs =
-            st.executeQuery("SELECT level, code, name, parent_level, parent_code FROM territory")) {
-      while (rs.next()) {
-        var t = new Territory(rs.getString(1), rs.getString(2), rs.getString(3));
-        names.put(t.level() + "/" + t.code(), t);
-        if (rs.getString(4) != null) {
-          parents.put(t.level() + "/" + t.code(), rs.getString(4) + "/" + rs.getString(5));
-        }
+    var names = new HashMap<String, Territory>();
+    var parents = new HashMap<String, String>();
+    for (SearchHit h : territories(c)) {
+      Territory t = h.territory();
+      names.put(t.level() + "/" + t.code(), t);
+      if (h.parent() != null) {
+        parents.put(t.level() + "/" + t.code(), h.parent().level() + "/" + h.parent().code());
       }
     }
     names.put("france/FR", Territory.FRANCE);
@@ -452,9 +446,9 @@ public final class Observatory {
     var comparedValues = new java.util.HashMap<String, Map<String, Map<String, Value>>>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT indicator_id, level, code, period, value, status, simulated, schools_covered,"
-                + " schools_total, pupils_covered, pupils_total, schools_real, note FROM"
-                + " indicator_value WHERE level IN ('france', 'region', 'academie',"
+            "SELECT indicator_id, level, code, "
+                + VALUE_COLUMNS
+                + " FROM indicator_value WHERE level IN ('france', 'region', 'academie',"
                 + " 'departement') ORDER BY indicator_id, level, code, period")) {
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -474,9 +468,9 @@ public final class Observatory {
     territories.sort(Comparator.comparing(Territory::code));
     try (PreparedStatement ps =
         c.prepareStatement(
-            "SELECT code, indicator_id, period, value, status, simulated, schools_covered,"
-                + " schools_total, pupils_covered, pupils_total, schools_real, note FROM"
-                + " indicator_value WHERE level = ? ORDER BY code, indicator_id, period")) {
+            "SELECT code, indicator_id, "
+                + VALUE_COLUMNS
+                + " FROM indicator_value WHERE level = ? ORDER BY code, indicator_id, period")) {
       ps.setString(1, level);
       try (ResultSet rs = ps.executeQuery()) {
         boolean more = rs.next();
@@ -553,6 +547,17 @@ public final class Observatory {
     }
     return out;
   }
+
+  /** Where {@link #profiles} hands each profile (a writer may fail with its own exception). */
+  @FunctionalInterface
+  public interface ProfileSink<E extends Exception> {
+    void accept(TerritoryProfile p) throws E;
+  }
+
+  /** The columns {@link #value} reads, in its order. */
+  private static final String VALUE_COLUMNS =
+      "period, value, status, simulated, schools_covered, schools_total, pupils_covered,"
+          + " pupils_total, schools_real, note";
 
   /** One value from columns period, value, status, simulated and the five coverage counts. */
   private static Value value(ResultSet rs, int first) throws SQLException {
