@@ -174,7 +174,7 @@ final class Reads {
                 entry = put(key, b, version, q == null || q.isEmpty() ? ctx.path() : null, etag);
               }
             } else {
-              b = entry.body; // status, type and headers; the bytes are entry.identity()
+              b = entry.meta; // status, type and headers; the bytes are entry.identity()
             }
             // Set once the body exists: an error (thrown above) is never cached. The body's own
             // headers come last: they may override Cache-Control.
@@ -211,8 +211,8 @@ final class Reads {
   static final class Cached {
     final String key;
 
-    /** The answer's status, type and headers; its bytes are {@link #identity}'s. */
-    final Body body;
+    /** The answer's status, type and headers, with no bytes: those are {@link #identity}'s. */
+    final Body meta;
 
     final String version;
     final String etag;
@@ -240,7 +240,7 @@ final class Reads {
       this.compressible = worthCompressing(body);
       this.plain = body.bytes();
       this.gzip = gzip;
-      this.body = new Body(new byte[0], body.type(), body.headers(), body.status());
+      this.meta = new Body(new byte[0], body.type(), body.headers(), body.status());
       this.version = version;
       this.etag = etag;
       this.gzipEtag = etag.substring(0, etag.length() - 1) + "-gz\"";
@@ -256,11 +256,6 @@ final class Reads {
           new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gzip), 1 << 16)) {
         return in.readNBytes(length);
       }
-    }
-
-    /** The answer as a body, uncompressed. */
-    Body full() throws java.io.IOException {
-      return new Body(identity(), body.type(), body.headers(), body.status());
     }
   }
 
@@ -448,7 +443,7 @@ final class Reads {
 
   /** What a cache entry holds in memory: its body, its gzip bytes, its key (UTF-16), the rest. */
   private static long weight(String key, Cached c) {
-    Body b = c.body;
+    Body b = c.meta;
     long headers = 0;
     for (var h : b.headers().entrySet()) {
       headers += 2L * (h.getKey().length() + h.getValue().length());

@@ -50,16 +50,16 @@ final class TileFastPath extends Handler.Wrapper {
       return p;
     }
     var common = new java.util.ArrayList<HttpField>(List.of(csp, NOSNIFF, REFERRER));
-    for (Map.Entry<String, String> e : c.body.headers().entrySet()) {
+    for (Map.Entry<String, String> e : c.meta.headers().entrySet()) {
       common.add(new PreEncodedHttpField(e.getKey(), e.getValue()));
     }
-    if (!c.body.headers().containsKey("Cache-Control")) {
+    if (!c.meta.headers().containsKey("Cache-Control")) {
       common.add(new PreEncodedHttpField(HttpHeader.CACHE_CONTROL, "public, max-age=300"));
     }
     common.add(new PreEncodedHttpField("X-Data-Version", c.version));
     common.add(VARY);
     // A 304 carries the common fields; the content's type and length go with a body.
-    HttpField type = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, c.body.type());
+    HttpField type = new PreEncodedHttpField(HttpHeader.CONTENT_TYPE, c.meta.type());
     Variant identity = variant(common, type, c.etag, c.identity(), false);
     Variant gzip =
         c.compressible ? variant(common, type, c.gzipEtag, reads.gzip(c), true) : identity;
