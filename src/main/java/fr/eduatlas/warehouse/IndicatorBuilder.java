@@ -85,18 +85,27 @@ public final class IndicatorBuilder {
             + ", "
             + flags
             + " FROM commune_fact f JOIN territory_commune m USING (commune_code) GROUP BY 1, 2, 3");
-    exec(
-        """
-        CREATE TABLE indicator_value (
-          indicator_id VARCHAR NOT NULL, level VARCHAR NOT NULL, code VARCHAR NOT NULL,
-          period VARCHAR NOT NULL, value DOUBLE, numerator DOUBLE, denominator DOUBLE,
-          schools_covered BIGINT, schools_total BIGINT, pupils_covered BIGINT, pupils_total BIGINT,
-          status VARCHAR NOT NULL, simulated BOOLEAN NOT NULL, schools_real BIGINT, note VARCHAR)
-        """);
     schoolMedians();
+    // All indicators in one statement creating the table: DuckDB reads territory_fact for each
+    // in parallel and writes the rows once (36 INSERTs took about 8 s, this about 4).
+    var selects = new ArrayList<String>();
+    var params = new ArrayList<Object>();
     for (Catalog.Indicator i : catalog.all()) {
-      insertValues(i);
+      selects.add(selectValues(i));
+      params.addAll(List.of(i.id(), i.scale(), i.scale()));
     }
+    Jdbc.update(
+        conn,
+        "CREATE TEMP TABLE value_work AS SELECT "
+            + VALUE_COLUMNS.entrySet().stream()
+                .map(c -> c.getKey() + "::" + c.getValue() + " AS " + c.getKey())
+                .collect(Collectors.joining(", "))
+            + " FROM ("
+            + String.join(" UNION ALL ", selects)
+            + ") AS u("
+            + String.join(", ", VALUE_COLUMNS.keySet())
+            + ")",
+        params.toArray());
     exec("DROP TABLE school_median");
     plausibility();
     gaps();
@@ -106,21 +115,47 @@ public final class IndicatorBuilder {
     exec("DROP TABLE commune_fact");
     // Sorted by territory: a profile reads one territory's rows, which its row groups' zone maps
     // then find without a scan (an ART index did not help DuckDB here: 30 ms against under 1).
+    // The values were built and amended in a temporary table (in memory): the warehouse file
+    // gets each of the two sorted copies written once.
     exec(
-        "CREATE TABLE indicator_value_sorted AS SELECT * FROM indicator_value ORDER BY"
+        "CREATE TABLE indicator_value AS SELECT * FROM value_work ORDER BY"
             + " level, code, indicator_id, period");
-    exec("DROP TABLE indicator_value");
-    exec("ALTER TABLE indicator_value_sorted RENAME TO indicator_value");
     // And by indicator, with the territories' names: one indicator at one level and period (35k
     // communes) is then one contiguous range, read without a join.
     exec(
         "CREATE TABLE indicator_value_by_indicator AS SELECT v.indicator_id, v.level, v.period,"
             + " v.code, t.name, v.value, v.status, v.simulated, v.schools_covered,"
             + " v.schools_total, v.pupils_covered, v.pupils_total, v.schools_real, v.note FROM"
-            + " indicator_value v JOIN"
+            + " value_work v JOIN"
             + " territory t USING (level, code) ORDER BY v.indicator_id, v.level, v.period,"
             + " v.code");
+    exec("DROP TABLE value_work");
     return secret;
+  }
+
+  /** The columns of {@code indicator_value}, with their types, in {@link #selectValues}' order. */
+  private static final Map<String, String> VALUE_COLUMNS = new java.util.LinkedHashMap<>();
+
+  static {
+    for (String c :
+        List.of(
+            "indicator_id VARCHAR",
+            "level VARCHAR",
+            "code VARCHAR",
+            "period VARCHAR",
+            "value DOUBLE",
+            "numerator DOUBLE",
+            "denominator DOUBLE",
+            "schools_covered BIGINT",
+            "schools_total BIGINT",
+            "pupils_covered BIGINT",
+            "pupils_total BIGINT",
+            "status VARCHAR",
+            "simulated BOOLEAN",
+            "schools_real BIGINT",
+            "note VARCHAR")) {
+      VALUE_COLUMNS.put(c.split(" ")[0], c.split(" ")[1]);
+    }
   }
 
   /** One source's facts per commune and period; the columns it does not give are null. */
@@ -267,10 +302,6 @@ public final class IndicatorBuilder {
   }
 
   /**
-   * The values of one indicator: fact names come from the catalog, checked against {@link Facts}
-   * when it loaded, so they are safe as column names; the id and scale are bound.
-   */
-  /**
    * The median per territory and period of each school's measured download (no connection counts as
    * 0), computed over the schools themselves: a median of medians is not a median.
    */
@@ -287,7 +318,12 @@ public final class IndicatorBuilder {
         """);
   }
 
-  private void insertValues(Catalog.Indicator i) throws SQLException {
+  /**
+   * The values of one indicator as a SELECT over {@code territory_fact} with three parameters, its
+   * id then its scale twice: fact names come from the catalog, checked against {@link Facts} when
+   * it loaded, so they are safe as column names; the id and scale are bound.
+   */
+  private static String selectValues(Catalog.Indicator i) {
     String num = "t." + i.numerator() + "::DOUBLE";
     String den = i.denominator() == null ? null : "t." + i.denominator() + "::DOUBLE";
     String value =
@@ -312,33 +348,28 @@ public final class IndicatorBuilder {
         cov == null
             ? num + " IS NOT NULL"
             : "(" + covered + " > 0 OR coalesce(t.schools_total, 0) > 0)";
-    Jdbc.update(
-        conn,
-        "INSERT INTO indicator_value SELECT ?, t.level, t.code, t.period, "
-            + value
-            + ", "
-            + num
-            + ", "
-            + (den == null ? "NULL" : den)
-            + ", "
-            + covered
-            + ", "
-            + total
-            + ", "
-            + coveredPupils
-            + ", "
-            + totalPupils
-            + ", CASE WHEN ("
-            + value
-            + ") IS NULL THEN 'sans-donnees' ELSE 'publie' END, "
-            + simulated
-            + ", "
-            + real
-            + ", NULL FROM territory_fact t WHERE "
-            + has,
-        i.id(),
-        i.scale(),
-        i.scale());
+    return "SELECT ?, t.level, t.code, t.period, "
+        + value
+        + ", "
+        + num
+        + ", "
+        + (den == null ? "NULL" : den)
+        + ", "
+        + covered
+        + ", "
+        + total
+        + ", "
+        + coveredPupils
+        + ", "
+        + totalPupils
+        + ", CASE WHEN ("
+        + value
+        + ") IS NULL THEN 'sans-donnees' ELSE 'publie' END, "
+        + simulated
+        + ", "
+        + real
+        + ", NULL FROM territory_fact t WHERE "
+        + has;
   }
 
   /**
@@ -364,7 +395,7 @@ public final class IndicatorBuilder {
     for (String id : ids) {
       Jdbc.update(
           conn,
-          "UPDATE indicator_value v SET status = 'douteux', note = 'valeur douteuse : la source"
+          "UPDATE value_work v SET status = 'douteux', note = 'valeur douteuse : la source"
               + " compte ' || c.premises || ' local(aux) pour ' || p.population || ' habitants"
               + " (moins d''un local pour ' || ? || ' habitants)' FROM commune_coverage c, (SELECT"
               + " commune_code, arg_max(population_municipale, year) AS population FROM"
@@ -392,8 +423,8 @@ public final class IndicatorBuilder {
       Jdbc.update(
           conn,
           "CREATE OR REPLACE TEMP TABLE gap AS WITH p AS (SELECT DISTINCT period FROM"
-              + " indicator_value WHERE indicator_id = ? AND level = 'commune'), have AS (SELECT"
-              + " code, period FROM indicator_value WHERE indicator_id = ? AND level = 'commune'),"
+              + " value_work WHERE indicator_id = ? AND level = 'commune'), have AS (SELECT"
+              + " code, period FROM value_work WHERE indicator_id = ? AND level = 'commune'),"
               + " dep AS (SELECT commune_code, code AS departement FROM territory_commune WHERE"
               + " level = 'departement') SELECT tc.level, tc.code, p.period, count(*) AS"
               + " communes, count(h.code) AS given, min(dep.departement) FILTER (WHERE h.code IS"
@@ -418,17 +449,17 @@ public final class IndicatorBuilder {
               + " pour cette période')";
       Jdbc.update(
           conn,
-          "INSERT INTO indicator_value SELECT ?, g.level, g.code, g.period, NULL, NULL, NULL, NULL,"
+          "INSERT INTO value_work SELECT ?, g.level, g.code, g.period, NULL, NULL, NULL, NULL,"
               + " NULL, NULL, NULL, 'sans-donnees', false, NULL, "
               + reason
-              + " FROM gap g WHERE g.given = 0 AND NOT EXISTS (SELECT 1 FROM indicator_value v"
+              + " FROM gap g WHERE g.given = 0 AND NOT EXISTS (SELECT 1 FROM value_work v"
               + " WHERE v.indicator_id = ? AND v.level = g.level AND v.code = g.code AND v.period"
               + " = g.period)",
           i.id(),
           i.id());
       Jdbc.update(
           conn,
-          "UPDATE indicator_value v SET note = 'valeur partielle : ' || (g.communes - g.given) ||"
+          "UPDATE value_work v SET note = 'valeur partielle : ' || (g.communes - g.given) ||"
               + " ' commune(s) sur ' || g.communes || ' sans valeur dans la source' || coalesce(' ("
               + "' || (SELECT r.reason FROM gap_reason r WHERE g.missing_deps = 1 AND"
               + " r.departement = g.first_missing_dep) || ')', '') FROM gap g WHERE v.indicator_id"
@@ -469,7 +500,7 @@ public final class IndicatorBuilder {
       if (apportioned) {
         Jdbc.update(
             conn,
-            "UPDATE indicator_value v SET status = 'estime', note = 'estimation : part de la"
+            "UPDATE value_work v SET status = 'estime', note = 'estimation : part de la"
                 + " valeur que la source donne pour ' || n.parent_name || ' (' || n.parent_code ||"
                 + " '), commune nouvelle à son millésime, au prorata des populations du COG' FROM"
                 + " commune_recreated r JOIN recreated_note n USING (parent_code) WHERE"
@@ -478,7 +509,7 @@ public final class IndicatorBuilder {
             i.id());
         Jdbc.update(
             conn,
-            "UPDATE indicator_value v SET status = 'estime', note = 'estimation : valeur que la"
+            "UPDATE value_work v SET status = 'estime', note = 'estimation : valeur que la"
                 + " source donne pour la commune nouvelle de son millésime, moins la part des"
                 + " communes rétablies depuis (' || n.parts || '), au prorata des populations du"
                 + " COG' FROM recreated_note n WHERE v.indicator_id = ? AND v.level = 'commune'"
@@ -487,12 +518,12 @@ public final class IndicatorBuilder {
       } else {
         Jdbc.update(
             conn,
-            "UPDATE indicator_value v SET status = 'non-ventile', note = 'valeur que la source"
+            "UPDATE value_work v SET status = 'non-ventile', note = 'valeur que la source"
                 + " donne pour la commune nouvelle de son millésime, qui comprend aussi ' ||"
                 + " n.parts || ' (rétablies depuis) : non ventilée' FROM recreated_note n WHERE"
                 + " v.indicator_id = ? AND v.level = 'commune' AND v.code = n.parent_code AND"
                 + " v.status = 'publie' AND EXISTS (SELECT 1 FROM commune_recreated r WHERE"
-                + " r.parent_code = n.parent_code AND NOT EXISTS (SELECT 1 FROM indicator_value o"
+                + " r.parent_code = n.parent_code AND NOT EXISTS (SELECT 1 FROM value_work o"
                 + " WHERE o.indicator_id = v.indicator_id AND o.level = 'commune' AND o.code ="
                 + " r.code AND o.period = v.period AND o.value IS NOT NULL))",
             i.id());
@@ -512,12 +543,14 @@ public final class IndicatorBuilder {
       if (i.suppressBelow() == null) {
         continue;
       }
-      // (period -> level -> code -> respondents); secret set of "level/code" per period.
+      // (period -> level -> code -> respondents); secret set of "level/code" per period. Read in a
+      // fixed order: the values are appended in parallel, and the maps' iteration, hence the
+      // secondary pass's choices, must not depend on it.
       var cells = new HashMap<String, Map<String, Double>>();
       try (PreparedStatement ps =
           conn.prepareStatement(
-              "SELECT period, level, code, coalesce(denominator, 0) FROM indicator_value WHERE"
-                  + " indicator_id = ?")) {
+              "SELECT period, level, code, coalesce(denominator, 0) FROM value_work WHERE"
+                  + " indicator_id = ? ORDER BY period, level, code")) {
         ps.setString(1, i.id());
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
@@ -545,7 +578,7 @@ public final class IndicatorBuilder {
       }
     }
     exec(
-        "UPDATE indicator_value v SET status = 'secret', value = NULL, numerator = NULL,"
+        "UPDATE value_work v SET status = 'secret', value = NULL, numerator = NULL,"
             + " denominator = NULL FROM secret_value s WHERE v.indicator_id = s.indicator_id AND"
             + " v.level = s.level AND v.code = s.code AND v.period = s.period");
     exec("DROP TABLE secret_value");
@@ -604,23 +637,30 @@ public final class IndicatorBuilder {
             secret.add(k);
           }
         });
+    // Per nesting, each parent's children with respondents: fixed through the passes (only the
+    // secret set grows), so grouped once. Keyed and filled as the passes read them, in the same
+    // order.
+    var groups = new ArrayList<Map<String, List<String>>>(nested.size());
+    for (Nesting n : nested) {
+      var children = new HashMap<String, List<String>>();
+      String prefix = n.child() + "/";
+      respondents.forEach(
+          (k, v) -> {
+            if (k.startsWith(prefix) && v > 0) {
+              String p = n.parentOf().get(k.substring(prefix.length()));
+              if (p != null) {
+                children.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
+              }
+            }
+          });
+      groups.add(children);
+    }
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (Nesting n : nested) {
-        // parent code -> its children with respondents
-        var children = new HashMap<String, List<String>>();
-        respondents.forEach(
-            (k, v) -> {
-              if (k.startsWith(n.child() + "/") && v > 0) {
-                String code = k.substring(n.child().length() + 1);
-                String p = n.parentOf().get(code);
-                if (p != null) {
-                  children.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
-                }
-              }
-            });
-        for (var e : children.entrySet()) {
+      for (int g = 0; g < nested.size(); g++) {
+        Nesting n = nested.get(g);
+        for (var e : groups.get(g).entrySet()) {
           String parentKey = n.parent() + "/" + e.getKey();
           if (secret.contains(parentKey) || !respondents.containsKey(parentKey)) {
             continue;
