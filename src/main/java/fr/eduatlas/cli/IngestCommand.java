@@ -82,6 +82,13 @@ public final class IngestCommand implements Callable<Integer> {
               + " de tels dossiers) ; répétable. Format : data/contributions/FORMAT.md.")
   List<Path> contributions = new ArrayList<>();
 
+  @Option(
+      names = "--no-boundary-cache",
+      description =
+          "Reconstruit les contours même si le cache (boundary-cache/ à côté de l'entrepôt) en"
+              + " contient pour les mêmes fichiers IGN, le même COG et le même code.")
+  boolean noBoundaryCache;
+
   /** Where the ingest simulates by default. */
   public static final String DEFAULT_SIMULATED = "data/simulated/simulation";
 
@@ -93,7 +100,19 @@ public final class IngestCommand implements Callable<Integer> {
         report,
         allowPartial,
         noSimulation ? Ingest.Simulation.NONE : Ingest.Simulation.defaults(simulated),
-        contributions);
+        contributions,
+        !noBoundaryCache);
+  }
+
+  /** Runs an ingest with the boundary cache on and prints its summary; returns the exit code. */
+  public static int run(
+      Path data,
+      Path warehouse,
+      Path reportFile,
+      boolean allowPartial,
+      Ingest.Simulation simulation,
+      List<Path> contributions) {
+    return run(data, warehouse, reportFile, allowPartial, simulation, contributions, true);
   }
 
   /** Runs an ingest and prints its summary; returns the exit code. */
@@ -103,7 +122,8 @@ public final class IngestCommand implements Callable<Integer> {
       Path reportFile,
       boolean allowPartial,
       Ingest.Simulation simulation,
-      List<Path> contributions) {
+      List<Path> contributions,
+      boolean boundaryCache) {
     PrintStream log = System.err;
     Path dataDir;
     try {
@@ -117,7 +137,8 @@ public final class IngestCommand implements Callable<Integer> {
     try {
       report =
           ingest.run(
-              new Ingest.Options(dataDir, warehouse, allowPartial, simulation, contributions));
+              new Ingest.Options(
+                  dataDir, warehouse, allowPartial, simulation, contributions, boundaryCache));
     } catch (IngestException e) {
       log.println("Échec de l'ingestion : " + e.getMessage());
       if (e.report() != null) {

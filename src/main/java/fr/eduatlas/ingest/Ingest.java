@@ -11,6 +11,7 @@ import fr.eduatlas.source.SourceReaders;
 import fr.eduatlas.source.TableSpec;
 import fr.eduatlas.source.contrib.ContributionManifest;
 import fr.eduatlas.warehouse.BoundaryBuilder;
+import fr.eduatlas.warehouse.BoundaryCache;
 import fr.eduatlas.warehouse.ContributionModel;
 import fr.eduatlas.warehouse.ModelBuilder;
 import fr.eduatlas.warehouse.StagingWriter;
@@ -32,25 +33,50 @@ import java.util.function.Supplier;
  *
  * <p>Stages, in order: {@code read:<source>} for each manifest source (its reader, into staging
  * tables), {@code remap} (commune codes onto COG 2026), {@code territories}, {@code
- * boundaries:harmonise|dissolve|project|simplify|measure|crosscheck}, {@code schools}, {@code
- * commune-facts}, {@code simulate} (when simulation is on and has not been written yet), {@code
- * read:contrib-<id>-<dataset>} for each contribution file, {@code contributions}, {@code checks},
- * {@code report} (report tables and content checksum), {@code install} (atomic swap).
+ * boundaries:cache} (the boundaries of an earlier build from the same inputs and code, when kept:
+ * {@link BoundaryCache}), else {@code
+ * boundaries:harmonise|dissolve|project|simplify|measure|crosscheck|cache-store}, {@code schools},
+ * {@code commune-facts}, {@code simulate} (when simulation is on and has not been written yet),
+ * {@code read:contrib-<id>-<dataset>} for each contribution file, {@code contributions}, {@code
+ * checks}, {@code report} (report tables and content checksum), {@code install} (atomic swap).
  */
 public final class Ingest {
   /**
    * @param dataDirectory where the manifest's relative paths are resolved
    * @param warehouse the file to (re)place
    * @param allowPartial install the build even when some sources failed
+   * @param boundaryCache reuse the boundary stage's outputs of an earlier build from the same
+   *     inputs and code ({@link BoundaryCache}, kept in {@link #boundaryCacheDirectory()}); on by
+   *     default
    */
   public record Options(
       Path dataDirectory,
       Path warehouse,
       boolean allowPartial,
       Simulation simulation,
-      List<Path> contributions) {
+      List<Path> contributions,
+      boolean boundaryCache) {
     public Options {
       contributions = List.copyOf(contributions);
+    }
+
+    public Options(
+        Path dataDirectory,
+        Path warehouse,
+        boolean allowPartial,
+        Simulation simulation,
+        List<Path> contributions) {
+      this(dataDirectory, warehouse, allowPartial, simulation, contributions, true);
+    }
+
+    /** These options, with the boundary cache on or off. */
+    public Options withBoundaryCache(boolean on) {
+      return new Options(dataDirectory, warehouse, allowPartial, simulation, contributions, on);
+    }
+
+    /** Beside the warehouse: {@code boundary-cache/} in its directory. */
+    public Path boundaryCacheDirectory() {
+      return warehouse.toAbsolutePath().getParent().resolve("boundary-cache");
     }
 
     /** Options without simulated data nor contributions. */
@@ -140,14 +166,35 @@ public final class Ingest {
             model.dropDuplicateSchools().forEach((id, n) -> results.get(id).moveToQuarantine(n));
             model.buildTerritories();
           });
-      var boundaries = build.boundaries();
-      stages.run("boundaries:harmonise", boundaries::harmonise);
-      stages.run("boundaries:dissolve", boundaries::dissolve);
-      stages.run("boundaries:project", boundaries::project);
-      stages.run("boundaries:simplify", boundaries::simplify);
-      stages.run("boundaries:measure", boundaries::measure);
       var boundarySummary = new BoundaryBuilder.Summary[1];
-      stages.run("boundaries:crosscheck", () -> boundarySummary[0] = boundaries.crossCheck());
+      BoundaryCache cache =
+          o.boundaryCache() ? build.boundaryCache(o.boundaryCacheDirectory()) : null;
+      var cacheKey = new String[1];
+      if (cache != null) {
+        stages.run(
+            "boundaries:cache",
+            () -> {
+              cacheKey[0] = cache.key();
+              cache.restore(cacheKey[0]).ifPresent(s -> boundarySummary[0] = s);
+            });
+        log.println(
+            boundarySummary[0] != null
+                ? "  contours repris du cache (mêmes fichiers IGN, même COG, même code) : "
+                    + cache.entry(cacheKey[0]).getFileName()
+                : "  contours à construire (pas d'entrée de cache pour ces données et ce code)");
+      }
+      if (boundarySummary[0] == null) {
+        var boundaries = build.boundaries();
+        stages.run("boundaries:harmonise", boundaries::harmonise);
+        stages.run("boundaries:dissolve", boundaries::dissolve);
+        stages.run("boundaries:project", boundaries::project);
+        stages.run("boundaries:simplify", boundaries::simplify);
+        stages.run("boundaries:measure", boundaries::measure);
+        stages.run("boundaries:crosscheck", () -> boundarySummary[0] = boundaries.crossCheck());
+        if (cache != null) {
+          stages.run("boundaries:cache-store", () -> cache.store(cacheKey[0], boundarySummary[0]));
+        }
+      }
       stages.run("schools", model::buildSchools);
       stages.run("commune-facts", model::buildCommuneFacts);
       var staged = readContributions(o, build, stages, results, files);

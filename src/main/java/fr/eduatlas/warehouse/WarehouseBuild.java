@@ -132,6 +132,13 @@ public final class WarehouseBuild implements AutoCloseable {
     return new BoundaryBuilder(conn);
   }
 
+  /**
+   * The boundary stage's outputs kept in {@code directory} between builds ({@link BoundaryCache}).
+   */
+  public BoundaryCache boundaryCache(Path directory) {
+    return new BoundaryCache(conn, directory);
+  }
+
   /** The real schools the simulation conditions on, from the model built so far. */
   public List<SchoolProfiles.SchoolProfile> schoolProfiles() {
     try {

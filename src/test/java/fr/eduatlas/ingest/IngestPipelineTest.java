@@ -263,9 +263,10 @@ class IngestPipelineTest {
             });
     assertThat(checksumOf(warehouse)).isEqualTo(before);
     try (var files = Files.list(warehouse.getParent())) {
-      // Nothing of the failed build is left; the lock file stays with its warehouse.
+      // Nothing of the failed build is left; the lock file stays with its warehouse, and the
+      // boundary cache with the boundaries built (they do not depend on the failed source).
       assertThat(files.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("eduatlas.duckdb", "eduatlas.duckdb.lock");
+          .containsExactlyInAnyOrder("eduatlas.duckdb", "eduatlas.duckdb.lock", "boundary-cache");
     }
     // On request, the partial build is installed and says so.
     IngestReport partial = ingest(true);

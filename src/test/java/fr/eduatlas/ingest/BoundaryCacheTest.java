@@ -1,0 +1,146 @@
+package fr.eduatlas.ingest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import fr.eduatlas.testing.Fixtures;
+import fr.eduatlas.testing.WarehouseQuery;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The boundary stage's outputs reused between ingests of the same inputs and code: a hit gives the
+ * very warehouse a full build gives; any change to what the boundaries are built from is a miss; an
+ * unreadable entry is rebuilt; the cache can be turned off.
+ */
+class BoundaryCacheTest {
+  @TempDir Path tmp;
+  Path data;
+  Path warehouse;
+  Path cacheDir;
+  String lastLog;
+
+  @BeforeEach
+  void setUp() throws Exception {
+    data = Fixtures.copyMini(tmp);
+    warehouse = tmp.resolve("out/eduatlas.duckdb");
+    cacheDir = tmp.resolve("out/boundary-cache");
+  }
+
+  private IngestReport ingest(boolean cache) {
+    var bytes = new ByteArrayOutputStream();
+    var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+    var report =
+        new Ingest(Fixtures.miniManifest(), log)
+            .run(new Ingest.Options(data, warehouse, false).withBoundaryCache(cache));
+    lastLog = bytes.toString(StandardCharsets.UTF_8);
+    return report;
+  }
+
+  private static List<String> stages(IngestReport r) {
+    return r.stages().stream().map(IngestReport.Stage::name).toList();
+  }
+
+  private List<Path> entries() throws Exception {
+    if (!Files.isDirectory(cacheDir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(cacheDir)) {
+      return s.toList();
+    }
+  }
+
+  /** Every row of the boundary tables, in a fixed order, geometry as WKB text. */
+  private String boundaryTables() throws Exception {
+    try (var q = WarehouseQuery.open(warehouse)) {
+      return q.string(
+              "SELECT string_agg(level || code || band || vertices || ST_AsText(geom_3857), ';'"
+                  + " ORDER BY level, code, band) FROM territory_geometry_zoom")
+          + q.string(
+              "SELECT string_agg(level || code || area_km2 || label_lon || label_lat ||"
+                  + " ST_AsText(geom), ';' ORDER BY level, code) FROM territory_geometry")
+          + q.string(
+              "SELECT string_agg(level || code || official_km2 || coalesce(difference_pct::VARCHAR,"
+                  + " '-'), ';' ORDER BY level, code) FROM boundary_crosscheck");
+    }
+  }
+
+  @Test
+  void aSecondIngestOfTheSameInputsReusesTheBoundariesAndGivesTheSameWarehouse() throws Exception {
+    IngestReport first = ingest(true);
+    assertThat(stages(first)).contains("boundaries:cache", "boundaries:simplify");
+    assertThat(stages(first)).contains("boundaries:cache-store");
+    assertThat(entries()).hasSize(1);
+    String tables = boundaryTables();
+
+    IngestReport second = ingest(true);
+    assertThat(stages(second)).contains("boundaries:cache");
+    assertThat(stages(second))
+        .noneMatch(s -> s.startsWith("boundaries:") && !s.equals("boundaries:cache"));
+    assertThat(lastLog).contains("contours repris du cache");
+    assertThat(second.checksum()).isEqualTo(first.checksum());
+    assertThat(second.boundaries()).isEqualTo(first.boundaries());
+    assertThat(boundaryTables()).isEqualTo(tables);
+
+    // And the same as a build without any cache.
+    IngestReport uncached = ingest(false);
+    assertThat(stages(uncached)).doesNotContain("boundaries:cache").contains("boundaries:simplify");
+    assertThat(uncached.checksum()).isEqualTo(first.checksum());
+  }
+
+  @Test
+  void aChangedPolygonOrHierarchyIsAMissAndReplacesTheEntry() throws Exception {
+    IngestReport first = ingest(true);
+    Path before = entries().get(0);
+
+    // One vertex of Laon moved: the polygons' digest changes.
+    Path communes = data.resolve("communes/communes-a.geojson");
+    Files.writeString(
+        communes, Files.readString(communes).replaceFirst("\\[3\\.66, 49\\.6\\]", "[3.67, 49.6]"));
+    IngestReport moved = ingest(true);
+    assertThat(stages(moved)).contains("boundaries:simplify", "boundaries:cache-store");
+    assertThat(moved.checksum()).isNotEqualTo(first.checksum());
+    assertThat(entries()).hasSize(1).doesNotContain(before);
+
+    // The same polygons again: a hit on the new entry.
+    IngestReport again = ingest(true);
+    assertThat(stages(again)).doesNotContain("boundaries:simplify");
+    assertThat(again.checksum()).isEqualTo(moved.checksum());
+  }
+
+  @Test
+  void aChangeOutsideTheBoundaryInputsIsStillAHit() throws Exception {
+    ingest(true);
+    Path pop = data.resolve("populations.csv");
+    Files.writeString(pop, Files.readString(pop).replace(";24021;", ";24022;"));
+    IngestReport after = ingest(true);
+    assertThat(stages(after)).doesNotContain("boundaries:simplify");
+  }
+
+  @Test
+  void anUnreadableEntryIsRebuiltAndRewritten() throws Exception {
+    IngestReport first = ingest(true);
+    Path entry = entries().get(0);
+    Files.write(entry, "not a duckdb file".getBytes(StandardCharsets.UTF_8));
+
+    IngestReport rebuilt = ingest(true);
+    assertThat(stages(rebuilt)).contains("boundaries:simplify", "boundaries:cache-store");
+    assertThat(rebuilt.checksum()).isEqualTo(first.checksum());
+    assertThat(Files.size(entry)).isGreaterThan(1000);
+    assertThat(stages(ingest(true))).doesNotContain("boundaries:simplify");
+  }
+
+  @Test
+  void offMeansNoEntryReadNorWritten() throws Exception {
+    IngestReport r = ingest(false);
+    assertThat(stages(r)).noneMatch(s -> s.startsWith("boundaries:cache"));
+    assertThat(entries()).isEmpty();
+  }
+}
