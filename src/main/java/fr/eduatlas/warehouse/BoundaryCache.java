@@ -116,7 +116,7 @@ public final class BoundaryCache {
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
     }
-    String summary;
+    BoundaryBuilder.Summary summary;
     try {
       attach(file, true);
       try (Statement st = conn.createStatement()) {
@@ -124,13 +124,14 @@ public final class BoundaryCache {
           if (!rs.next() || !key.equals(rs.getString(1))) {
             throw new SQLException("entry " + file + " does not hold key " + key);
           }
-          summary = rs.getString(2);
+          summary = JSON.readValue(rs.getString(2), BoundaryBuilder.Summary.class);
         }
         for (String table : TABLES) {
           st.execute("CREATE TABLE " + table + " AS SELECT * FROM boundary_cache.main." + table);
         }
       }
-    } catch (SQLException e) {
+      exec("DETACH boundary_cache");
+    } catch (SQLException | IOException e) {
       // Unreadable or incomplete: dropped, and the boundaries are rebuilt (and stored again).
       detachQuietly();
       for (String table : TABLES) {
@@ -139,12 +140,7 @@ public final class BoundaryCache {
       deleteQuietly(file);
       return Optional.empty();
     }
-    exec("DETACH boundary_cache");
-    try {
-      return Optional.of(JSON.readValue(summary, BoundaryBuilder.Summary.class));
-    } catch (IOException e) {
-      throw new SQLException("entry " + file + " holds an unreadable summary", e);
-    }
+    return Optional.of(summary);
   }
 
   /** Stores the build's boundary tables under {@code key}, replacing any other entry. */

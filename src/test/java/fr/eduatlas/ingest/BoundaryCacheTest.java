@@ -138,6 +138,28 @@ class BoundaryCacheTest {
   }
 
   @Test
+  void anEntryMissingATableOrItsSummaryIsRebuilt() throws Exception {
+    IngestReport first = ingest(true);
+    Path entry = entries().get(0);
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
+        var st = c.createStatement()) {
+      st.execute("DROP TABLE territory_geometry_zoom");
+    }
+    IngestReport rebuilt = ingest(true);
+    assertThat(stages(rebuilt)).contains("boundaries:simplify", "boundaries:cache-store");
+    assertThat(rebuilt.checksum()).isEqualTo(first.checksum());
+
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
+        var st = c.createStatement()) {
+      st.execute("UPDATE entry SET summary = '{not json'");
+    }
+    IngestReport again = ingest(true);
+    assertThat(stages(again)).contains("boundaries:simplify");
+    assertThat(again.checksum()).isEqualTo(first.checksum());
+    assertThat(again.boundaries()).isEqualTo(first.boundaries());
+  }
+
+  @Test
   void offMeansNoEntryReadNorWritten() throws Exception {
     IngestReport r = ingest(false);
     assertThat(stages(r)).noneMatch(s -> s.startsWith("boundaries:cache"));

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import fr.eduatlas.testing.Fixtures;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -19,6 +20,53 @@ class CommandLineIT {
       var r = JarProcess.run(tmp, args);
       assertThat(r.exitCode()).isZero();
       assertThat(r.output()).contains("Usage:").contains("--warehouse");
+    }
+  }
+
+  /** An ingest of the real data into {@code tmp/w.duckdb}; its JSON report. */
+  private JsonNode ingest(String name, String... extra) throws Exception {
+    Path report = tmp.resolve(name + ".json");
+    var args = new java.util.ArrayList<String>(List.of("ingest", "--data"));
+    args.addAll(
+        List.of(
+            Fixtures.realData().toString(),
+            "--warehouse",
+            tmp.resolve("w.duckdb").toString(),
+            "--report",
+            report.toString()));
+    args.addAll(List.of(extra));
+    var r = JarProcess.run(tmp, args.toArray(String[]::new));
+    assertThat(r.exitCode()).as(r.output()).isZero();
+    assertThat(r.output()).contains("Entrepôt installé");
+    return new ObjectMapper().readTree(report.toFile());
+  }
+
+  private static List<String> stageNames(JsonNode report) {
+    var out = new java.util.ArrayList<String>();
+    report.get("stages").forEach(s -> out.add(s.get("name").asText()));
+    return out;
+  }
+
+  /**
+   * The boundary cache on the real data: off, nothing stored; on, the first build stores, the next
+   * reuses, and all three warehouses are the same to the byte (content checksum) with the same
+   * boundary report.
+   */
+  @Test
+  void theBoundaryCacheGivesTheSameWarehouseOnTheRealData() throws Exception {
+    JsonNode off = ingest("off", "--no-boundary-cache");
+    assertThat(tmp.resolve("boundary-cache")).doesNotExist();
+    assertThat(stageNames(off)).contains("boundaries:simplify").doesNotContain("boundaries:cache");
+
+    JsonNode stored = ingest("stored");
+    assertThat(stageNames(stored)).contains("boundaries:cache", "boundaries:cache-store");
+    JsonNode reused = ingest("reused");
+    assertThat(stageNames(reused))
+        .contains("boundaries:cache")
+        .doesNotContain("boundaries:harmonise", "boundaries:simplify", "boundaries:cache-store");
+    for (JsonNode r : List.of(stored, reused)) {
+      assertThat(r.get("checksum")).isEqualTo(off.get("checksum"));
+      assertThat(r.get("boundaries")).isEqualTo(off.get("boundaries"));
     }
   }
 
