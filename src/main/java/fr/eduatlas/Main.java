@@ -108,7 +108,8 @@ public final class Main implements Callable<Integer> {
               null,
               false,
               Ingest.Simulation.defaults(Path.of(IngestCommand.DEFAULT_SIMULATED)),
-              List.of());
+              List.of(),
+              true);
       if (rc != 0) {
         return rc;
       }

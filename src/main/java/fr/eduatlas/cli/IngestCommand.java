@@ -104,17 +104,6 @@ public final class IngestCommand implements Callable<Integer> {
         !noBoundaryCache);
   }
 
-  /** Runs an ingest with the boundary cache on and prints its summary; returns the exit code. */
-  public static int run(
-      Path data,
-      Path warehouse,
-      Path reportFile,
-      boolean allowPartial,
-      Ingest.Simulation simulation,
-      List<Path> contributions) {
-    return run(data, warehouse, reportFile, allowPartial, simulation, contributions, true);
-  }
-
   /** Runs an ingest and prints its summary; returns the exit code. */
   public static int run(
       Path data,
