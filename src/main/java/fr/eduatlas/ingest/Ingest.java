@@ -166,35 +166,7 @@ public final class Ingest {
             model.dropDuplicateSchools().forEach((id, n) -> results.get(id).moveToQuarantine(n));
             model.buildTerritories();
           });
-      var boundarySummary = new BoundaryBuilder.Summary[1];
-      BoundaryCache cache =
-          o.boundaryCache() ? build.boundaryCache(o.boundaryCacheDirectory()) : null;
-      var cacheKey = new String[1];
-      if (cache != null) {
-        stages.run(
-            "boundaries:cache",
-            () -> {
-              cacheKey[0] = cache.key();
-              cache.restore(cacheKey[0]).ifPresent(s -> boundarySummary[0] = s);
-            });
-        log.println(
-            boundarySummary[0] != null
-                ? "  contours repris du cache (mêmes fichiers IGN, même COG, même code) : "
-                    + cache.entry(cacheKey[0]).getFileName()
-                : "  contours à construire (pas d'entrée de cache pour ces données et ce code)");
-      }
-      if (boundarySummary[0] == null) {
-        var boundaries = build.boundaries();
-        stages.run("boundaries:harmonise", boundaries::harmonise);
-        stages.run("boundaries:dissolve", boundaries::dissolve);
-        stages.run("boundaries:project", boundaries::project);
-        stages.run("boundaries:simplify", boundaries::simplify);
-        stages.run("boundaries:measure", boundaries::measure);
-        stages.run("boundaries:crosscheck", () -> boundarySummary[0] = boundaries.crossCheck());
-        if (cache != null) {
-          stages.run("boundaries:cache-store", () -> cache.store(cacheKey[0], boundarySummary[0]));
-        }
-      }
+      BoundaryBuilder.Summary boundarySummary = boundaries(o, build, stages);
       stages.run("schools", model::buildSchools);
       stages.run("commune-facts", model::buildCommuneFacts);
       var staged = readContributions(o, build, stages, results, files);
@@ -248,7 +220,7 @@ public final class Ingest {
                   sources,
                   stages.all(),
                   checks,
-                  boundarySummary[0],
+                  boundarySummary,
                   totals,
                   gates);
       if (status.equals("failed") && !failed) {
@@ -288,6 +260,64 @@ public final class Ingest {
               + " pas été remplacé",
           e);
     }
+  }
+
+  /**
+   * The boundary stage: copied from the cache when it holds the boundaries of the same inputs and
+   * code, else built (and stored there). A cache that cannot be read or written is said in the log
+   * and never fails the ingest.
+   */
+  private BoundaryBuilder.Summary boundaries(Options o, WarehouseBuild build, Stages stages)
+      throws Exception {
+    BoundaryCache cache =
+        o.boundaryCache() ? build.boundaryCache(o.boundaryCacheDirectory()) : null;
+    var key = new String[1];
+    var cached = new BoundaryBuilder.Summary[1];
+    if (cache != null) {
+      stages.run(
+          "boundaries:cache",
+          () -> {
+            key[0] = cache.key();
+            cache
+                .restore(
+                    key[0],
+                    e ->
+                        log.println(
+                            "  entrée du cache des contours inutilisable ("
+                                + e.getMessage()
+                                + ") : supprimée, contours reconstruits"))
+                .ifPresent(s -> cached[0] = s);
+          });
+      if (cached[0] != null) {
+        log.println(
+            "  contours repris du cache (mêmes fichiers IGN, même COG, même code) : "
+                + cache.entry(key[0]).getFileName());
+        return cached[0];
+      }
+    }
+    var boundaries = build.boundaries();
+    stages.run("boundaries:harmonise", boundaries::harmonise);
+    stages.run("boundaries:dissolve", boundaries::dissolve);
+    stages.run("boundaries:project", boundaries::project);
+    stages.run("boundaries:simplify", boundaries::simplify);
+    stages.run("boundaries:measure", boundaries::measure);
+    var summary = new BoundaryBuilder.Summary[1];
+    stages.run("boundaries:crosscheck", () -> summary[0] = boundaries.crossCheck());
+    if (cache != null) {
+      stages.run(
+          "boundaries:cache-store",
+          () -> {
+            try {
+              cache.store(key[0], summary[0]);
+            } catch (java.io.IOException | java.sql.SQLException e) {
+              log.println(
+                  "  cache des contours non écrit ("
+                      + e.getMessage()
+                      + ") : l'entrepôt n'en dépend pas, la prochaine ingestion les reconstruira");
+            }
+          });
+    }
+    return summary[0];
   }
 
   /**

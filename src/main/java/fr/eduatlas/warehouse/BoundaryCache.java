@@ -18,6 +18,7 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -71,11 +72,6 @@ public final class BoundaryCache {
     this.directory = directory.toAbsolutePath();
   }
 
-  /** The directory the entries are kept in. */
-  public Path directory() {
-    return directory;
-  }
-
   /** The key of the boundaries the build's current tables would give. */
   public String key() throws SQLException {
     MessageDigest d = sha256();
@@ -109,9 +105,12 @@ public final class BoundaryCache {
   /**
    * Copies the entry of {@code key} into the build, if there is one that can be read.
    *
+   * @param unreadable told why an entry of this key could not be used (it is then deleted, and the
+   *     boundaries are rebuilt and stored again)
    * @return the stage's summary as stored with the entry; empty on a miss (nothing copied)
    */
-  public Optional<BoundaryBuilder.Summary> restore(String key) throws SQLException {
+  public Optional<BoundaryBuilder.Summary> restore(String key, Consumer<Exception> unreadable)
+      throws SQLException {
     Path file = entry(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -132,7 +131,7 @@ public final class BoundaryCache {
       }
       exec("DETACH boundary_cache");
     } catch (SQLException | IOException e) {
-      // Unreadable or incomplete: dropped, and the boundaries are rebuilt (and stored again).
+      unreadable.accept(e);
       detachQuietly();
       for (String table : TABLES) {
         exec("DROP TABLE IF EXISTS main." + table);
@@ -143,13 +142,33 @@ public final class BoundaryCache {
     return Optional.of(summary);
   }
 
-  /** Stores the build's boundary tables under {@code key}, replacing any other entry. */
+  /**
+   * Stores the build's boundary tables under {@code key}, replacing any other entry. On failure
+   * (disk full, say) nothing is left of the new entry and the exception says why; the build does
+   * not depend on it.
+   */
   public void store(String key, BoundaryBuilder.Summary summary) throws SQLException, IOException {
     Files.createDirectories(directory);
     Path file = entry(key);
     Path partial = directory.resolve(PREFIX + key + ".partial-" + ProcessHandle.current().pid());
-    Files.deleteIfExists(partial);
-    Files.deleteIfExists(Path.of(partial + ".wal"));
+    deleteQuietly(partial);
+    try {
+      write(partial, key, summary);
+      Files.move(
+          partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (SQLException | IOException e) {
+      deleteQuietly(partial);
+      throw e;
+    }
+    // The entries of other keys, and what killed stores left.
+    try (Stream<Path> old = Files.list(directory)) {
+      old.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !p.equals(file))
+          .forEach(BoundaryCache::deleteQuietly);
+    }
+  }
+
+  private void write(Path partial, String key, BoundaryBuilder.Summary summary)
+      throws SQLException, IOException {
     attach(partial, false);
     try (Statement st = conn.createStatement()) {
       for (String table : TABLES) {
@@ -163,11 +182,6 @@ public final class BoundaryCache {
       }
     } finally {
       detachQuietly();
-    }
-    Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (Stream<Path> old = Files.list(directory)) {
-      old.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !p.equals(file))
-          .forEach(BoundaryCache::deleteQuietly);
     }
   }
 

@@ -131,6 +131,7 @@ class BoundaryCacheTest {
     Files.write(entry, "not a duckdb file".getBytes(StandardCharsets.UTF_8));
 
     IngestReport rebuilt = ingest(true);
+    assertThat(lastLog).contains("entrée du cache des contours inutilisable (");
     assertThat(stages(rebuilt)).contains("boundaries:simplify", "boundaries:cache-store");
     assertThat(rebuilt.checksum()).isEqualTo(first.checksum());
     assertThat(Files.size(entry)).isGreaterThan(1000);
@@ -157,6 +158,18 @@ class BoundaryCacheTest {
     assertThat(stages(again)).contains("boundaries:simplify");
     assertThat(again.checksum()).isEqualTo(first.checksum());
     assertThat(again.boundaries()).isEqualTo(first.boundaries());
+  }
+
+  @Test
+  void aCacheThatCannotBeWrittenIsSaidAndTheIngestStillInstalls() throws Exception {
+    Files.createDirectories(cacheDir.getParent());
+    Files.writeString(cacheDir, "a file where the cache directory should be");
+    IngestReport r = ingest(true);
+    assertThat(r.status()).isEqualTo("ok");
+    assertThat(stages(r)).contains("boundaries:simplify", "boundaries:cache-store");
+    assertThat(lastLog).contains("cache des contours non écrit (");
+    assertThat(warehouse).exists();
+    assertThat(Files.readString(cacheDir)).startsWith("a file");
   }
 
   @Test
