@@ -33,6 +33,14 @@ public final class ApiServer implements AutoCloseable {
     this.hubs = hubs;
   }
 
+  /**
+   * How Jetty runs the handling of a request: non-blocking means where its bytes were read (the
+   * tile fast path's hits), the fast path handing everything else to the pool.
+   */
+  org.eclipse.jetty.util.thread.Invocable.InvocationType invocationType() {
+    return app.jettyServer().server().getInvocationType();
+  }
+
   /** Starts serving {@code warehouse} on {@code host:port} (port 0 picks a free one). */
   public static ApiServer start(ServedWarehouse warehouse, String host, int port) {
     return start(warehouse, host, port, WebConfig.none());

@@ -87,12 +87,57 @@ final class TileFastPath extends Handler.Wrapper {
     this.csp = new PreEncodedHttpField("Content-Security-Policy", contentSecurityPolicy);
   }
 
+  /**
+   * Non-blocking: a prepared hit is answered on the selector thread that read the request (a buffer
+   * write, no hand-off to a pool thread), as nginx's event loop does; everything else goes to the
+   * server's pool ({@link #dispatch}). The server is made non-dynamic by {@link ApiServer}, so that
+   * Jetty reads this type once at start and runs the handling of each request where its bytes were
+   * read.
+   */
   @Override
-  public boolean handle(Request request, Response response, Callback callback) throws Exception {
+  public InvocationType getInvocationType() {
+    return InvocationType.NON_BLOCKING;
+  }
+
+  @Override
+  public boolean handle(Request request, Response response, Callback callback) {
+    Reads.Cached c = cached(request);
+    if (c != null && c.prepared instanceof Prepared p) {
+      answer(c, p, request, response, callback);
+      return true;
+    }
+    return dispatch(request, response, callback);
+  }
+
+  /**
+   * The rest on a pool thread: a cached tile whose answer is not prepared yet (its gzip is
+   * compressed there), a miss and every other request, through the framework (which blocks).
+   */
+  private boolean dispatch(Request request, Response response, Callback callback) {
+    request
+        .getComponents()
+        .getThreadPool()
+        .execute(
+            () -> {
+              try {
+                Reads.Cached c = cached(request);
+                if (c != null) {
+                  answer(c, prepared(c), request, response, callback);
+                } else if (!super.handle(request, response, callback)) {
+                  Response.writeError(request, response, callback, 404);
+                }
+              } catch (Throwable t) {
+                Response.writeError(request, response, callback, t);
+              }
+            });
+    return true;
+  }
+
+  /** The cached answer of a GET or HEAD of a tile without query string, else null. */
+  private Reads.Cached cached(Request request) {
     String method = request.getMethod();
-    boolean head = "HEAD".equals(method);
-    if (!head && !"GET".equals(method)) {
-      return super.handle(request, response, callback);
+    if (!"HEAD".equals(method) && !"GET".equals(method)) {
+      return null;
     }
     var uri = request.getHttpURI();
     String path = uri.getPath();
@@ -100,15 +145,15 @@ final class TileFastPath extends Handler.Wrapper {
         || path == null
         || !path.startsWith(Reads.FAST_PREFIX)
         || path.indexOf('%') >= 0) {
-      return super.handle(request, response, callback);
+      return null;
     }
-    Reads.Cached c = reads.fast(path);
-    if (c == null) {
-      return super.handle(request, response, callback);
-    }
+    return reads.fast(path);
+  }
+
+  private static void answer(
+      Reads.Cached c, Prepared p, Request request, Response response, Callback callback) {
     HttpFields req = request.getHeaders();
     boolean gzip = c.compressible && Reads.acceptsGzip(req.get(HttpHeader.ACCEPT_ENCODING));
-    Prepared p = prepared(c);
     Variant v = gzip ? p.gzip() : p.identity();
     HttpFields.Mutable h = response.getHeaders();
     if (req.contains(HttpHeader.ORIGIN)) {
@@ -123,13 +168,12 @@ final class TileFastPath extends Handler.Wrapper {
       h.add(inm.equals(c.etag) ? p.identity().etag() : p.gzip().etag());
       response.setStatus(304);
       response.write(true, null, callback);
-      return true;
+      return;
     }
     for (HttpField f : v.fields()) {
       h.add(f);
     }
     response.setStatus(200);
-    response.write(true, head ? null : v.body().slice(), callback);
-    return true;
+    response.write(true, "HEAD".equals(request.getMethod()) ? null : v.body().slice(), callback);
   }
 }

@@ -189,6 +189,21 @@ class HttpSemanticsTest {
     // A query string is always the framework's: its parameters are checked.
     assertThat(get(tile + "?nope=1").statusCode()).isEqualTo(400);
     assertThat(get(tile + "?nope=1").statusCode()).isEqualTo(400);
+    // Another method on a cached tile is the framework's too (handed to the pool): 405, Allow.
+    var post =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + tile))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    assertThat(post.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).startsWith("application/problem+json"));
+    // Hits are answered on the thread that read the request: a handler added later that Jetty
+    // must assume blocking would silently hand every request to the pool again (0.8x nginx's
+    // warm tile throughput instead of 1.1x, docs/BENCHMARKS.md).
+    assertThat(server.invocationType())
+        .isEqualTo(org.eclipse.jetty.util.thread.Invocable.InvocationType.NON_BLOCKING);
   }
 
   private static String[] concat(String[] a, String... b) {
