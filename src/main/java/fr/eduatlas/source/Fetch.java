@@ -73,10 +73,24 @@ public final class Fetch {
   private final Function<SourceFile, Download> plan;
   private final HttpClient http;
 
+  /**
+   * How long a transfer may go without receiving a byte before it is given up and resumed: the
+   * request's timeout only covers the wait for the answer's headers, and a server (or a proxy) that
+   * stops sending mid-body would otherwise hold the fetch forever.
+   */
+  private final Duration stall;
+
+  static final Duration STALL = Duration.ofSeconds(60);
+
   Fetch(Path dataDir, PrintStream log, Function<SourceFile, Download> plan) {
+    this(dataDir, log, plan, STALL);
+  }
+
+  Fetch(Path dataDir, PrintStream log, Function<SourceFile, Download> plan, Duration stall) {
     this.dataDir = dataDir;
     this.log = log;
     this.plan = plan;
+    this.stall = stall;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(30))
@@ -254,7 +268,9 @@ public final class Fetch {
       if (attempt > 1 || append) {
         log.println(label + " : reprise à " + megabytes(start));
       }
-      try (InputStream in = resp.body();
+      var watch = new StallWatch(resp.body(), stall);
+      try (watch;
+          InputStream in = resp.body();
           OutputStream out =
               Files.newOutputStream(
                   partial,
@@ -266,6 +282,7 @@ public final class Fetch {
         byte[] buf = new byte[1 << 16];
         int n;
         while ((n = in.read(buf)) > 0) {
+          watch.progressed();
           out.write(buf, 0, n);
           done += n;
           if (done > ceiling) {
@@ -276,17 +293,87 @@ public final class Fetch {
             nextReport += PROGRESS_STEP;
           }
         }
+        if (watch.stalled() && (total < 0 || done < total)) {
+          lastError = stalled(done);
+          log.println(label + " : " + lastError);
+          continue;
+        }
         if (total >= 0 && done < total) {
           lastError = "transfert interrompu à " + megabytes(done) + " sur " + megabytes(total);
           continue;
         }
         return;
       } catch (IOException x) {
-        lastError = "transfert interrompu : " + reason(x);
+        if (watch.stalled()) {
+          lastError = stalled(Files.exists(partial) ? Files.size(partial) : 0);
+          log.println(label + " : " + lastError);
+        } else {
+          lastError = "transfert interrompu : " + reason(x);
+        }
       }
     }
     throw new FetchFailure(
         lastError + " (après " + ATTEMPTS + " tentatives ; relancez pour reprendre)");
+  }
+
+  private String stalled(long done) {
+    return "transfert bloqué à "
+        + megabytes(done)
+        + " : aucun octet reçu pendant "
+        + (stall.toMillis() % 1000 == 0 ? stall.toSeconds() + " s" : stall.toMillis() + " ms");
+  }
+
+  /**
+   * Closes a body that has received nothing for {@code stall}: a read blocked on it then returns or
+   * fails, and the transfer is resumed from the bytes written.
+   */
+  private static final class StallWatch implements AutoCloseable {
+    private static final java.util.concurrent.ScheduledExecutorService TIMER =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "fetch-stall-watch");
+              t.setDaemon(true);
+              return t;
+            });
+
+    private final InputStream body;
+    private final long stallNanos;
+    private volatile long last = System.nanoTime();
+    private volatile boolean stalled;
+    private final java.util.concurrent.ScheduledFuture<?> check;
+
+    StallWatch(InputStream body, Duration stall) {
+      this.body = body;
+      this.stallNanos = stall.toNanos();
+      long every = Math.max(10, stall.toMillis() / 4);
+      this.check =
+          TIMER.scheduleAtFixedRate(
+              this::check, every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    void progressed() {
+      last = System.nanoTime();
+    }
+
+    boolean stalled() {
+      return stalled;
+    }
+
+    private void check() {
+      if (!stalled && System.nanoTime() - last > stallNanos) {
+        stalled = true;
+        try {
+          body.close();
+        } catch (IOException ignored) {
+          // the reader sees the body closed either way
+        }
+      }
+    }
+
+    @Override
+    public void close() {
+      check.cancel(false);
+    }
   }
 
   /** An exception's message, or its kind when it has none (a refused connection has none). */

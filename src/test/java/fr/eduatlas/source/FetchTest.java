@@ -52,6 +52,13 @@ class FetchTest {
   /** Paths whose next full (non-range) answer is cut half-way. */
   private final Set<String> cutOnce = ConcurrentHashMap.newKeySet();
 
+  /** Paths whose next full answer stops sending half-way and holds the connection open. */
+  private final Set<String> stallOnce = ConcurrentHashMap.newKeySet();
+
+  /** Released when the test ends: a stalled answer's handler waits on it. */
+  private final java.util.concurrent.CountDownLatch ended =
+      new java.util.concurrent.CountDownLatch(1);
+
   /** Every request, as "path range". */
   private final List<String> requests = new CopyOnWriteArrayList<>();
 
@@ -62,12 +69,15 @@ class FetchTest {
   void start() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
+    // A stalled answer holds its thread: the others (the resumed request) need their own.
+    server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
     server.start();
     base = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
   }
 
   @AfterEach
   void stop() {
+    ended.countDown();
     server.stop(0);
   }
 
@@ -91,6 +101,13 @@ class FetchTest {
       }
       ex.sendResponseHeaders(200, body.length);
       OutputStream out = ex.getResponseBody();
+      if (stallOnce.remove(path)) {
+        out.write(body, 0, body.length / 2);
+        out.flush();
+        // The connection stays open with nothing more sent, as a stuck server or proxy does.
+        ended.await();
+        return;
+      }
       if (cutOnce.remove(path)) {
         out.write(body, 0, body.length / 2);
         out.flush();
@@ -100,6 +117,8 @@ class FetchTest {
       out.write(body);
     } catch (IOException expectedWhenCut) {
       // the cut transfer's "insufficient bytes written"
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -234,6 +253,36 @@ class FetchTest {
     assertThat(r.complete()).isTrue();
     assertThat(requests).containsExactly("/a.csv bytes=123456-");
     assertThat(Files.readAllBytes(dir.resolve("a.csv"))).isEqualTo(a);
+  }
+
+  @Test
+  // Without the stall watch the read waits for the server forever (the request's timeout covers
+  // the headers only): failed here, not hung.
+  @org.junit.jupiter.api.Timeout(
+      value = 30,
+      threadMode = org.junit.jupiter.api.Timeout.ThreadMode.SEPARATE_THREAD)
+  void aTransferThatStopsSendingIsGivenUpAfterTheStallDelayAndResumed() throws Exception {
+    byte[] a = bytes(600_000, 6);
+    served.put("/a.csv", a);
+    stallOnce.add("/a.csv");
+    Path dir = tmp.resolve("data");
+    var manifest =
+        new SourceManifest(
+            List.of(entry("s-a", "a.csv", pin("a.csv", "https://publisher.test/a.csv", null, a))));
+    Function<SourceFile, Fetch.Download> plan =
+        f -> new Fetch.Download(URI.create(f.url().replace("https://publisher.test/", base)), null);
+
+    Fetch.Report r =
+        new Fetch(dir, log, plan, java.time.Duration.ofMillis(500)).run(manifest, Set.of());
+
+    assertThat(r.complete()).isTrue();
+    assertThat(Files.readAllBytes(dir.resolve("a.csv"))).isEqualTo(a);
+    // Resumed from what had arrived before the server stopped sending (its first half at most).
+    assertThat(requests).hasSize(2).first().isEqualTo("/a.csv null");
+    long resumedAt = Long.parseLong(requests.get(1).replaceAll(".*bytes=(\\d+)-", "$1"));
+    assertThat(resumedAt).isPositive().isLessThanOrEqualTo(300_000);
+    assertThat(logBytes.toString(StandardCharsets.UTF_8))
+        .contains("transfert bloqué à", "aucun octet reçu pendant 500 ms", "reprise à");
   }
 
   @Test
