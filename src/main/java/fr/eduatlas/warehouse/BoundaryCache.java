@@ -111,6 +111,7 @@ public final class BoundaryCache {
    */
   public Optional<BoundaryBuilder.Summary> restore(String key, Consumer<Exception> unreadable)
       throws SQLException {
+    sweepAbandoned();
     Path file = entry(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -166,6 +167,34 @@ public final class BoundaryCache {
           .forEach(BoundaryCache::deleteQuietly);
     }
   }
+
+  /**
+   * Deletes what killed stores left ({@code .partial-<pid>} files whose process is gone), so that a
+   * hit does not keep them forever; a store still running elsewhere keeps its file.
+   */
+  private void sweepAbandoned() {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      files
+          .filter(
+              p -> {
+                var m = PARTIAL.matcher(p.getFileName().toString());
+                return m.matches()
+                    && ProcessHandle.of(Long.parseLong(m.group(1)))
+                        .filter(ProcessHandle::isAlive)
+                        .isEmpty();
+              })
+          .forEach(BoundaryCache::deleteQuietly);
+    } catch (IOException | NumberFormatException e) {
+      // Only disk space: the next store removes them too.
+    }
+  }
+
+  private static final java.util.regex.Pattern PARTIAL =
+      java.util.regex.Pattern.compile(
+          java.util.regex.Pattern.quote(PREFIX) + ".*\\.partial-(\\d{1,18})(\\.wal)?");
 
   private void write(Path partial, String key, BoundaryBuilder.Summary summary)
       throws SQLException, IOException {

@@ -125,6 +125,31 @@ class BoundaryCacheTest {
   }
 
   @Test
+  void whatAKilledStoreLeftIsDeletedByTheNextHitAndARunningStoresFileIsKept() throws Exception {
+    ingest(true);
+    Path entry = entries().get(0);
+    // A store killed half-way: its process is gone.
+    Process done = new ProcessBuilder("true").start();
+    done.waitFor();
+    Path abandoned = cacheDir.resolve("boundaries-0123abcd.partial-" + done.pid());
+    Files.write(abandoned, new byte[] {1, 2, 3});
+    Files.write(Path.of(abandoned + ".wal"), new byte[] {4});
+    // A store running in another process (an ingest of another warehouse here, say).
+    Process running = new ProcessBuilder("sleep", "60").start();
+    try {
+      Path live = cacheDir.resolve("boundaries-4567ef.partial-" + running.pid());
+      Files.write(live, new byte[] {5});
+
+      IngestReport hit = ingest(true);
+
+      assertThat(stages(hit)).doesNotContain("boundaries:simplify");
+      assertThat(entries()).containsExactlyInAnyOrder(entry, live);
+    } finally {
+      running.destroy();
+    }
+  }
+
+  @Test
   void anUnreadableEntryIsRebuiltAndRewritten() throws Exception {
     IngestReport first = ingest(true);
     Path entry = entries().get(0);
