@@ -79,7 +79,11 @@ final class OpenApi {
               "application/json",
               List.of(
                   Param.path("level", "niveau : region, academie, departement, epci, commune"),
-                  Param.query("bbox", "string", "lon min, lat min, lon max, lat max (WGS84)"),
+                  Param.query(
+                      "bbox",
+                      "string",
+                      "lon min, lat min, lon max, lat max (WGS84), bornes incluses, comparées aux"
+                          + " points publiés (5 décimales)"),
                   Param.query("limit", "integer", "500 par défaut, 2000 au plus"))),
           new Op("/api/v1/indicators", "Catalogue des indicateurs", "application/json", List.of()),
           new Op(

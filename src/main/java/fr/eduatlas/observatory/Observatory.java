@@ -90,13 +90,16 @@ public final class Observatory {
             ? "coalesce((SELECT max_by(p.population_municipale, p.year) FROM commune_population p"
                 + " WHERE p.commune_code = t.code), 0)"
             : "g.area_km2";
+    // The points as published (5 decimals, about a metre, rounded half up as Math.round), and the
+    // view filtered on those: a static release filters its file's rounded points in the browser,
+    // and a point within a metre of a view's edge was kept by one and not the other.
     String sql =
-        "SELECT t.code, t.name, g.label_lon, g.label_lat, CAST("
+        "SELECT code, name, lon, lat, w FROM (SELECT t.code, t.name, floor(g.label_lon * 100000 +"
+            + " 0.5) / 100000 AS lon, floor(g.label_lat * 100000 + 0.5) / 100000 AS lat, CAST("
             + weight
             + " AS DOUBLE) AS w FROM territory t JOIN territory_geometry g ON g.level = t.level AND"
-            + " g.code = t.code WHERE t.level = ? AND g.label_lon IS NOT NULL AND (? IS NULL OR"
-            + " (g.label_lon BETWEEN ? AND ? AND g.label_lat BETWEEN ? AND ?)) ORDER BY w DESC,"
-            + " t.code LIMIT ?";
+            + " g.code = t.code WHERE t.level = ? AND g.label_lon IS NOT NULL) WHERE ? IS NULL OR"
+            + " (lon BETWEEN ? AND ? AND lat BETWEEN ? AND ?) ORDER BY w DESC, code LIMIT ?";
     var out = new ArrayList<Label>();
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       ps.setString(1, l.id());

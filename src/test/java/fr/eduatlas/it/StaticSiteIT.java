@@ -249,6 +249,105 @@ class StaticSiteIT {
     MapPageIT.noAxeViolations(driver, "static map with a panel");
   }
 
+  /** A label as compared: code, name, and its numbers (JSON number forms differ by language). */
+  private static List<String> labelRows(com.fasterxml.jackson.databind.JsonNode answer) {
+    var rows = new ArrayList<String>();
+    for (var l : answer.get("labels")) {
+      rows.add(
+          l.get("code").asText()
+              + "|"
+              + l.get("name").asText()
+              + "|"
+              + l.get("lon").asDouble()
+              + "|"
+              + l.get("lat").asDouble()
+              + "|"
+              + l.get("weight").asDouble());
+    }
+    return rows;
+  }
+
+  @Test
+  void theNamesOfEveryLevelAndViewAreTheServers() throws Exception {
+    // The views the page asks for: every level's first 2,000 names, and the communes of a view
+    // (600 at most, bbox with three decimals as app.js writes it) around communes of every
+    // département and overseas collectivité, at zooms 8 to 13 of a 1400 px wide window, and
+    // views whose west or south edge passes within a metre of a label point.
+    var urls = new ArrayList<String>();
+    for (String level : List.of("region", "academie", "departement", "epci")) {
+      urls.add("/api/v1/labels/" + level + "?limit=2000");
+    }
+    var props = new Properties();
+    props.setProperty("duckdb.read_only", "true");
+    try (var c = DriverManager.getConnection("jdbc:duckdb:" + RealWarehouse.get(), props);
+        var st = c.createStatement()) {
+      var rnd = new java.util.Random(22);
+      try (var rs =
+          st.executeQuery(
+              "SELECT arg_min(label_lon, code), arg_min(label_lat, code) FROM territory_geometry"
+                  + " g JOIN commune m USING (code) WHERE g.level = 'commune' GROUP BY"
+                  + " m.departement_code ORDER BY m.departement_code")) {
+        while (rs.next()) {
+          int z = 8 + rnd.nextInt(6);
+          double w = 1400 / 256.0 * 360 / (1 << z);
+          double h = w * 900 / 1400;
+          urls.add(communeView(rs.getDouble(1) - w / 2, rs.getDouble(2) - h / 2, w, h));
+        }
+      }
+      try (var rs =
+          st.executeQuery(
+              "SELECT label_lon, label_lat FROM territory_geometry WHERE level = 'commune' AND"
+                  + " (abs(label_lon * 1000 - round(label_lon * 1000)) < 0.006 OR abs(label_lat *"
+                  + " 1000 - round(label_lat * 1000)) < 0.006) ORDER BY code LIMIT 40")) {
+        while (rs.next()) {
+          urls.add(
+              communeView(
+                  Math.round(rs.getDouble(1) * 1000) / 1000.0,
+                  Math.round(rs.getDouble(2) * 1000) / 1000.0,
+                  0.2,
+                  0.15));
+        }
+      }
+    }
+    assertThat(urls).hasSizeGreaterThan(140);
+    open(
+        staticBase, "i=couverture-fibre&n=departement&p=2024", "couverture-fibre|departement|2024");
+    String answers =
+        (String)
+            driver.executeAsyncScript(
+                "const done = arguments[arguments.length - 1];"
+                    + " import('./js/source.js').then((m) => Promise.all(arguments[0].map((u) =>"
+                    + " m.getJson(u)))).then((all) => done(JSON.stringify(all)))"
+                    + ".catch((e) => done('error: ' + e.message));",
+                urls);
+    assertThat(answers).doesNotStartWith("error");
+    var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+    var staticAnswers = mapper.readTree(answers);
+    int compared = 0;
+    for (int i = 0; i < urls.size(); i++) {
+      var r =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(servedBase + urls.get(i))).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(urls.get(i)).isEqualTo(200);
+      var served = labelRows(mapper.readTree(r.body()));
+      assertThat(labelRows(staticAnswers.get(i))).as(urls.get(i)).isEqualTo(served);
+      compared += served.size();
+    }
+    assertThat(compared).isGreaterThan(10_000);
+  }
+
+  private static String communeView(double west, double south, double w, double h) {
+    var f = java.util.Locale.ROOT;
+    return String.format(
+        f,
+        "/api/v1/labels/commune?limit=600&bbox=%.3f,%.3f,%.3f,%.3f",
+        west,
+        south,
+        west + w,
+        south + h);
+  }
+
   @Test
   void aSchoolsSheetSearchAndTheCsvDownloadWorkWithoutAServer() throws Exception {
     String[] sheet = new String[2];
