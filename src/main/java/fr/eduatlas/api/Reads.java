@@ -285,6 +285,19 @@ final class Reads {
    */
   Cached fast(String path) {
     warehouse.checkForSwap();
+    return fastCached(path);
+  }
+
+  /**
+   * As {@link #fast}, without ever waiting: null when a check for a swapped warehouse is due (it
+   * stats the file and may open a new one), so that the caller hands the request to a thread that
+   * may block, which then calls {@link #fast}.
+   */
+  Cached fastWithoutWaiting(String path) {
+    return warehouse.swapCheckDue() ? null : fastCached(path);
+  }
+
+  private Cached fastCached(String path) {
     Cached c = fast.get(path);
     return c != null && c.version != null && c.version.equals(warehouse.dataVersion()) ? c : null;
   }

@@ -101,7 +101,7 @@ final class TileFastPath extends Handler.Wrapper {
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
-    Reads.Cached c = cached(request);
+    Reads.Cached c = cached(request, false);
     if (c != null && c.prepared instanceof Prepared p) {
       answer(c, p, request, response, callback);
       return true;
@@ -120,7 +120,7 @@ final class TileFastPath extends Handler.Wrapper {
         .execute(
             () -> {
               try {
-                Reads.Cached c = cached(request);
+                Reads.Cached c = cached(request, true);
                 if (c != null) {
                   answer(c, prepared(c), request, response, callback);
                 } else if (!super.handle(request, response, callback)) {
@@ -133,8 +133,11 @@ final class TileFastPath extends Handler.Wrapper {
     return true;
   }
 
-  /** The cached answer of a GET or HEAD of a tile without query string, else null. */
-  private Reads.Cached cached(Request request) {
+  /**
+   * The cached answer of a GET or HEAD of a tile without query string, else null; on the selector
+   * thread ({@code mayBlock} false), null as well when a check for a swapped warehouse is due.
+   */
+  private Reads.Cached cached(Request request, boolean mayBlock) {
     String method = request.getMethod();
     if (!"HEAD".equals(method) && !"GET".equals(method)) {
       return null;
@@ -147,7 +150,7 @@ final class TileFastPath extends Handler.Wrapper {
         || path.indexOf('%') >= 0) {
       return null;
     }
-    return reads.fast(path);
+    return mayBlock ? reads.fast(path) : reads.fastWithoutWaiting(path);
   }
 
   private static void answer(

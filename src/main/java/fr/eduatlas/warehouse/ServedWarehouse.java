@@ -144,6 +144,15 @@ public final class ServedWarehouse implements AutoCloseable {
   }
 
   /**
+   * Whether the next {@link #checkForSwap()} would look at the file system (and might open a new
+   * file): a caller that must not block (the tile fast path, on Jetty's selector thread) hands its
+   * request to a thread that may.
+   */
+  public boolean swapCheckDue() {
+    return System.nanoTime() - lastCheck >= checkIntervalNanos;
+  }
+
+  /**
    * Looks for a swapped file now, whatever the check interval: after a rebuild installed by this
    * process, so that the next request is served from it.
    */

@@ -278,7 +278,9 @@ class FetchTest {
     assertThat(r.complete()).isTrue();
     assertThat(Files.readAllBytes(dir.resolve("a.csv"))).isEqualTo(a);
     // Resumed from what had arrived before the server stopped sending (its first half at most).
-    assertThat(requests).hasSize(2).first().isEqualTo("/a.csv null");
+    // (A loaded machine may stall the resumed transfer too: each later attempt is a range.)
+    assertThat(requests).hasSizeBetween(2, 4).first().isEqualTo("/a.csv null");
+    assertThat(requests.subList(1, requests.size())).allMatch(q -> q.startsWith("/a.csv bytes="));
     long resumedAt = Long.parseLong(requests.get(1).replaceAll(".*bytes=(\\d+)-", "$1"));
     assertThat(resumedAt).isPositive().isLessThanOrEqualTo(300_000);
     assertThat(logBytes.toString(StandardCharsets.UTF_8))
