@@ -90,9 +90,10 @@ final class TileFastPath extends Handler.Wrapper {
   /**
    * Non-blocking: a prepared hit is answered on the selector thread that read the request (a buffer
    * write, no hand-off to a pool thread), as nginx's event loop does; everything else goes to the
-   * server's pool ({@link #dispatch}). The server is made non-dynamic by {@link ApiServer}, so that
-   * Jetty reads this type once at start and runs the handling of each request where its bytes were
-   * read.
+   * server's pool ({@link #dispatch}). Jetty's server takes its invocation type from its handler at
+   * start: without this override the fast path inherits the framework's (blocking), and every
+   * request, hits included, is handed from the selector to a pool thread (0.8x nginx's warm tile
+   * throughput against 1.05-1.23x with it, docs/BENCHMARKS.md).
    */
   @Override
   public InvocationType getInvocationType() {
@@ -114,22 +115,27 @@ final class TileFastPath extends Handler.Wrapper {
    * compressed there), a miss and every other request, through the framework (which blocks).
    */
   private boolean dispatch(Request request, Response response, Callback callback) {
-    request
-        .getComponents()
-        .getThreadPool()
-        .execute(
-            () -> {
-              try {
-                Reads.Cached c = cached(request, true);
-                if (c != null) {
-                  answer(c, prepared(c), request, response, callback);
-                } else if (!super.handle(request, response, callback)) {
-                  Response.writeError(request, response, callback, 404);
+    try {
+      request
+          .getComponents()
+          .getThreadPool()
+          .execute(
+              () -> {
+                try {
+                  Reads.Cached c = cached(request, true);
+                  if (c != null) {
+                    answer(c, prepared(c), request, response, callback);
+                  } else if (!super.handle(request, response, callback)) {
+                    Response.writeError(request, response, callback, 404);
+                  }
+                } catch (Throwable t) {
+                  Response.writeError(request, response, callback, t);
                 }
-              } catch (Throwable t) {
-                Response.writeError(request, response, callback, t);
-              }
-            });
+              });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      // The pool is stopping (or full): said, not left unanswered.
+      Response.writeError(request, response, callback, 503);
+    }
     return true;
   }
 
