@@ -111,7 +111,7 @@ public final class BoundaryCache {
    */
   public Optional<BoundaryBuilder.Summary> restore(String key, Consumer<Exception> unreadable)
       throws SQLException {
-    sweepAbandoned();
+    sweep(null);
     Path file = entry(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -161,35 +161,36 @@ public final class BoundaryCache {
       deleteQuietly(partial);
       throw e;
     }
+    deleteQuietly(partial); // its WAL, if DuckDB left one
     // The entries of other keys, and what killed stores left.
-    try (Stream<Path> old = Files.list(directory)) {
-      old.filter(p -> p.getFileName().toString().startsWith(PREFIX) && !p.equals(file))
-          .forEach(BoundaryCache::deleteQuietly);
-    }
+    sweep(file);
   }
 
   /**
-   * Deletes what killed stores left ({@code .partial-<pid>} files whose process is gone), so that a
-   * hit does not keep them forever; a store still running elsewhere keeps its file.
+   * Deletes the cache's files other than {@code keep} (an entry, or null for none), except a
+   * store's partial file whose process is still running (another ingest storing now): what killed
+   * stores left goes at every lookup, a hit included, and the entries of other keys at a store.
    */
-  private void sweepAbandoned() {
+  private void sweep(Path keep) {
     if (!Files.isDirectory(directory)) {
       return;
     }
     try (Stream<Path> files = Files.list(directory)) {
       files
-          .filter(
-              p -> {
-                var m = PARTIAL.matcher(p.getFileName().toString());
-                return m.matches()
-                    && ProcessHandle.of(Long.parseLong(m.group(1)))
-                        .filter(ProcessHandle::isAlive)
-                        .isEmpty();
-              })
+          .filter(p -> p.getFileName().toString().startsWith(PREFIX) && !p.equals(keep))
+          .filter(p -> keep != null || PARTIAL.matcher(p.getFileName().toString()).matches())
+          .filter(p -> !storing(p))
           .forEach(BoundaryCache::deleteQuietly);
-    } catch (IOException | NumberFormatException e) {
-      // Only disk space: the next store removes them too.
+    } catch (IOException e) {
+      // Only disk space: the next lookup or store tries again.
     }
+  }
+
+  /** Whether {@code p} is a partial file of a store whose process is still running. */
+  private static boolean storing(Path p) {
+    var m = PARTIAL.matcher(p.getFileName().toString());
+    return m.matches()
+        && ProcessHandle.of(Long.parseLong(m.group(1))).filter(ProcessHandle::isAlive).isPresent();
   }
 
   private static final java.util.regex.Pattern PARTIAL =

@@ -125,7 +125,8 @@ class BoundaryCacheTest {
   }
 
   @Test
-  void whatAKilledStoreLeftIsDeletedByTheNextHitAndARunningStoresFileIsKept() throws Exception {
+  void whatAKilledStoreLeftIsDeletedByTheNextHitOrStoreAndARunningStoresFileIsKept()
+      throws Exception {
     ingest(true);
     Path entry = entries().get(0);
     // A store killed half-way: its process is gone.
@@ -144,6 +145,16 @@ class BoundaryCacheTest {
 
       assertThat(stages(hit)).doesNotContain("boundaries:simplify");
       assertThat(entries()).containsExactlyInAnyOrder(entry, live);
+
+      // A store (a moved vertex: a miss) replaces the entry and keeps the running store's file.
+      Files.write(abandoned, new byte[] {1, 2, 3});
+      Path communes = data.resolve("communes/communes-a.geojson");
+      Files.writeString(
+          communes,
+          Files.readString(communes).replaceFirst("\\[3\\.66, 49\\.6\\]", "[3.67, 49.6]"));
+      IngestReport stored = ingest(true);
+      assertThat(stages(stored)).contains("boundaries:cache-store");
+      assertThat(entries()).hasSize(2).contains(live).doesNotContain(entry, abandoned);
     } finally {
       running.destroy();
     }
