@@ -187,8 +187,8 @@ final class V1Routes {
       list.addObject()
           .put("code", l.code())
           .put("name", l.name())
-          .put("lon", Math.round(l.lon() * 1e5) / 1e5)
-          .put("lat", Math.round(l.lat() * 1e5) / 1e5)
+          .put("lon", l.lon())
+          .put("lat", l.lat())
           .put("weight", l.weight());
     }
     return out;

@@ -71,7 +71,10 @@ public final class Observatory {
         .toList();
   }
 
-  /** A territory's name at its label point, and how much it matters (for collision priority). */
+  /**
+   * A territory's name at its label point (as published: 5 decimals, about a metre), and how much
+   * it matters (for collision priority).
+   */
   public record Label(String code, String name, double lon, double lat, double weight) {}
 
   /**
@@ -90,8 +93,8 @@ public final class Observatory {
             ? "coalesce((SELECT max_by(p.population_municipale, p.year) FROM commune_population p"
                 + " WHERE p.commune_code = t.code), 0)"
             : "g.area_km2";
-    // The points as published (5 decimals, about a metre, rounded half up as Math.round), and the
-    // view filtered on those: a static release filters its file's rounded points in the browser,
+    // The points rounded here, where they are published from (5 decimals, half up), and the view
+    // filtered on those: a static release filters its file's rounded points in the browser,
     // and a point within a metre of a view's edge was kept by one and not the other.
     String sql =
         "SELECT code, name, lon, lat, w FROM (SELECT t.code, t.name, floor(g.label_lon * 100000 +"

@@ -277,10 +277,8 @@ class StaticSiteIT {
     for (String level : List.of("region", "academie", "departement", "epci")) {
       urls.add("/api/v1/labels/" + level + "?limit=2000");
     }
-    var props = new Properties();
-    props.setProperty("duckdb.read_only", "true");
-    try (var c = DriverManager.getConnection("jdbc:duckdb:" + RealWarehouse.get(), props);
-        var st = c.createStatement()) {
+    try (var q = fr.eduatlas.testing.WarehouseQuery.open(RealWarehouse.get());
+        var st = q.connection().createStatement()) {
       var rnd = new java.util.Random(22);
       try (var rs =
           st.executeQuery(
