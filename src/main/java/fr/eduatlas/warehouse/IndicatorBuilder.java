@@ -2,7 +2,6 @@ package fr.eduatlas.warehouse;
 
 import fr.eduatlas.indicator.Catalog;
 import fr.eduatlas.indicator.Facts;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -507,48 +506,95 @@ public final class IndicatorBuilder {
     exec("DROP TABLE recreated_note");
   }
 
-  /** Primary then secondary suppression of the indicators that declare a threshold. */
+  /**
+   * Primary then secondary suppression of the indicators that declare a threshold.
+   *
+   * <p>The cells are read coded as integers (indicator, period, territory: each an index into a
+   * small table read once): the DuckDB driver makes a Java string of every text cell of a result,
+   * and reading the 600k cells' three names took most of this step's 5 s. Each indicator and period
+   * is then worked out on its own, in parallel; every one is deterministic by itself (its cells are
+   * put in the same fixed order as before), so the result does not depend on the threads.
+   */
   private long suppress() throws SQLException {
-    var nested = nestedPairs();
+    var suppressed = catalog.all().stream().filter(i -> i.suppressBelow() != null).toList();
+    if (suppressed.isEmpty()) {
+      return 0;
+    }
+    exec("CREATE OR REPLACE TEMP TABLE suppress_indicator (id VARCHAR, ord INTEGER)");
+    try (DuckDBAppender a =
+        conn.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "suppress_indicator")) {
+      for (int k = 0; k < suppressed.size(); k++) {
+        a.beginRow();
+        a.append(suppressed.get(k).id());
+        a.append(k);
+        a.endRow();
+      }
+    }
+    // Every territory a cell or a nesting names, numbered in (level, code) order: the order the
+    // cells are put in each map below.
+    exec(
+        "CREATE OR REPLACE TEMP TABLE suppress_territory AS SELECT level, code, (row_number()"
+            + " OVER (ORDER BY level, code) - 1)::INTEGER AS id FROM (SELECT level, code FROM"
+            + " territory_commune UNION SELECT v.level, v.code FROM value_work v JOIN"
+            + " suppress_indicator i ON i.id = v.indicator_id)");
+    exec(
+        "CREATE OR REPLACE TEMP TABLE suppress_period AS SELECT period, (row_number() OVER (ORDER"
+            + " BY period) - 1)::INTEGER AS id FROM (SELECT DISTINCT v.period FROM value_work v"
+            + " JOIN suppress_indicator i ON i.id = v.indicator_id)");
+    var keys = new ArrayList<String>();
+    var levels = new ArrayList<String>();
+    var codes = new ArrayList<String>();
+    query(
+        "SELECT level, code FROM suppress_territory ORDER BY id",
+        rs -> {
+          levels.add(rs.getString(1));
+          codes.add(rs.getString(2));
+          keys.add(rs.getString(1) + "/" + rs.getString(2));
+        });
+    var periods = new ArrayList<String>();
+    query("SELECT period FROM suppress_period ORDER BY id", rs -> periods.add(rs.getString(1)));
+    var nested = nestedPairs(levels, codes);
+    // (indicator, period) -> "level/code" -> respondents, each map filled in (level, code) order.
+    var cells = new ArrayList<Map<String, Double>>();
+    for (int k = 0; k < suppressed.size() * periods.size(); k++) {
+      cells.add(new HashMap<>());
+    }
+    query(
+        "SELECT i.ord, p.id, t.id, coalesce(v.denominator, 0) FROM value_work v JOIN"
+            + " suppress_indicator i ON i.id = v.indicator_id JOIN suppress_period p USING"
+            + " (period) JOIN suppress_territory t USING (level, code) ORDER BY 1, 2, 3",
+        rs ->
+            cells
+                .get(rs.getInt(1) * periods.size() + rs.getInt(2))
+                .put(keys.get(rs.getInt(3)), rs.getDouble(4)));
+    List<Set<String>> hidden =
+        java.util.stream.IntStream.range(0, cells.size())
+            .parallel()
+            .mapToObj(
+                k ->
+                    cells.get(k).isEmpty()
+                        ? Set.<String>of()
+                        : secondarySuppression(
+                            cells.get(k),
+                            suppressed.get(k / periods.size()).suppressBelow(),
+                            nested))
+            .toList();
     long secret = 0;
     exec(
         "CREATE TEMP TABLE secret_value (indicator_id VARCHAR, level VARCHAR, code VARCHAR,"
             + " period VARCHAR)");
-    for (Catalog.Indicator i : catalog.all()) {
-      if (i.suppressBelow() == null) {
-        continue;
-      }
-      // (period -> level -> code -> respondents); secret set of "level/code" per period. Read in a
-      // fixed order: the values are appended in parallel, and the maps' iteration, hence the
-      // secondary pass's choices, must not depend on it.
-      var cells = new HashMap<String, Map<String, Double>>();
-      try (PreparedStatement ps =
-          conn.prepareStatement(
-              "SELECT period, level, code, coalesce(denominator, 0) FROM value_work WHERE"
-                  + " indicator_id = ? ORDER BY period, level, code")) {
-        ps.setString(1, i.id());
-        try (ResultSet rs = ps.executeQuery()) {
-          while (rs.next()) {
-            cells
-                .computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                .put(rs.getString(2) + "/" + rs.getString(3), rs.getDouble(4));
-          }
-        }
-      }
-      try (DuckDBAppender a =
-          conn.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "secret_value")) {
-        for (var e : cells.entrySet()) {
-          Set<String> hidden = secondarySuppression(e.getValue(), i.suppressBelow(), nested);
-          for (String key : hidden) {
-            int slash = key.indexOf('/');
-            a.beginRow();
-            a.append(i.id());
-            a.append(key.substring(0, slash));
-            a.append(key.substring(slash + 1));
-            a.append(e.getKey());
-            a.endRow();
-            secret++;
-          }
+    try (DuckDBAppender a =
+        conn.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "secret_value")) {
+      for (int k = 0; k < hidden.size(); k++) {
+        for (String key : hidden.get(k)) {
+          int slash = key.indexOf('/');
+          a.beginRow();
+          a.append(suppressed.get(k / periods.size()).id());
+          a.append(key.substring(0, slash));
+          a.append(key.substring(slash + 1));
+          a.append(periods.get(k % periods.size()));
+          a.endRow();
+          secret++;
         }
       }
     }
@@ -557,43 +603,77 @@ public final class IndicatorBuilder {
             + " denominator = NULL FROM secret_value s WHERE v.indicator_id = s.indicator_id AND"
             + " v.level = s.level AND v.code = s.code AND v.period = s.period");
     exec("DROP TABLE secret_value");
+    exec("DROP TABLE suppress_indicator");
+    exec("DROP TABLE suppress_period");
+    exec("DROP TABLE suppress_territory");
     return secret;
   }
 
   /** A child level nested in a parent level: each child's communes all lie in one parent. */
   record Nesting(String child, String parent, Map<String, String> parentOf) {}
 
-  private List<Nesting> nestedPairs() throws SQLException {
-    var out = new ArrayList<Nesting>();
-    for (String child : LEVELS) {
-      for (String parent : LEVELS) {
-        if (LEVELS.indexOf(parent) <= LEVELS.indexOf(child)) {
-          continue;
-        }
-        var parentOf = new HashMap<String, String>();
-        boolean nestedOk = true;
-        try (PreparedStatement ps =
-            conn.prepareStatement(
-                "SELECT c.code, min(p.code), count(DISTINCT p.code) FROM territory_commune c JOIN"
-                    + " territory_commune p ON p.commune_code = c.commune_code AND p.level = ?"
-                    + " WHERE c.level = ? GROUP BY c.code")) {
-          ps.setString(1, parent);
-          ps.setString(2, child);
-          try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              if (rs.getLong(3) != 1) {
-                nestedOk = false;
-              }
-              parentOf.put(rs.getString(1), rs.getString(2));
-            }
+  /**
+   * Every pair of levels, the finer first, whose territories nest; {@code levels} and {@code codes}
+   * name the territories of {@code suppress_territory} by id (one query over ids: one per pair,
+   * with the codes as text, took 0.7 s).
+   */
+  private List<Nesting> nestedPairs(List<String> levels, List<String> codes) throws SQLException {
+    exec("CREATE OR REPLACE TEMP TABLE suppress_level (level VARCHAR, ord INTEGER)");
+    try (DuckDBAppender a =
+        conn.createAppender("temp", DuckDBConnection.DEFAULT_SCHEMA, "suppress_level")) {
+      for (int k = 0; k < LEVELS.size(); k++) {
+        a.beginRow();
+        a.append(LEVELS.get(k));
+        a.append(k);
+        a.endRow();
+      }
+    }
+    // Per territory and coarser level: the first of the parents its communes lie in, and how many.
+    var parentOf = new HashMap<String, Map<String, String>>();
+    var notNested = new HashSet<String>();
+    query(
+        "SELECT c.id, pl.ord, min(p.id), count(DISTINCT p.id) FROM territory_commune cc JOIN"
+            + " territory_commune pc USING (commune_code) JOIN suppress_level cl ON cl.level ="
+            + " cc.level JOIN suppress_level pl ON pl.level = pc.level JOIN suppress_territory c"
+            + " ON c.level = cc.level AND c.code = cc.code JOIN suppress_territory p ON p.level ="
+            + " pc.level AND p.code = pc.code WHERE pl.ord > cl.ord GROUP BY 1, 2 ORDER BY 1, 2",
+        rs -> {
+          int child = rs.getInt(1);
+          String pair = levels.get(child) + ">" + LEVELS.get(rs.getInt(2));
+          parentOf
+              .computeIfAbsent(pair, k -> new HashMap<>())
+              .put(codes.get(child), codes.get(rs.getInt(3)));
+          if (rs.getLong(4) != 1) {
+            notNested.add(pair);
           }
-        }
-        if (nestedOk) {
-          out.add(new Nesting(child, parent, parentOf));
+        });
+    exec("DROP TABLE suppress_level");
+    var out = new ArrayList<Nesting>();
+    for (int c = 0; c < LEVELS.size(); c++) {
+      for (int p = c + 1; p < LEVELS.size(); p++) {
+        String pair = LEVELS.get(c) + ">" + LEVELS.get(p);
+        if (!notNested.contains(pair)) {
+          out.add(new Nesting(LEVELS.get(c), LEVELS.get(p), parentOf.getOrDefault(pair, Map.of())));
         }
       }
     }
     return out;
+  }
+
+  private interface Row {
+    void accept(ResultSet rs) throws SQLException;
+  }
+
+  /** Runs a query without parameters, handing each row to {@code row}. */
+  private void query(String sql, Row row) throws SQLException {
+    long t0 = System.nanoTime();
+    try (var st = conn.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      while (rs.next()) {
+        row.accept(rs);
+      }
+    }
+    Jdbc.trace(t0, sql);
   }
 
   /**
@@ -614,51 +694,77 @@ public final class IndicatorBuilder {
         });
     // Per nesting, each parent's children with respondents: fixed through the passes (only the
     // secret set grows), so grouped once. Keyed and filled as the passes read them, in the same
-    // order.
-    var groups = new ArrayList<Map<String, List<String>>>(nested.size());
-    for (Nesting n : nested) {
-      var children = new HashMap<String, List<String>>();
-      String prefix = n.child() + "/";
-      respondents.forEach(
-          (k, v) -> {
-            if (k.startsWith(prefix) && v > 0) {
-              String p = n.parentOf().get(k.substring(prefix.length()));
-              if (p != null) {
-                children.computeIfAbsent(p, x -> new ArrayList<>()).add(k);
+    // order. Each group counts its secret children as they become secret: a pass then looks at a
+    // group in constant time instead of counting its children anew.
+    var groups = new ArrayList<Map<String, Group>>(nested.size());
+    var byChild = new HashMap<String, List<Integer>>();
+    for (int g = 0; g < nested.size(); g++) {
+      groups.add(new HashMap<>());
+      byChild.computeIfAbsent(nested.get(g).child(), x -> new ArrayList<>()).add(g);
+    }
+    // One pass over the cells (not one per nesting), each put in its groups in the cells' order:
+    // a group map's iteration order, hence the passes' choices, depends on it.
+    var groupsOf = new HashMap<String, List<Group>>();
+    respondents.forEach(
+        (k, v) -> {
+          int slash = k.indexOf('/');
+          List<Integer> ofLevel = v > 0 && slash > 0 ? byChild.get(k.substring(0, slash)) : null;
+          if (ofLevel == null) {
+            return;
+          }
+          String code = k.substring(slash + 1);
+          for (int g : ofLevel) {
+            Nesting n = nested.get(g);
+            String p = n.parentOf().get(code);
+            if (p != null) {
+              Group group = groups.get(g).computeIfAbsent(p, x -> new Group(n.parent() + "/" + x));
+              group.kids.add(k);
+              groupsOf.computeIfAbsent(k, x -> new ArrayList<>(4)).add(group);
+              if (secret.contains(k)) {
+                group.hidden++;
               }
             }
-          });
-      groups.add(children);
-    }
+          }
+        });
     boolean changed = true;
     while (changed) {
       changed = false;
-      for (int g = 0; g < nested.size(); g++) {
-        Nesting n = nested.get(g);
-        for (var e : groups.get(g).entrySet()) {
-          String parentKey = n.parent() + "/" + e.getKey();
-          if (secret.contains(parentKey) || !respondents.containsKey(parentKey)) {
+      for (Map<String, Group> nesting : groups) {
+        for (Group g : nesting.values()) {
+          if (g.hidden != 1
+              || secret.contains(g.parentKey)
+              || !respondents.containsKey(g.parentKey)) {
             continue;
           }
-          List<String> kids = e.getValue();
-          long hidden = kids.stream().filter(secret::contains).count();
-          if (hidden == 1) {
-            // Its published sibling with the fewest respondents; with none, the parent itself,
-            // which would otherwise equal its only child.
-            String next =
-                kids.stream()
-                    .filter(k -> !secret.contains(k))
-                    .min(
-                        java.util.Comparator.<String>comparingDouble(respondents::get)
-                            .thenComparing(k -> k))
-                    .orElse(parentKey);
-            secret.add(next);
-            changed = true;
+          // Its published sibling with the fewest respondents; with none, the parent itself,
+          // which would otherwise equal its only child.
+          String next =
+              g.kids.stream()
+                  .filter(k -> !secret.contains(k))
+                  .min(
+                      java.util.Comparator.<String>comparingDouble(respondents::get)
+                          .thenComparing(k -> k))
+                  .orElse(g.parentKey);
+          secret.add(next);
+          for (Group member : groupsOf.getOrDefault(next, List.of())) {
+            member.hidden++;
           }
+          changed = true;
         }
       }
     }
     return secret;
+  }
+
+  /** A parent's children with respondents in one nesting, and how many of them are secret. */
+  private static final class Group {
+    final String parentKey;
+    final List<String> kids = new ArrayList<>();
+    int hidden;
+
+    Group(String parentKey) {
+      this.parentKey = parentKey;
+    }
   }
 
   private void exec(String sql) throws SQLException {
