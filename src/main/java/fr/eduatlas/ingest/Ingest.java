@@ -137,14 +137,14 @@ public final class Ingest {
     log.println("Ingestion de " + files.size() + " sources depuis " + o.dataDirectory());
     try (WarehouseBuild build = WarehouseBuild.begin(o.warehouse())) {
       var specs = new LinkedHashMap<SourceEntry, List<TableSpec>>();
+      var reads = new ArrayList<Read>();
       for (var e : files.entrySet()) {
         SourceEntry entry = e.getKey();
         SourceReader reader = SourceReaders.create(entry.reader());
         specs.put(entry, reader.tables());
-        stages.run(
-            "read:" + entry.id(),
-            () -> results.put(entry.id(), read(build, entry, reader, e.getValue())));
+        reads.add(new Read(entry, reader, e.getValue()));
       }
+      readAll("reads", build, stages, reads, results);
       ModelBuilder model = build.model(manifest.entries());
       stages.run(
           "remap",
@@ -350,6 +350,7 @@ public final class Ingest {
     }
     var ids = new java.util.HashSet<String>();
     var staged = new ArrayList<ContributionModel.Staged>();
+    var reads = new ArrayList<Read>();
     for (ContributionManifest c : contributions) {
       if (!ids.add(c.id())) {
         throw new IngestException(
@@ -375,8 +376,7 @@ public final class Ingest {
                 "contribution EduAtlas v1 (data/contributions/FORMAT.md)");
         SourceReader reader = SourceReaders.create(entry.reader());
         files.put(entry, file);
-        stages.run(
-            "read:" + entry.id(), () -> results.put(entry.id(), read(build, entry, reader, file)));
+        reads.add(new Read(entry, reader, file));
         TableSpec spec = reader.tables().get(0);
         staged.add(
             new ContributionModel.Staged(
@@ -390,6 +390,7 @@ public final class Ingest {
                 c));
       }
     }
+    readAll("contribution-reads", build, stages, reads, results);
     return staged;
   }
 
@@ -525,26 +526,126 @@ public final class Ingest {
     return files;
   }
 
-  private Counts read(WarehouseBuild build, SourceEntry entry, SourceReader reader, Path file) {
-    var c = new Counts();
+  /**
+   * Sources read at once, each on a lane (a connection of its own to the build): the readers are
+   * single-threaded Java, or DuckDB's CSV reader. As many as the machine has cores, up to four. On
+   * this project's two-core machine the contribution files gain about 1.5 s; the sources read first
+   * gain little, the JIT compiler taking the second core while the JVM warms up
+   * (docs/BENCHMARKS.md).
+   */
+  static final int READERS = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+
+  /**
+   * The build's lanes, one per reading thread, each taken by one source at a time: the build's own
+   * connection and connections of their own. A bulk read waits for the build's own.
+   */
+  private static final class Lanes implements AutoCloseable {
+    private final List<WarehouseBuild.Lane> all = new ArrayList<>();
+    private final List<WarehouseBuild.Lane> free = new ArrayList<>();
+
+    Lanes(WarehouseBuild build, int n) {
+      all.add(build.mainLane());
+      for (int k = 1; k < n; k++) {
+        all.add(build.lane());
+      }
+      free.addAll(all);
+    }
+
+    synchronized WarehouseBuild.Lane take(boolean main) throws InterruptedException {
+      while (true) {
+        for (WarehouseBuild.Lane l : free) {
+          if (!main || l.main()) {
+            free.remove(l);
+            return l;
+          }
+        }
+        wait();
+      }
+    }
+
+    synchronized void give(WarehouseBuild.Lane lane) {
+      free.add(lane);
+      notifyAll();
+    }
+
+    @Override
+    public void close() {
+      all.forEach(WarehouseBuild.Lane::close);
+    }
+  }
+
+  /** The bytes of a file or of the files of a directory, as a guess of the time to read it. */
+  private static long size(Path file) {
+    try (var walk = Files.walk(file)) {
+      return walk.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
+    }
+  }
+
+  /** A source to read: its entry, reader and file. */
+  private record Read(SourceEntry entry, SourceReader reader, Path file) {}
+
+  /**
+   * Reads {@code reads} {@link #READERS} at a time, each on a free lane, as stages named {@code
+   * read:<id>} then {@code group}; each source's counts are in {@code results} by its id. The lanes
+   * are closed when the reads end: the build's file is then held by the build's connection only.
+   */
+  private void readAll(
+      String group,
+      WarehouseBuild build,
+      Stages stages,
+      List<Read> reads,
+      Map<String, Counts> results)
+      throws Exception {
+    try (Lanes lanes = new Lanes(build, READERS)) {
+      var named = new ArrayList<Stages.Named>();
+      for (Read r : reads) {
+        var c = new Counts();
+        results.put(r.entry().id(), c);
+        named.add(
+            new Stages.Named(
+                "read:" + r.entry().id(),
+                size(r.file()),
+                out -> {
+                  WarehouseBuild.Lane lane = lanes.take(r.reader() instanceof BulkCsv);
+                  try {
+                    read(lane, r.entry(), r.reader(), r.file(), c, out);
+                  } finally {
+                    lanes.give(lane);
+                  }
+                }));
+      }
+      stages.runAll(group, named, READERS);
+    }
+  }
+
+  private void read(
+      WarehouseBuild.Lane lane,
+      SourceEntry entry,
+      SourceReader reader,
+      Path file,
+      Counts c,
+      PrintStream log) {
     if (reader instanceof BulkCsv bulk && Files.isRegularFile(file)) {
       try {
-        WarehouseBuild.BulkOutcome o = build.stageBulk(entry, bulk, file);
+        WarehouseBuild.BulkOutcome o = lane.stageBulk(entry, bulk, file);
         if (o.fallback() == null) {
           c.read = o.read();
           c.loaded = o.loaded();
           c.quarantined = o.quarantined();
           c.warnings = o.warnings();
-          return logged(entry, c);
+          logged(entry, c, log);
+          return;
         }
         log.println("  " + entry.id() + " : lecture ligne à ligne (" + o.fallback() + ")");
       } catch (IOException | RuntimeException e) {
         c.error = file + " : " + e.getClass().getSimpleName() + " : " + e.getMessage();
         log.println("  ERREUR " + entry.id() + " : " + c.error);
-        return c;
+        return;
       }
     }
-    StagingWriter w = build.stage(entry, reader.tables());
+    StagingWriter w = lane.stage(entry, reader.tables());
     try {
       reader.read(file, w);
       w.close();
@@ -555,23 +656,22 @@ public final class Ingest {
               ? e.getMessage()
               : file + " : " + e.getClass().getSimpleName() + " : " + e.getMessage();
       log.println("  ERREUR " + entry.id() + " : " + c.error);
-      return c;
+      return;
     }
     c.read = w.read();
     c.loaded = w.loaded();
     c.quarantined = w.quarantined();
     c.warnings = w.warnings();
-    return logged(entry, c);
+    logged(entry, c, log);
   }
 
-  private Counts logged(SourceEntry entry, Counts c) {
+  private static void logged(SourceEntry entry, Counts c, PrintStream log) {
     log.printf(
         Locale.FRANCE,
         "  %-24s %,9d lignes lues, %,d en quarantaine%n",
         entry.id(),
         c.read,
         c.quarantined);
-    return c;
   }
 
   /** One source's running counts, updated as the model stages move rows to the quarantine. */

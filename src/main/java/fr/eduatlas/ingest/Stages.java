@@ -1,9 +1,16 @@
 package fr.eduatlas.ingest;
 
+import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /** Named, timed stages: each is logged as it ends, so a slow run says which stage was slow. */
 final class Stages {
@@ -37,6 +44,91 @@ final class Stages {
       double s = (System.nanoTime() - t0) / 1e9;
       done.add(new IngestReport.Stage(name, Math.round(s * 1000) / 1000.0));
       out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", name, s);
+    }
+  }
+
+  /** A stage {@link #runAll} runs beside others: it logs to the stream it is given. */
+  @FunctionalInterface
+  interface Logged {
+    void run(PrintStream out) throws Exception;
+  }
+
+  /**
+   * A named {@link Logged} stage; {@code weight} guesses its cost (the larger are started first, so
+   * that the longest does not start last and run alone).
+   */
+  record Named(String name, long weight, Logged work) {}
+
+  /**
+   * Runs {@code stages} on {@code threads} threads, the heaviest first. Each one's log is held
+   * until it ends, then printed in the given order with its timing (its own wall time: the stages
+   * overlap); then the whole group's wall time is logged as stage {@code group}. Every stage runs
+   * to its end; the first failure, in the given order, is then thrown.
+   */
+  void runAll(String group, List<Named> stages, int threads) throws Exception {
+    long t0 = System.nanoTime();
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "ingest-" + group);
+              t.setDaemon(true);
+              return t;
+            });
+    record Outcome(String log, double seconds, Throwable failure) {}
+    try {
+      var futures = new ArrayList<Future<Outcome>>(Collections.nCopies(stages.size(), null));
+      var order = new ArrayList<Integer>();
+      for (int k = 0; k < stages.size(); k++) {
+        order.add(k);
+      }
+      order.sort(Comparator.comparingLong((Integer k) -> stages.get(k).weight()).reversed());
+      for (int k : order) {
+        Named n = stages.get(k);
+        futures.set(
+            k,
+            pool.submit(
+                () -> {
+                  var buffer = new ByteArrayOutputStream();
+                  long s0 = System.nanoTime();
+                  Throwable failure = null;
+                  try (var out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+                    n.work().run(out);
+                  } catch (Throwable e) {
+                    failure = e;
+                  }
+                  return new Outcome(
+                      buffer.toString(StandardCharsets.UTF_8),
+                      (System.nanoTime() - s0) / 1e9,
+                      failure);
+                }));
+      }
+      Throwable first = null;
+      for (int k = 0; k < stages.size(); k++) {
+        if (terminal) {
+          out.printf("  étape %-28s en cours… (%d/%d)\r", group, k, stages.size());
+          out.flush();
+        }
+        Outcome o = futures.get(k).get();
+        out.print(o.log());
+        done.add(
+            new IngestReport.Stage(stages.get(k).name(), Math.round(o.seconds() * 1000) / 1000.0));
+        out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", stages.get(k).name(), o.seconds());
+        if (first == null) {
+          first = o.failure();
+        }
+      }
+      double s = (System.nanoTime() - t0) / 1e9;
+      done.add(new IngestReport.Stage(group, Math.round(s * 1000) / 1000.0));
+      out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", group, s);
+      if (first instanceof Exception e) {
+        throw e;
+      }
+      if (first instanceof Error e) {
+        throw e;
+      }
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -104,11 +104,7 @@ public final class WarehouseBuild implements AutoCloseable {
 
   /** A sink for one source, its staging tables created empty. */
   public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
-    try {
-      return new StagingWriter(conn, source, tables, null);
-    } catch (SQLException e) {
-      throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
-    }
+    return stage(conn, source, tables);
   }
 
   /**
@@ -116,10 +112,85 @@ public final class WarehouseBuild implements AutoCloseable {
    * names a fallback, nothing is staged: read the file with {@link #stage} instead.
    */
   public BulkOutcome stageBulk(SourceEntry source, BulkCsv reader, Path file) throws IOException {
+    return stageBulk(conn, source, reader, file);
+  }
+
+  private static StagingWriter stage(
+      DuckDBConnection conn, SourceEntry source, List<TableSpec> tables) {
+    try {
+      return new StagingWriter(conn, source, tables, null);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
+    }
+  }
+
+  private static BulkOutcome stageBulk(
+      DuckDBConnection conn, SourceEntry source, BulkCsv reader, Path file) throws IOException {
     try {
       return new BulkCsvLoader(conn, source, reader).load(file);
     } catch (SQLException e) {
       throw new WarehouseException("cannot stage " + file + " in bulk", e);
+    }
+  }
+
+  /**
+   * A connection of its own to this build, for staging sources on another thread: the ingest reads
+   * its sources two at a time, each on a lane (a source's appenders belong to the lane's
+   * connection; the staged tables, committed as each source ends, are the build's). A bulk staging
+   * must use the {@link #mainLane()}: its tables are temporary, seen by their connection only.
+   */
+  public Lane lane() {
+    try {
+      return new Lane((DuckDBConnection) conn.duplicate(), true);
+    } catch (SQLException e) {
+      throw new WarehouseException("cannot open a connection to the build", e);
+    }
+  }
+
+  /** The build's own connection as a lane (closing it leaves the connection open). */
+  public Lane mainLane() {
+    return new Lane(conn, false);
+  }
+
+  /** See {@link #lane()}; one source at a time, on one thread at a time. */
+  public static final class Lane implements AutoCloseable {
+    private final DuckDBConnection conn;
+    private final boolean owned;
+
+    private Lane(DuckDBConnection conn, boolean owned) {
+      this.conn = conn;
+      this.owned = owned;
+    }
+
+    /** Whether this is the build's own connection, where bulk stagings must run. */
+    public boolean main() {
+      return !owned;
+    }
+
+    /** As {@link WarehouseBuild#stage}, on this lane. */
+    public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
+      return WarehouseBuild.stage(conn, source, tables);
+    }
+
+    /** As {@link WarehouseBuild#stageBulk}, on the {@link WarehouseBuild#mainLane()} only. */
+    public BulkOutcome stageBulk(SourceEntry source, BulkCsv reader, Path file) throws IOException {
+      if (owned) {
+        throw new IllegalStateException(
+            "a bulk staging's temporary tables must be the build connection's: " + source.id());
+      }
+      return WarehouseBuild.stageBulk(conn, source, reader, file);
+    }
+
+    @Override
+    public void close() {
+      if (!owned) {
+        return;
+      }
+      try {
+        conn.close();
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot close a connection to the build", e);
+      }
     }
   }
 
