@@ -529,7 +529,7 @@ public final class Ingest {
   /**
    * Sources read at once, each on a lane (a connection of its own to the build): the readers are
    * single-threaded Java, or DuckDB's CSV reader. As many as the machine has cores, up to four. On
-   * this project's two-core machine the contribution files gain about 1.5 s; the sources read first
+   * this project's two-core machine the contribution files gain about 1.3 s; the sources read first
    * gain little, the JIT compiler taking the second core while the JVM warms up
    * (docs/BENCHMARKS.md).
    */
