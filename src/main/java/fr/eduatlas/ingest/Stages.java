@@ -41,10 +41,14 @@ final class Stages {
     try {
       work.run();
     } finally {
-      double s = (System.nanoTime() - t0) / 1e9;
-      done.add(new IngestReport.Stage(name, Math.round(s * 1000) / 1000.0));
-      out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", name, s);
+      ended(name, (System.nanoTime() - t0) / 1e9);
     }
+  }
+
+  /** Records and logs a stage that took {@code seconds}. */
+  private void ended(String name, double seconds) {
+    done.add(new IngestReport.Stage(name, Math.round(seconds * 1000) / 1000.0));
+    out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", name, seconds);
   }
 
   /** A stage {@link #runAll} runs beside others: it logs to the stream it is given. */
@@ -111,16 +115,12 @@ final class Stages {
         }
         Outcome o = futures.get(k).get();
         out.print(o.log());
-        done.add(
-            new IngestReport.Stage(stages.get(k).name(), Math.round(o.seconds() * 1000) / 1000.0));
-        out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", stages.get(k).name(), o.seconds());
+        ended(stages.get(k).name(), o.seconds());
         if (first == null) {
           first = o.failure();
         }
       }
-      double s = (System.nanoTime() - t0) / 1e9;
-      done.add(new IngestReport.Stage(group, Math.round(s * 1000) / 1000.0));
-      out.printf(Locale.FRANCE, "  étape %-28s %6.2f s%n", group, s);
+      ended(group, (System.nanoTime() - t0) / 1e9);
       if (first instanceof Exception e) {
         throw e;
       }
