@@ -102,9 +102,9 @@ public final class WarehouseBuild implements AutoCloseable {
     return file;
   }
 
-  /** A sink for one source, its staging tables created empty. */
+  /** A sink for one source, its staging tables created empty (on the build's connection). */
   public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
-    return stage(conn, source, tables);
+    return mainLane().stage(source, tables);
   }
 
   /**
@@ -112,32 +112,14 @@ public final class WarehouseBuild implements AutoCloseable {
    * names a fallback, nothing is staged: read the file with {@link #stage} instead.
    */
   public BulkOutcome stageBulk(SourceEntry source, BulkCsv reader, Path file) throws IOException {
-    return stageBulk(conn, source, reader, file);
-  }
-
-  private static StagingWriter stage(
-      DuckDBConnection conn, SourceEntry source, List<TableSpec> tables) {
-    try {
-      return new StagingWriter(conn, source, tables, null);
-    } catch (SQLException e) {
-      throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
-    }
-  }
-
-  private static BulkOutcome stageBulk(
-      DuckDBConnection conn, SourceEntry source, BulkCsv reader, Path file) throws IOException {
-    try {
-      return new BulkCsvLoader(conn, source, reader).load(file);
-    } catch (SQLException e) {
-      throw new WarehouseException("cannot stage " + file + " in bulk", e);
-    }
+    return mainLane().stageBulk(source, reader, file);
   }
 
   /**
    * A connection of its own to this build, for staging sources on another thread: the ingest reads
-   * its sources two at a time, each on a lane (a source's appenders belong to the lane's
-   * connection; the staged tables, committed as each source ends, are the build's). A bulk staging
-   * must use the {@link #mainLane()}: its tables are temporary, seen by their connection only.
+   * its sources side by side, each on a lane (a source's appenders belong to the lane's connection;
+   * the staged tables, committed as each source ends, are the build's). A bulk staging must use the
+   * {@link #mainLane()}: its tables are temporary, seen by their connection only.
    */
   public Lane lane() {
     try {
@@ -169,7 +151,11 @@ public final class WarehouseBuild implements AutoCloseable {
 
     /** As {@link WarehouseBuild#stage}, on this lane. */
     public StagingWriter stage(SourceEntry source, List<TableSpec> tables) {
-      return WarehouseBuild.stage(conn, source, tables);
+      try {
+        return new StagingWriter(conn, source, tables, null);
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot create the staging tables of " + source.id(), e);
+      }
     }
 
     /** As {@link WarehouseBuild#stageBulk}, on the {@link WarehouseBuild#mainLane()} only. */
@@ -178,7 +164,11 @@ public final class WarehouseBuild implements AutoCloseable {
         throw new IllegalStateException(
             "a bulk staging's temporary tables must be the build connection's: " + source.id());
       }
-      return WarehouseBuild.stageBulk(conn, source, reader, file);
+      try {
+        return new BulkCsvLoader(conn, source, reader).load(file);
+      } catch (SQLException e) {
+        throw new WarehouseException("cannot stage " + file + " in bulk", e);
+      }
     }
 
     @Override
@@ -276,15 +266,8 @@ public final class WarehouseBuild implements AutoCloseable {
 
   /** Runs a query with bound {@code params} over the build; for the ingest's gates. */
   public void query(String sql, RowConsumer row, Object... params) {
-    try (PreparedStatement ps = conn.prepareStatement(sql)) {
-      for (int i = 0; i < params.length; i++) {
-        ps.setObject(i + 1, params[i]);
-      }
-      try (ResultSet rs = ps.executeQuery()) {
-        while (rs.next()) {
-          row.accept(rs);
-        }
-      }
+    try {
+      Jdbc.query(conn, sql, row, params);
     } catch (SQLException e) {
       throw new WarehouseException("cannot read the build", e);
     }
