@@ -544,7 +544,8 @@ public final class IndicatorBuilder {
     var keys = new ArrayList<String>();
     var levels = new ArrayList<String>();
     var codes = new ArrayList<String>();
-    query(
+    Jdbc.query(
+        conn,
         "SELECT level, code FROM suppress_territory ORDER BY id",
         rs -> {
           levels.add(rs.getString(1));
@@ -552,14 +553,16 @@ public final class IndicatorBuilder {
           keys.add(rs.getString(1) + "/" + rs.getString(2));
         });
     var periods = new ArrayList<String>();
-    query("SELECT period FROM suppress_period ORDER BY id", rs -> periods.add(rs.getString(1)));
+    Jdbc.query(
+        conn, "SELECT period FROM suppress_period ORDER BY id", rs -> periods.add(rs.getString(1)));
     var nested = nestedPairs(levels, codes);
     // (indicator, period) -> "level/code" -> respondents, each map filled in (level, code) order.
     var cells = new ArrayList<Map<String, Double>>();
     for (int k = 0; k < suppressed.size() * periods.size(); k++) {
       cells.add(new HashMap<>());
     }
-    query(
+    Jdbc.query(
+        conn,
         "SELECT i.ord, p.id, t.id, coalesce(v.denominator, 0) FROM value_work v JOIN"
             + " suppress_indicator i ON i.id = v.indicator_id JOIN suppress_period p USING"
             + " (period) JOIN suppress_territory t USING (level, code) ORDER BY 1, 2, 3",
@@ -631,7 +634,8 @@ public final class IndicatorBuilder {
     // Per territory and coarser level: the first of the parents its communes lie in, and how many.
     var parentOf = new HashMap<String, Map<String, String>>();
     var notNested = new HashSet<String>();
-    query(
+    Jdbc.query(
+        conn,
         "SELECT c.id, pl.ord, min(p.id), count(DISTINCT p.id) FROM territory_commune cc JOIN"
             + " territory_commune pc USING (commune_code) JOIN suppress_level cl ON cl.level ="
             + " cc.level JOIN suppress_level pl ON pl.level = pc.level JOIN suppress_territory c"
@@ -658,22 +662,6 @@ public final class IndicatorBuilder {
       }
     }
     return out;
-  }
-
-  private interface Row {
-    void accept(ResultSet rs) throws SQLException;
-  }
-
-  /** Runs a query without parameters, handing each row to {@code row}. */
-  private void query(String sql, Row row) throws SQLException {
-    long t0 = System.nanoTime();
-    try (var st = conn.createStatement();
-        ResultSet rs = st.executeQuery(sql)) {
-      while (rs.next()) {
-        row.accept(rs);
-      }
-    }
-    Jdbc.trace(t0, sql);
   }
 
   /**

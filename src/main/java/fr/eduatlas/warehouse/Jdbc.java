@@ -46,4 +46,21 @@ final class Jdbc {
       return n;
     }
   }
+
+  /** Runs {@code sql} with every value bound, handing each row to {@code row}. */
+  static void query(Connection conn, String sql, WarehouseBuild.RowConsumer row, Object... params)
+      throws SQLException {
+    try (PreparedStatement ps = conn.prepareStatement(sql)) {
+      for (int i = 0; i < params.length; i++) {
+        ps.setObject(i + 1, params[i]);
+      }
+      long t0 = System.nanoTime();
+      try (java.sql.ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          row.accept(rs);
+        }
+      }
+      trace(t0, sql);
+    }
+  }
 }
