@@ -52,6 +52,37 @@ class IngestPipelineTest {
             "read:cog-communes", "remap", "territories", "schools", "commune-facts", "install");
   }
 
+  /**
+   * The two copies of the values are stored in the order their readers rely on (a profile finds one
+   * territory's rows, a map one indicator's, by the row groups' zone maps): the build sorts on
+   * integer ranks, which must give exactly the text's order, at every level and period.
+   */
+  @Test
+  void valuesAreStoredInTheirTextOrder() throws Exception {
+    ingest(false);
+    try (var q = WarehouseQuery.open(warehouse)) {
+      assertThat(q.count("SELECT count(DISTINCT level) FROM indicator_value")).isEqualTo(6);
+      assertThat(q.count("SELECT count(DISTINCT period) FROM indicator_value")).isGreaterThan(3);
+      for (String[] t :
+          new String[][] {
+            {"indicator_value", "level, code, indicator_id, period"},
+            {"indicator_value_by_indicator", "indicator_id, level, period, code"}
+          }) {
+        assertThat(q.count("SELECT count(*) FROM " + t[0])).isGreaterThan(100);
+        assertThat(
+                q.count(
+                    "SELECT count(*) FROM (SELECT row_number() OVER (ORDER BY rowid) AS stored,"
+                        + " row_number() OVER (ORDER BY "
+                        + t[1]
+                        + ") AS sorted FROM "
+                        + t[0]
+                        + ") WHERE stored <> sorted"))
+            .as(t[0] + " stored in the order " + t[1])
+            .isZero();
+      }
+    }
+  }
+
   @Test
   void territoriesNestCommuneDepartementAcademieRegion() throws Exception {
     ingest(false);
