@@ -7,8 +7,8 @@
 #   RUNS    runs per series (default 5; needs target/eduatlas.jar: ./mvnw -B -q package -DskipTests)
 #   --full  with the default simulated school data (the README's ingest), else --no-simulation
 # Method and latest figures: docs/BENCHMARKS.md. Every run writes a fresh warehouse into one
-# temporary directory (nothing served is touched), with the JVM options of the README plus a 4 GiB
-# heap cap (a run that needed more would fail). Series "build": --no-boundary-cache, every stage
+# temporary directory (nothing served is touched), with the JVM options bin/eduatlas gives `ingest`
+# (ParallelGC, C1 alone) plus a 4 GiB heap cap (a run that needed more would fail). Series "build": --no-boundary-cache, every stage
 # computed; series "re-ingest": the boundary stage copied from the cache entry the first run of the
 # series stored (that first run is a build, not counted). In each series the first run is reported
 # apart as the cold one (page cache and JIT); the others give the medians.
@@ -18,7 +18,7 @@ runs=${1:-5}
 full=${2:-}
 jar=target/eduatlas.jar
 data=${EDUATLAS_DATA:-../shared/data}
-jvm=(-XX:+UseParallelGC -Xmx4g)
+jvm=(-XX:+UseParallelGC -XX:TieredStopAtLevel=1 -Xmx4g)
 [ -f "$jar" ] || { echo "missing $jar: run ./mvnw -B -q package -DskipTests" >&2; exit 1; }
 command -v /usr/bin/time >/dev/null || { echo "needs GNU time (apt-get install time)" >&2; exit 1; }
 work=$(mktemp -d)

@@ -22,6 +22,10 @@ class LauncherIT {
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).isZero();
     assertThat(Files.readString(out)).contains("pôles de données locaux");
+    // The ingest runs with C1 alone, the other commands with both compilers (the JVM prints the
+    // flags it was started with when asked through JAVA_TOOL_OPTIONS).
+    assertThat(flags(launcher, "ingest", "--help")).contains("-XX:TieredStopAtLevel=1");
+    assertThat(flags(launcher, "hub", "--help")).doesNotContain("TieredStopAtLevel");
     // EDUATLAS_JAVA_OPTS replaces the default options: a bad one makes the JVM refuse to start.
     var bad = new ProcessBuilder(launcher.toString(), "--version").redirectErrorStream(true);
     bad.environment().put("EDUATLAS_JAVA_OPTS", "-XX:+OptionQuiNExistePas");
@@ -29,5 +33,21 @@ class LauncherIT {
     q.getInputStream().readAllBytes();
     assertThat(q.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(q.exitValue()).isNotZero();
+  }
+
+  private static String flags(Path launcher, String... args) throws Exception {
+    var cmd = new java.util.ArrayList<String>();
+    cmd.add(launcher.toString());
+    cmd.addAll(java.util.List.of(args));
+    var pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().put("JAVA_TOOL_OPTIONS", "-XX:+PrintCommandLineFlags");
+    pb.environment().remove("EDUATLAS_JAVA_OPTS");
+    Process p = pb.start();
+    String out =
+        new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out).isZero();
+    assertThat(out).contains("-XX:+UseParallelGC");
+    return out;
   }
 }
