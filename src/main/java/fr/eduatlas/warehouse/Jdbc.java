@@ -9,9 +9,13 @@ import java.sql.Statement;
 final class Jdbc {
   /**
    * With {@code -Deduatlas.sql.trace=true}, every statement taking half a second or more is printed
-   * to stderr with its time: how the benchmarks' stage times were broken down.
+   * to stderr with its time: how the benchmarks' stage times were broken down. {@code
+   * -Deduatlas.sql.trace.min=0.1} lowers the threshold (seconds).
    */
   private static final boolean TRACE = Boolean.getBoolean("eduatlas.sql.trace");
+
+  private static final double TRACE_MIN =
+      TRACE ? Double.parseDouble(System.getProperty("eduatlas.sql.trace.min", "0.5")) : 0;
 
   private Jdbc() {}
 
@@ -25,7 +29,7 @@ final class Jdbc {
 
   static void trace(long startNanos, String sql) {
     double s = (System.nanoTime() - startNanos) / 1e9;
-    if (TRACE && s >= 0.5) {
+    if (TRACE && s >= TRACE_MIN) {
       System.err.printf(
           java.util.Locale.ROOT,
           "sql %6.2f s  %s%n",
