@@ -130,9 +130,9 @@ public final class IndicatorBuilder {
    * <p>Both are sorted on integer ranks of the territory, indicator and period, given in the order
    * of their text, so the rows come out in the same order as sorting by the text itself: sorting
    * 3.95 M rows on four text keys was more than half of each copy's time (about 7 s against 5 on
-   * the real data). Every value's territory must be a row of {@code territory} (the by-indicator
-   * copy takes its name from there): a value that is not is a defect of the build, which fails here
-   * rather than dropping it.
+   * the real data). Every value's territory must be one row of {@code territory} (the by-indicator
+   * copy takes its name from there) and its keys non-null: a value that is not is a defect of the
+   * build, which fails here rather than being dropped or doubled.
    */
   private void sortedCopies() throws SQLException {
     exec(
@@ -168,7 +168,11 @@ public final class IndicatorBuilder {
         });
     if (counts[0] != counts[1]) {
       throw new IllegalStateException(
-          (counts[0] - counts[1]) + " indicator values name a territory missing from territory");
+          "the sorted copy holds "
+              + counts[1]
+              + " indicator values for "
+              + counts[0]
+              + " built: a value's territory missing from (or twice in) territory, or a null key");
     }
     exec("DROP TABLE value_rank_territory");
     exec("DROP TABLE value_rank_indicator");
