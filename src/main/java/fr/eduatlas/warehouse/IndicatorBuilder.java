@@ -158,20 +158,14 @@ public final class IndicatorBuilder {
             + " v.schools_total, v.pupils_covered, v.pupils_total, v.schools_real, v.note"
             + ranked
             + " ORDER BY i.i, r.l, p.p, r.t");
-    long[] counts = new long[2];
-    Jdbc.query(
-        conn,
-        "SELECT (SELECT count(*) FROM value_work), (SELECT count(*) FROM indicator_value)",
-        rs -> {
-          counts[0] = rs.getLong(1);
-          counts[1] = rs.getLong(2);
-        });
-    if (counts[0] != counts[1]) {
+    long built = Jdbc.count(conn, "value_work");
+    long kept = Jdbc.count(conn, "indicator_value");
+    if (built != kept) {
       throw new IllegalStateException(
           "the sorted copy holds "
-              + counts[1]
+              + kept
               + " indicator values for "
-              + counts[0]
+              + built
               + " built: a value's territory missing from (or twice in) territory, or a null key");
     }
     exec("DROP TABLE value_rank_territory");

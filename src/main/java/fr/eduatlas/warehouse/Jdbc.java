@@ -51,6 +51,16 @@ final class Jdbc {
     }
   }
 
+  /** The rows of {@code table} (a name the code gives, quoted here). */
+  static long count(Connection conn, String table) throws SQLException {
+    try (Statement st = conn.createStatement();
+        java.sql.ResultSet rs =
+            st.executeQuery("SELECT count(*) FROM " + Identifiers.table(table))) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   /** Runs {@code sql} with every value bound, handing each row to {@code row}. */
   static void query(Connection conn, String sql, WarehouseBuild.RowConsumer row, Object... params)
       throws SQLException {

@@ -275,10 +275,8 @@ public final class WarehouseBuild implements AutoCloseable {
 
   /** A scalar count, for totals in the report. */
   public long count(String table) {
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT count(*) FROM " + Identifiers.table(table))) {
-      rs.next();
-      return rs.getLong(1);
+    try {
+      return Jdbc.count(conn, table);
     } catch (SQLException e) {
       throw new WarehouseException("cannot count " + table, e);
     }
