@@ -3,29 +3,49 @@ package fr.eduatlas.source.contrib;
 import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.table.TableRow;
 import java.time.LocalDate;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** School years written "2023-2024": two consecutive years; the year of the end names it. */
 final class SchoolYear {
-  private static final Pattern FORM = Pattern.compile("(\\d{4})-(\\d{4})");
-
   private SchoolYear() {}
 
   /** The school year's end year, from {@code annee_scolaire}. */
   static int endYear(TableRow row) {
-    String v = row.required("annee_scolaire");
-    Matcher m = FORM.matcher(v);
-    if (!m.matches() || Integer.parseInt(m.group(2)) != Integer.parseInt(m.group(1)) + 1) {
+    return endYear(row.required("annee_scolaire"));
+  }
+
+  /** The end year of a school year written {@code v}, as {@link #endYear(TableRow)} reads it. */
+  static int endYear(String v) {
+    int start = digits(v, 0);
+    int end = digits(v, 5);
+    if (v.length() != 9 || v.charAt(4) != '-' || start < 0 || end < 0 || end != start + 1) {
       throw new RowException(
           "annee_scolaire",
           "'" + v + "' n'est pas une année scolaire (AAAA-AAAA, années consécutives)");
     }
-    int end = Integer.parseInt(m.group(2));
     if (end < 2000 || end > 2100) {
       throw new RowException("annee_scolaire", "année scolaire invraisemblable : " + v);
     }
     return end;
+  }
+
+  /**
+   * The number written by the four ASCII digits of {@code v} from {@code at}, or -1: the form
+   * \d{4}, checked by hand rather than by a regular expression per row (docs/BENCHMARKS.md, session
+   * 16).
+   */
+  private static int digits(String v, int at) {
+    if (v.length() < at + 4) {
+      return -1;
+    }
+    int n = 0;
+    for (int i = at; i < at + 4; i++) {
+      char c = v.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      n = n * 10 + (c - '0');
+    }
+    return n;
   }
 
   /**
