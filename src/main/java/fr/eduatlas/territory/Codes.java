@@ -74,14 +74,11 @@ public final class Codes {
     String code = raw == null ? "" : raw.strip().toUpperCase(java.util.Locale.ROOT);
     // The form \d{7}[A-Z], checked by hand rather than by a regular expression: a matcher per row
     // stood out in the contribution readers' profile (docs/BENCHMARKS.md, session 16).
-    int number = 0;
-    boolean form = code.length() == 8 && code.charAt(7) >= 'A' && code.charAt(7) <= 'Z';
-    for (int i = 0; form && i < 7; i++) {
-      char c = code.charAt(i);
-      form = c >= '0' && c <= '9';
-      number = number * 10 + (c - '0');
-    }
-    if (!form) {
+    int number =
+        code.length() == 8 && code.charAt(7) >= 'A' && code.charAt(7) <= 'Z'
+            ? digits(code, 0, 7)
+            : -1;
+    if (number < 0) {
       throw new InvalidCodeException(
           "'" + raw + "' n'est pas un UAI (7 chiffres suivis d'une lettre)");
     }
@@ -91,6 +88,26 @@ public final class Codes {
           "UAI '" + code + "' : lettre clé invalide (attendue : " + expected + ")");
     }
     return code;
+  }
+
+  /**
+   * The number written by the {@code count} ASCII digits of {@code s} from {@code from}, or -1 when
+   * one of them is not an ASCII digit or {@code s} ends before them: the forms {@code \d{n}} of the
+   * readers' per-row checks, without a regular expression (at most 9 digits).
+   */
+  public static int digits(String s, int from, int count) {
+    if (from < 0 || count > 9 || s.length() < from + count) {
+      return -1;
+    }
+    int v = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      v = v * 10 + (c - '0');
+    }
+    return v;
   }
 
   /** Thrown when a code is malformed; the message says why. */

@@ -52,6 +52,18 @@ class CodesTest {
   }
 
   @Test
+  void digitsReadOnlyAsciiDigitsWithinTheString() {
+    assertThat(Codes.digits("2023-2024", 5, 4)).isEqualTo(2024);
+    assertThat(Codes.digits("0010005A", 0, 7)).isEqualTo(10005);
+    // Not a digit (an Arabic-Indic zero is one for Character.isDigit), or past the end: -1.
+    assertThat(Codes.digits("20\u066023", 0, 4)).isEqualTo(-1);
+    assertThat(Codes.digits("2023", 2, 4)).isEqualTo(-1);
+    assertThat(Codes.digits("2023", -1, 2)).isEqualTo(-1);
+    // Ten digits would overflow an int: refused rather than wrapped.
+    assertThat(Codes.digits("9999999999", 0, 10)).isEqualTo(-1);
+  }
+
+  @Test
   void namesFoldAccentsCaseAndPunctuation() {
     assertThat(Names.fold("Orléans-Tours")).isEqualTo(Names.fold("ORLEANS TOURS"));
     assertThat(Names.fold("Saint-Étienne")).isEqualTo("saint etienne");

@@ -10,6 +10,7 @@ import fr.eduatlas.source.SourceReader;
 import fr.eduatlas.source.TableSpec;
 import fr.eduatlas.source.table.CsvInput;
 import fr.eduatlas.source.table.TableRow;
+import fr.eduatlas.territory.Codes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
@@ -117,26 +118,10 @@ public final class ConnectivityReader implements SourceReader {
    */
   static LocalDate isoDate(String v) {
     if (v.length() == 10 && v.charAt(4) == '-' && v.charAt(7) == '-') {
-      int y = 0;
-      int m = 0;
-      int d = 0;
-      boolean digits = true;
-      for (int i = 0; i < 10 && digits; i++) {
-        char c = v.charAt(i);
-        if (i == 4 || i == 7) {
-          continue;
-        }
-        digits = c >= '0' && c <= '9';
-        int x = c - '0';
-        if (i < 4) {
-          y = y * 10 + x;
-        } else if (i < 7) {
-          m = m * 10 + x;
-        } else {
-          d = d * 10 + x;
-        }
-      }
-      if (digits) {
+      int y = Codes.digits(v, 0, 4);
+      int m = Codes.digits(v, 5, 2);
+      int d = Codes.digits(v, 8, 2);
+      if (y >= 0 && m >= 0 && d >= 0) {
         return LocalDate.of(y, m, d);
       }
     }

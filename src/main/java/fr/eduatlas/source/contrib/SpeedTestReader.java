@@ -8,6 +8,7 @@ import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import fr.eduatlas.source.TableSpec;
 import fr.eduatlas.source.table.CsvInput;
+import fr.eduatlas.territory.Codes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -37,11 +38,11 @@ public final class SpeedTestReader implements BulkCsv {
         || s.charAt(13) != ':') {
       return false;
     }
-    int year = digits(s, 0, 4);
-    int month = digits(s, 5, 2);
-    int day = digits(s, 8, 2);
-    int hour = digits(s, 11, 2);
-    int minute = digits(s, 14, 2);
+    int year = Codes.digits(s, 0, 4);
+    int month = Codes.digits(s, 5, 2);
+    int day = Codes.digits(s, 8, 2);
+    int hour = Codes.digits(s, 11, 2);
+    int minute = Codes.digits(s, 14, 2);
     if (year < 0 || month < 1 || month > 12 || hour < 0 || hour > 23 || minute < 0 || minute > 59) {
       return false;
     }
@@ -53,7 +54,7 @@ public final class SpeedTestReader implements BulkCsv {
       if (i + 3 > n) {
         return false;
       }
-      int second = digits(s, i + 1, 2);
+      int second = Codes.digits(s, i + 1, 2);
       if (second < 0 || second > 59) {
         return false;
       }
@@ -75,21 +76,9 @@ public final class SpeedTestReader implements BulkCsv {
     if (i != n - 6 || (s.charAt(i) != '+' && s.charAt(i) != '-') || s.charAt(i + 3) != ':') {
       return false;
     }
-    int oh = digits(s, i + 1, 2);
-    int om = digits(s, i + 4, 2);
+    int oh = Codes.digits(s, i + 1, 2);
+    int om = Codes.digits(s, i + 4, 2);
     return oh >= 0 && oh <= 18 && om >= 0 && om <= 59;
-  }
-
-  private static int digits(String s, int from, int count) {
-    int v = 0;
-    for (int i = from; i < from + count; i++) {
-      char c = s.charAt(i);
-      if (c < '0' || c > '9') {
-        return -1;
-      }
-      v = v * 10 + (c - '0');
-    }
-    return v;
   }
 
   @Override
