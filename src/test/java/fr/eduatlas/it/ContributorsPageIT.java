@@ -177,8 +177,7 @@ class ContributorsPageIT {
     search.sendKeys(COLLEGE);
     waiting().until(d -> !d.findElements(By.cssSelector("#search-results li")).isEmpty());
     search.sendKeys(Keys.ENTER);
-    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-popup-content")).isEmpty());
-    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
+    String popup = MapPageIT.popupText(driver);
     assertThat(popup).contains("mesuré 91 Mbit/s").doesNotContain("données simulées");
 
     // The directory of actors and projects, edited in the space, published, on the map's panel.

@@ -30,7 +30,9 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -132,6 +134,29 @@ class MapPageIT {
 
   private static WebDriverWait waiting() {
     return new WebDriverWait(driver, Duration.ofSeconds(40));
+  }
+
+  /** The open popup's text, once it is shown. */
+  static String popupText(WebDriver driver) {
+    return shownText(driver, ".leaflet-popup-content");
+  }
+
+  /**
+   * The text of the first element matching {@code css}, once it is shown. Leaflet fades a popup in
+   * and a zoom animation can carry it outside the map's box for a moment; WebDriver reads a hidden
+   * element's text as "", so reading right after the element enters the page raced the browser
+   * under load (a red CI run).
+   */
+  static String shownText(WebDriver driver, String css) {
+    return new WebDriverWait(driver, Duration.ofSeconds(40))
+        .ignoring(StaleElementReferenceException.class)
+        .withMessage("shown with some text: " + css)
+        .until(
+            d -> {
+              List<WebElement> found = d.findElements(By.cssSelector(css));
+              String text = found.isEmpty() ? "" : found.get(0).getText();
+              return text.isBlank() ? null : text;
+            });
   }
 
   /** Waits until the choropleth of this indicator, level and period is painted. */
@@ -279,9 +304,7 @@ class MapPageIT {
     WebElement pane = driver.findElement(By.id("map"));
     new org.openqa.selenium.interactions.Actions(driver).moveToElement(pane).perform();
     new org.openqa.selenium.interactions.Actions(driver).moveByOffset(3, 3).perform();
-    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-tooltip.tip")).isEmpty());
-    assertThat(driver.findElement(By.cssSelector(".leaflet-tooltip.tip")).getText())
-        .contains("Mbit/s");
+    assertThat(shownText(driver, ".leaflet-tooltip.tip")).contains("Mbit/s");
     new Select(driver.findElement(By.id("indicator"))).selectByValue("couverture-fibre");
     waitPainted("couverture-fibre|departement|2024");
     // Closed, or opened again by the browser's own pointer event with the new indicator's value.
@@ -348,7 +371,7 @@ class MapPageIT {
     waiting()
         .until(d -> "loaded".equals(js().executeScript("return document.body.dataset.schools")));
     new org.openqa.selenium.interactions.Actions(driver).moveToElement(mapPane).click().perform();
-    waiting().until(d -> !d.findElements(By.cssSelector(".leaflet-popup-content")).isEmpty());
+    popupText(driver);
     // Schools placed at their commune share its point: all of them are listed, worst connected
     // first, each one a button (mouse, touch and keyboard), then the popup is the one chosen.
     var here = new ArrayList<String>();
@@ -368,7 +391,7 @@ class MapPageIT {
       waiting()
           .until(d -> d.findElements(By.cssSelector(".leaflet-popup-content ul.stack")).isEmpty());
     }
-    String popup = driver.findElement(By.cssSelector(".leaflet-popup-content")).getText();
+    String popup = popupText(driver);
     assertThat(here).anyMatch(popup::contains);
     assertThat(popup).contains("Laon").contains("localisation :").contains("Mbit/s");
     assertThat(popup)
