@@ -3,8 +3,10 @@ package fr.eduatlas.source.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import fr.eduatlas.source.RowException;
 import fr.eduatlas.source.RowSink;
 import fr.eduatlas.source.SourceException;
@@ -18,7 +20,12 @@ import java.nio.file.Path;
  * with its line like a CSV row.
  */
 public final class JsonInput {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
+  /**
+   * Coordinates are most of a GeoJSON file: Jackson's fast double parser (FastDoubleParser, which
+   * rounds as {@link Double#parseDouble} does) reads them faster than the JDK's.
+   */
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
 
   private JsonInput() {}
 
