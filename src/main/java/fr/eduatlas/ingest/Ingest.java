@@ -135,7 +135,17 @@ public final class Ingest {
     var stages = new Stages(log, terminal);
     var results = new LinkedHashMap<String, Counts>();
     log.println("Ingestion de " + files.size() + " sources depuis " + o.dataDirectory());
-    try (WarehouseBuild build = WarehouseBuild.begin(o.warehouse())) {
+    Path seed =
+        o.boundaryCache()
+            ? BoundaryCache.latestEntry(o.boundaryCacheDirectory()).orElse(null)
+            : null;
+    try (WarehouseBuild build = WarehouseBuild.begin(o.warehouse(), seed)) {
+      if (build.seeded() != null) {
+        log.println(
+            "  construction commencée sur une copie de l'entrée du cache des contours "
+                + build.seeded().getFileName()
+                + " (gardée si les fichiers IGN, le COG et le code n'ont pas changé)");
+      }
       var specs = new LinkedHashMap<SourceEntry, List<TableSpec>>();
       var reads = new ArrayList<Read>();
       for (var e : files.entrySet()) {

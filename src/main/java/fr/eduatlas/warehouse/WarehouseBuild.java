@@ -39,11 +39,12 @@ public final class WarehouseBuild implements AutoCloseable {
   private final Path target;
   private final Path file;
   private DuckDBConnection conn;
+  private Path seeded;
   private boolean committed;
   private final java.nio.channels.FileChannel lockChannel;
   private final java.nio.channels.FileLock lock;
 
-  private WarehouseBuild(Path target) throws IOException, SQLException {
+  private WarehouseBuild(Path target, Path seed) throws IOException, SQLException {
     this.target = target.toAbsolutePath();
     Path dir = this.target.getParent();
     Files.createDirectories(dir);
@@ -69,7 +70,7 @@ public final class WarehouseBuild implements AutoCloseable {
     this.file = dir.resolve(this.target.getFileName() + BUILDING + ProcessHandle.current().pid());
     Files.deleteIfExists(file);
     Files.deleteIfExists(Path.of(file + ".wal"));
-    this.conn = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+    this.conn = seed == null ? open(file) : openSeeded(file, seed);
     try (Statement st = conn.createStatement()) {
       st.execute(
           """
@@ -81,10 +82,50 @@ public final class WarehouseBuild implements AutoCloseable {
     }
   }
 
+  private static DuckDBConnection open(Path file) throws SQLException {
+    return (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file);
+  }
+
+  /**
+   * The build's file as a copy of a boundary cache entry's, its tables set aside ({@link
+   * BoundaryCache#adoptSeed}); an empty file when the copy or the entry cannot be used (the
+   * boundary stage then finds the entry as without a seed, and says what is wrong with it).
+   */
+  private DuckDBConnection openSeeded(Path file, Path seed) throws IOException, SQLException {
+    DuckDBConnection c = null;
+    try {
+      Files.copy(seed, file);
+      c = open(file);
+      BoundaryCache.adoptSeed(c);
+      this.seeded = seed;
+      return c;
+    } catch (IOException | SQLException e) {
+      if (c != null) {
+        c.close();
+      }
+      Files.deleteIfExists(file);
+      Files.deleteIfExists(Path.of(file + ".wal"));
+      return open(file);
+    }
+  }
+
+  /** The boundary cache entry this build's file started as a copy of, or null. */
+  public Path seeded() {
+    return seeded;
+  }
+
   /** Starts a build that will replace {@code target}. */
   public static WarehouseBuild begin(Path target) {
+    return begin(target, null);
+  }
+
+  /**
+   * Starts a build that will replace {@code target}, its file a copy of the boundary cache entry
+   * {@code seed} when not null ({@link BoundaryCache}).
+   */
+  public static WarehouseBuild begin(Path target, Path seed) {
     try {
-      return new WarehouseBuild(target);
+      return new WarehouseBuild(target, seed);
     } catch (WarehouseException e) {
       throw e;
     } catch (IOException | SQLException e) {

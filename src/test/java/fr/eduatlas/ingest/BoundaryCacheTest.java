@@ -34,15 +34,33 @@ class BoundaryCacheTest {
     cacheDir = tmp.resolve("out/boundary-cache");
   }
 
-  private IngestReport ingest(boolean cache) {
+  private IngestReport ingest(boolean cache) throws java.sql.SQLException {
     var bytes = new ByteArrayOutputStream();
     var log = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     var report =
         new Ingest(Fixtures.miniManifest(), log)
             .run(new Ingest.Options(data, warehouse, false).withBoundaryCache(cache));
     lastLog = bytes.toString(StandardCharsets.UTF_8);
+    // Whatever the cache held, a seed's tables never reach the served warehouse.
+    if (Files.exists(warehouse)) {
+      try (var q = WarehouseQuery.open(warehouse)) {
+        assertThat(
+                q.string(
+                    "SELECT coalesce(string_agg(table_name, ','), '') FROM duckdb_tables() WHERE"
+                        + " table_name LIKE 'boundary_seed%' OR table_name = 'entry'"))
+            .isEmpty();
+        assertThat(
+                q.string(
+                    "SELECT count(*) FROM duckdb_tables() WHERE table_name IN"
+                        + " ('territory_geometry', 'territory_geometry_zoom',"
+                        + " 'boundary_crosscheck')"))
+            .isEqualTo("3");
+      }
+    }
     return report;
   }
+
+  private static final String SEEDED = "construction commencée sur une copie de l'entrée du cache";
 
   private static List<String> stages(IngestReport r) {
     return r.stages().stream().map(IngestReport.Stage::name).toList();
@@ -81,6 +99,8 @@ class BoundaryCacheTest {
     String tables = boundaryTables();
 
     IngestReport second = ingest(true);
+    // Started as a copy of the entry's file: its tables renamed into place, no row copied.
+    assertThat(lastLog).contains(SEEDED + " des contours " + entries().get(0).getFileName());
     assertThat(stages(second)).contains("boundaries:cache");
     assertThat(stages(second))
         .noneMatch(s -> s.startsWith("boundaries:") && !s.equals("boundaries:cache"));
@@ -105,6 +125,8 @@ class BoundaryCacheTest {
     Files.writeString(
         communes, Files.readString(communes).replaceFirst("\\[3\\.66, 49\\.6\\]", "[3.67, 49.6]"));
     IngestReport moved = ingest(true);
+    // Seeded with the previous entry, whose key is no longer the build's: its tables dropped.
+    assertThat(lastLog).contains(SEEDED + " des contours " + before.getFileName());
     assertThat(stages(moved)).contains("boundaries:simplify", "boundaries:cache-store");
     assertThat(moved.checksum()).isNotEqualTo(first.checksum());
     assertThat(entries()).hasSize(1).doesNotContain(before);
@@ -213,5 +235,47 @@ class BoundaryCacheTest {
     IngestReport r = ingest(false);
     assertThat(stages(r)).noneMatch(s -> s.startsWith("boundaries:cache"));
     assertThat(entries()).isEmpty();
+    // Nor a build seeded with an entry another run left.
+    IngestReport cached = ingest(true);
+    assertThat(ingest(false).checksum()).isEqualTo(cached.checksum());
+    assertThat(lastLog).doesNotContain(SEEDED);
+  }
+
+  @Test
+  void anEntryWithAWalBesideOrAnotherFileIsNoSeed() throws Exception {
+    IngestReport first = ingest(true);
+    Path entry = entries().get(0);
+    // Files of the directory that are not complete entries.
+    Files.writeString(cacheDir.resolve("boundaries-notes.txt"), "x");
+    Files.writeString(cacheDir.resolve("boundaries-" + "ab".repeat(32) + ".duckdb.tmp"), "x");
+    Files.write(Path.of(entry + ".wal"), new byte[0]);
+    IngestReport second = ingest(true);
+    assertThat(lastLog).doesNotContain(SEEDED);
+    assertThat(second.checksum()).isEqualTo(first.checksum());
+  }
+
+  @Test
+  void aSeedWhoseFileIsNotAnEntrysStartsAnEmptyBuild() throws Exception {
+    IngestReport first = ingest(true);
+    Path entry = entries().get(0);
+    // An entry's file holding one table too many: not adopted, the build starts empty, and the
+    // entry, read as without a seed, is still a hit (its extra table is not copied).
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
+        var st = c.createStatement()) {
+      st.execute("CREATE TABLE quarantine AS SELECT 1 AS x");
+    }
+    IngestReport second = ingest(true);
+    assertThat(lastLog).doesNotContain(SEEDED).contains("contours repris du cache");
+    assertThat(second.checksum()).isEqualTo(first.checksum());
+    // An entry whose key is not its name's: seeded, dropped, looked up, refused, rebuilt.
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
+        var st = c.createStatement()) {
+      st.execute("DROP TABLE quarantine");
+      st.execute("UPDATE entry SET key = 'another'");
+    }
+    IngestReport third = ingest(true);
+    assertThat(lastLog).contains(SEEDED).contains("entrée du cache des contours inutilisable (");
+    assertThat(stages(third)).contains("boundaries:simplify");
+    assertThat(third.checksum()).isEqualTo(first.checksum());
   }
 }
