@@ -9,7 +9,7 @@
 # Method and latest figures: docs/BENCHMARKS.md. Every run writes a fresh warehouse into one
 # temporary directory (nothing served is touched), with the JVM options bin/eduatlas gives `ingest`
 # (ParallelGC, C1 alone) plus a 4 GiB heap cap (a run that needed more would fail). Series "build":
-# --no-boundary-cache, every stage computed; series "re-ingest": the boundary stage copied from the
+# --no-boundary-cache, every stage computed; series "re-ingest": the boundary stage taken from the
 # cache entry the first run of the series stored (that first run is a build, not counted). In each
 # series the first run is reported apart as the cold one (page cache and JIT); the others give the
 # medians.
