@@ -1169,6 +1169,8 @@ async function search(q) {
   ];
   active = results.length ? 0 : -1;
   renderResults();
+  // The query these results answer (results of an earlier keystroke may show before).
+  list.dataset.query = q;
 }
 
 function renderResults() {

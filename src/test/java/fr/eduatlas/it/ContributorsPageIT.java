@@ -174,8 +174,7 @@ class ContributorsPageIT {
     // The map now shows the hub's figure for the collège, no longer simulated.
     driver.get(env.base() + "/");
     var search = driver.findElement(By.id("search-input"));
-    search.sendKeys(COLLEGE);
-    waiting().until(d -> !d.findElements(By.cssSelector("#search-results li")).isEmpty());
+    MapPageIT.searchFor(driver, COLLEGE);
     search.sendKeys(Keys.ENTER);
     String popup = MapPageIT.popupText(driver);
     assertThat(popup).contains("mesuré 91 Mbit/s").doesNotContain("données simulées");

@@ -136,6 +136,24 @@ class MapPageIT {
     return new WebDriverWait(driver, Duration.ofSeconds(40));
   }
 
+  /**
+   * Types {@code query} into the search box and waits for its own results: each keystroke starts a
+   * search, and an earlier keystroke's results (a prefix's) may show first.
+   */
+  static void searchFor(WebDriver driver, String query) {
+    driver.findElement(By.id("search-input")).sendKeys(query);
+    new WebDriverWait(driver, Duration.ofSeconds(40))
+        .withMessage("the results of " + query)
+        .until(
+            d ->
+                query.equals(
+                        ((JavascriptExecutor) d)
+                            .executeScript(
+                                "return document.getElementById('search-results').dataset.query"
+                                    + " || null"))
+                    && !d.findElements(By.cssSelector("#search-results li")).isEmpty());
+  }
+
   /** The open popup's text, once it is shown. */
   static String popupText(WebDriver driver) {
     return shownText(driver, ".leaflet-popup-content");
@@ -240,9 +258,9 @@ class MapPageIT {
     driver.get(base + "/");
     waitPainted("couverture-fibre|departement|2024");
     WebElement input = driver.findElement(By.id("search-input"));
-    input.sendKeys("Laon");
-    waiting()
-        .until(d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 1);
+    searchFor(driver, "Laon");
+    assertThat(driver.findElements(By.cssSelector("#search-results li[role=option]")))
+        .hasSizeGreaterThan(1);
     WebElement first = driver.findElement(By.cssSelector("#search-results li[aria-selected=true]"));
     assertThat(first.getText()).startsWith("Laon");
     input.sendKeys(Keys.ENTER);
@@ -639,9 +657,7 @@ class MapPageIT {
     // Choosing the Aisne zooms to it clear of the panel; Escape closes the panel and gives the
     // focus back to the search field.
     WebElement input = driver.findElement(By.id("search-input"));
-    input.sendKeys("Aisne");
-    waiting()
-        .until(d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 0);
+    searchFor(driver, "Aisne");
     input.sendKeys(Keys.ENTER);
     waiting().until(d -> d.findElements(By.cssSelector("#panel-body h2#panel-title")).size() == 1);
     waiting()
@@ -762,10 +778,7 @@ class MapPageIT {
         }
         // The panel opens as a sheet, its close button on screen and large enough to touch.
         WebElement input = driver.findElement(By.id("search-input"));
-        input.sendKeys("Laon");
-        waiting()
-            .until(
-                d -> d.findElements(By.cssSelector("#search-results li[role=option]")).size() > 1);
+        searchFor(driver, "Laon");
         input.sendKeys(Keys.ENTER);
         waiting().until(d -> d.findElements(By.id("panel-title")).size() == 1);
         var close = driver.findElement(By.id("panel-close")).getRect();
@@ -807,13 +820,10 @@ class MapPageIT {
     assertThat(driver.getCurrentUrl()).contains("cmp=commune%3A02408");
     // A second territory, of another level.
     WebElement input = driver.findElement(By.id("search-input"));
-    input.sendKeys("Somme");
-    waiting()
-        .until(
-            d ->
-                d.findElement(By.cssSelector("#search-results li[aria-selected=true]"))
-                    .getText()
-                    .startsWith("Somme"));
+    searchFor(driver, "Somme");
+    assertThat(
+            driver.findElement(By.cssSelector("#search-results li[aria-selected=true]")).getText())
+        .startsWith("Somme");
     input.sendKeys(Keys.ENTER);
     waiting().until(d -> d.findElement(By.id("panel-title")).getText().equals("Somme"));
     driver.findElement(By.id("cmp-toggle")).click();

@@ -372,9 +372,7 @@ class StaticSiteIT {
     for (String base : List.of(servedBase, staticBase)) {
       open(base, "i=couverture-fibre&n=departement&p=2024", "couverture-fibre|departement|2024");
       WebElement input = driver.findElement(By.id("search-input"));
-      input.sendKeys("saint-pierre");
-      waiting().until(d -> !d.findElements(By.cssSelector("#search-results li")).isEmpty());
-      Thread.sleep(500);
+      MapPageIT.searchFor(driver, "saint-pierre");
       var items = new ArrayList<String>();
       for (WebElement li : driver.findElements(By.cssSelector("#search-results li"))) {
         items.add(li.getText());
