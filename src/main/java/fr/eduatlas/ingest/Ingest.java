@@ -145,6 +145,11 @@ public final class Ingest {
             "  construction commencée sur une copie de l'entrée du cache des contours "
                 + build.seeded().getFileName()
                 + " (gardée si les fichiers IGN, le COG et le code n'ont pas changé)");
+      } else if (build.seedRefused() != null) {
+        log.println(
+            "  entrée du cache des contours non reprise comme point de départ ("
+                + build.seedRefused()
+                + ") : construction commencée sur un fichier vide");
       }
       var specs = new LinkedHashMap<SourceEntry, List<TableSpec>>();
       var reads = new ArrayList<Read>();

@@ -79,10 +79,16 @@ public final class BoundaryCache {
 
   private final Connection conn;
   private final Path directory;
+  private boolean seeded;
 
-  BoundaryCache(Connection conn, Path directory) {
+  /**
+   * @param seeded whether the build's file is a copy of an entry's, its tables set aside ({@link
+   *     #adoptSeed})
+   */
+  BoundaryCache(Connection conn, Path directory, boolean seeded) {
     this.conn = conn;
     this.directory = directory.toAbsolutePath();
+    this.seeded = seeded;
   }
 
   /** The key of the boundaries the build's current tables would give. */
@@ -127,15 +133,7 @@ public final class BoundaryCache {
       return files
           .filter(p -> ENTRY_FILE.matcher(p.getFileName().toString()).matches())
           .filter(p -> Files.isRegularFile(p) && !Files.exists(Path.of(p + ".wal")))
-          .max(
-              java.util.Comparator.comparing(
-                  p -> {
-                    try {
-                      return Files.getLastModifiedTime(p);
-                    } catch (IOException e) {
-                      return java.nio.file.attribute.FileTime.fromMillis(0);
-                    }
-                  }));
+          .max(java.util.Comparator.comparingLong(p -> p.toFile().lastModified()));
     } catch (IOException | UncheckedIOException e) {
       return Optional.empty();
     }
@@ -184,12 +182,11 @@ public final class BoundaryCache {
    */
   public Optional<BoundaryBuilder.Summary> restore(String key, Consumer<Exception> unreadable)
       throws SQLException {
-    Optional<BoundaryBuilder.Summary> seeded = fromSeed(key);
-    if (seeded.isPresent()) {
-      sweep(null);
-      return seeded;
-    }
     sweep(null);
+    Optional<BoundaryBuilder.Summary> fromSeed = fromSeed(key);
+    if (fromSeed.isPresent()) {
+      return fromSeed;
+    }
     Path file = entry(key);
     if (!Files.isRegularFile(file)) {
       return Optional.empty();
@@ -198,12 +195,7 @@ public final class BoundaryCache {
     try {
       attach(file, true);
       try (Statement st = conn.createStatement()) {
-        try (ResultSet rs = st.executeQuery("SELECT key, summary FROM boundary_cache.entry")) {
-          if (!rs.next() || !key.equals(rs.getString(1))) {
-            throw new SQLException("entry " + file + " does not hold key " + key);
-          }
-          summary = JSON.readValue(rs.getString(2), BoundaryBuilder.Summary.class);
-        }
+        summary = summary(st, "boundary_cache.main." + ENTRY, key, "entry " + file);
         for (String table : TABLES) {
           st.execute("CREATE TABLE " + table + " AS SELECT * FROM boundary_cache.main." + table);
         }
@@ -223,36 +215,19 @@ public final class BoundaryCache {
 
   /**
    * The seed's tables renamed into place when its key is {@code key}; otherwise (another key, or a
-   * summary that cannot be read) they are dropped and the entry is looked up as without a seed.
+   * summary that cannot be read) they are dropped and the entry is looked up as without a seed,
+   * which says what is wrong with it. Empty, doing nothing, when the build was not seeded.
    */
   private Optional<BoundaryBuilder.Summary> fromSeed(String key) throws SQLException {
-    String seedKey;
-    String seedSummary;
-    try (Statement st = conn.createStatement();
-        ResultSet rs =
-            st.executeQuery(
-                "SELECT (SELECT count(*) FROM duckdb_tables() WHERE database_name ="
-                    + " current_database() AND table_name = '"
-                    + SEED_PREFIX
-                    + ENTRY
-                    + "')")) {
-      rs.next();
-      if (rs.getLong(1) == 0) {
-        return Optional.empty();
-      }
+    if (!seeded) {
+      return Optional.empty();
     }
-    try (Statement st = conn.createStatement();
-        ResultSet rs = st.executeQuery("SELECT key, summary FROM main." + SEED_PREFIX + ENTRY)) {
-      seedKey = rs.next() ? rs.getString(1) : null;
-      seedSummary = seedKey == null ? null : rs.getString(2);
-    }
-    BoundaryBuilder.Summary summary = null;
-    if (key.equals(seedKey)) {
-      try {
-        summary = JSON.readValue(seedSummary, BoundaryBuilder.Summary.class);
-      } catch (IOException e) {
-        // Dropped below; the lookup without a seed finds the same entry, says why and deletes it.
-      }
+    seeded = false;
+    BoundaryBuilder.Summary summary;
+    try (Statement st = conn.createStatement()) {
+      summary = summary(st, "main." + SEED_PREFIX + ENTRY, key, "the seed");
+    } catch (SQLException | IOException e) {
+      summary = null;
     }
     try (Statement st = conn.createStatement()) {
       st.execute("DROP TABLE main." + SEED_PREFIX + ENTRY);
@@ -264,6 +239,20 @@ public final class BoundaryCache {
       }
     }
     return Optional.ofNullable(summary);
+  }
+
+  /**
+   * The stage's summary stored in an entry's table {@code entryTable}, if it holds {@code key}
+   * ({@code what}: the entry, for the message).
+   */
+  private static BoundaryBuilder.Summary summary(
+      Statement st, String entryTable, String key, String what) throws SQLException, IOException {
+    try (ResultSet rs = st.executeQuery("SELECT key, summary FROM " + entryTable)) {
+      if (!rs.next() || !key.equals(rs.getString(1))) {
+        throw new SQLException(what + " does not hold key " + key);
+      }
+      return JSON.readValue(rs.getString(2), BoundaryBuilder.Summary.class);
+    }
   }
 
   /**

@@ -40,6 +40,7 @@ public final class WarehouseBuild implements AutoCloseable {
   private final Path file;
   private DuckDBConnection conn;
   private Path seeded;
+  private String seedRefused;
   private boolean committed;
   private final java.nio.channels.FileChannel lockChannel;
   private final java.nio.channels.FileLock lock;
@@ -68,8 +69,7 @@ public final class WarehouseBuild implements AutoCloseable {
     this.lock = l;
     removeStaleBuilds(dir, this.target.getFileName().toString());
     this.file = dir.resolve(this.target.getFileName() + BUILDING + ProcessHandle.current().pid());
-    Files.deleteIfExists(file);
-    Files.deleteIfExists(Path.of(file + ".wal"));
+    deleteWithWal(file);
     this.conn = seed == null ? open(file) : openSeeded(file, seed);
     try (Statement st = conn.createStatement()) {
       st.execute(
@@ -100,13 +100,23 @@ public final class WarehouseBuild implements AutoCloseable {
       this.seeded = seed;
       return c;
     } catch (IOException | SQLException e) {
+      this.seedRefused = e.getClass().getSimpleName() + " : " + e.getMessage();
       if (c != null) {
         c.close();
       }
-      Files.deleteIfExists(file);
-      Files.deleteIfExists(Path.of(file + ".wal"));
+      deleteWithWal(file);
       return open(file);
     }
+  }
+
+  /** Why the seed given to {@link #begin(Path, Path)} could not be used, or null. */
+  public String seedRefused() {
+    return seedRefused;
+  }
+
+  private static void deleteWithWal(Path file) throws IOException {
+    Files.deleteIfExists(file);
+    Files.deleteIfExists(Path.of(file + ".wal"));
   }
 
   /** The boundary cache entry this build's file started as a copy of, or null. */
@@ -238,7 +248,7 @@ public final class WarehouseBuild implements AutoCloseable {
    * The boundary stage's outputs kept in {@code directory} between builds ({@link BoundaryCache}).
    */
   public BoundaryCache boundaryCache(Path directory) {
-    return new BoundaryCache(conn, directory);
+    return new BoundaryCache(conn, directory, seeded != null);
   }
 
   /** The real schools the simulation conditions on, from the model built so far. */
@@ -436,8 +446,7 @@ public final class WarehouseBuild implements AutoCloseable {
         conn = null;
       }
       if (!committed) {
-        Files.deleteIfExists(file);
-        Files.deleteIfExists(Path.of(file + ".wal"));
+        deleteWithWal(file);
         deleteTree(speedTestDirectory());
       }
     } catch (IOException | SQLException e) {
