@@ -62,6 +62,16 @@ class BoundaryCacheTest {
 
   private static final String SEEDED = "construction commencée sur une copie de l'entrée du cache";
 
+  /** Runs {@code sql} on an entry's file, as another program could have left it. */
+  private static void onEntry(Path entry, String... sql) throws java.sql.SQLException {
+    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
+        var st = c.createStatement()) {
+      for (String s : sql) {
+        st.execute(s);
+      }
+    }
+  }
+
   private static List<String> stages(IngestReport r) {
     return r.stages().stream().map(IngestReport.Stage::name).toList();
   }
@@ -200,18 +210,12 @@ class BoundaryCacheTest {
   void anEntryMissingATableOrItsSummaryIsRebuilt() throws Exception {
     IngestReport first = ingest(true);
     Path entry = entries().get(0);
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
-        var st = c.createStatement()) {
-      st.execute("DROP TABLE territory_geometry_zoom");
-    }
+    onEntry(entry, "DROP TABLE territory_geometry_zoom");
     IngestReport rebuilt = ingest(true);
     assertThat(stages(rebuilt)).contains("boundaries:simplify", "boundaries:cache-store");
     assertThat(rebuilt.checksum()).isEqualTo(first.checksum());
 
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
-        var st = c.createStatement()) {
-      st.execute("UPDATE entry SET summary = '{not json'");
-    }
+    onEntry(entry, "UPDATE entry SET summary = '{not json'");
     IngestReport again = ingest(true);
     assertThat(stages(again)).contains("boundaries:simplify");
     assertThat(again.checksum()).isEqualTo(first.checksum());
@@ -260,19 +264,16 @@ class BoundaryCacheTest {
     Path entry = entries().get(0);
     // An entry's file holding one table too many: not adopted, the build starts empty, and the
     // entry, read as without a seed, is still a hit (its extra table is not copied).
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
-        var st = c.createStatement()) {
-      st.execute("CREATE TABLE quarantine AS SELECT 1 AS x");
-    }
+    onEntry(entry, "CREATE TABLE quarantine AS SELECT 1 AS x");
     IngestReport second = ingest(true);
-    assertThat(lastLog).doesNotContain(SEEDED).contains("contours repris du cache");
+    assertThat(lastLog)
+        .doesNotContain(SEEDED)
+        .contains("entrée du cache des contours non reprise comme point de départ (")
+        .contains("quarantine")
+        .contains("contours repris du cache");
     assertThat(second.checksum()).isEqualTo(first.checksum());
     // An entry whose key is not its name's: seeded, dropped, looked up, refused, rebuilt.
-    try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + entry);
-        var st = c.createStatement()) {
-      st.execute("DROP TABLE quarantine");
-      st.execute("UPDATE entry SET key = 'another'");
-    }
+    onEntry(entry, "DROP TABLE quarantine", "UPDATE entry SET key = 'another'");
     IngestReport third = ingest(true);
     assertThat(lastLog).contains(SEEDED).contains("entrée du cache des contours inutilisable (");
     assertThat(stages(third)).contains("boundaries:simplify");
